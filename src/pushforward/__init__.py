@@ -1,0 +1,11 @@
+"""pushforward: forward-mode automatic differentiation for Python by source transformation.
+
+``@forward_diff`` reads a function's source and writes a new Python function that computes each
+primal statement followed by its tangent. See ``forward_diff``, ``jvp`` and ``source``.
+"""
+
+from .api import forward_diff, jvp, source
+from .errors import PushforwardError
+
+__all__ = ["forward_diff", "jvp", "source", "PushforwardError"]
+__version__ = "0.1.0"

@@ -1,0 +1,209 @@
+"""activity: which local names carry tangents (an analysis filling a side table, never mutating).
+
+Contract: ``analyse(fdef, ctx, active_params)`` returns an :class:`Activity`. A name is active when
+it may hold a value that depends on a differentiated input: the analysis is flow-insensitive
+(a name active anywhere is active everywhere in the function, nested functions included), so the
+emitter gives an active name a zero tangent wherever it is assigned a constant. Comparisons,
+``//``, ``not``, and calls to non-differentiable primitives (``int``, ``len``, ``floor``...)
+produce constants. A container is active once an active value is stored into it.
+"""
+
+from __future__ import annotations
+
+import gast
+
+from .calls import classify, method_kind
+
+
+def iteration_parts(it, ctx):
+    """How iterating over ``it`` splits into parts: (kind, parts).
+
+    ``("enumerate", [None, X])``, ``("zip", [A, B...])``, ``("items", [None, D])`` or
+    ``("plain", [it])``; a None part is a constant (an index, a key).
+    """
+    if isinstance(it, gast.Call) and not it.keywords:
+        info = classify(it, ctx)
+        target = getattr(info.target, "func", None)
+        if info.kind == "zero" and target is range:
+            return "range", []
+        if info.kind == "unknown" and info.target is enumerate and len(it.args) in (1, 2):
+            return "enumerate", [None, it.args[0]]
+        if info.kind == "unknown" and info.target is zip and it.args:
+            return "zip", list(it.args)
+        if (info.kind == "method" and info.target == "items" and not it.args
+                and isinstance(it.func, gast.Attribute)):
+            return "items", [None, it.func.value]
+    return "plain", [it]
+
+
+class Activity:
+    def __init__(self, ctx, active_params):
+        self.ctx = ctx
+        self.names = set(active_params)
+        self.local_params = {}  # nested def name -> set of active parameter names
+        self.local_returns = set()  # nested defs whose result is active
+        self.returns = False
+
+    # -- queries -------------------------------------------------------------------------------
+    def is_name_active(self, ident):
+        return ident in self.names
+
+    def is_active(self, node) -> bool:
+        if node is None:
+            return False
+        method = getattr(self, "_e_" + type(node).__name__, None)
+        if method is not None:
+            return method(node)
+        return any(self.is_active(c) for c in gast.iter_child_nodes(node)
+                   if isinstance(c, gast.expr))
+
+    def _e_Name(self, node):
+        return node.id in self.names and self.ctx.resolution.lookup(node) is None
+
+    def _e_Constant(self, node):
+        return False
+
+    _e_Compare = _e_JoinedStr = _e_Lambda = _e_Constant
+
+    def _e_BinOp(self, node):
+        if isinstance(node.op, gast.FloorDiv):
+            return False
+        return self.is_active(node.left) or self.is_active(node.right)
+
+    def _e_UnaryOp(self, node):
+        return not isinstance(node.op, (gast.Not, gast.Invert)) and self.is_active(node.operand)
+
+    def _e_Subscript(self, node):
+        return self.is_active(node.value)
+
+    def _e_Attribute(self, node):
+        return self.ctx.resolution.lookup(node) is None and self.is_active(node.value)
+
+    def _e_Dict(self, node):
+        return any(self.is_active(v) for v in node.values)
+
+    def _e_Call(self, node):
+        info = classify(node, self.ctx)
+        args = list(node.args) + [k.value for k in node.keywords]
+        if info.kind == "zero":
+            return False
+        if info.kind == "local":
+            return info.target in self.local_returns
+        if info.kind == "method":
+            kind, _ = method_kind(info.target)
+            if kind in ("zero", "mutate"):
+                return False
+            if kind == "value":
+                return self.is_active(node.func.value)
+            return self.is_active(node.func.value) or any(self.is_active(a) for a in args)
+        return any(self.is_active(a) for a in args)
+
+    def _e_ListComp(self, node):
+        return self.is_active(node.elt)
+
+    _e_GeneratorExp = _e_SetComp = _e_ListComp
+
+    def _e_DictComp(self, node):
+        return self.is_active(node.value)
+
+    # -- the fixpoint ----------------------------------------------------------------------------
+    def mark(self, target, active):
+        if not active:
+            return False
+        changed = False
+        for sub in gast.walk(target):
+            if isinstance(sub, gast.Name) and isinstance(sub.ctx, gast.Store):
+                if sub.id not in self.names:
+                    self.names.add(sub.id)
+                    changed = True
+        return changed
+
+    def mark_root(self, target, active):
+        """A store into ``xs[i]`` (or ``xs[i][j]``) makes ``xs`` active."""
+        while isinstance(target, (gast.Subscript, gast.Attribute)):
+            target = target.value
+        if active and isinstance(target, gast.Name) and target.id not in self.names:
+            self.names.add(target.id)
+            return True
+        return False
+
+    def assign(self, target, value_active, value=None):
+        if isinstance(target, (gast.Tuple, gast.List)) and isinstance(value, (gast.Tuple, gast.List)) \
+                and len(target.elts) == len(value.elts) \
+                and not any(isinstance(e, gast.Starred) for e in target.elts + value.elts):
+            return any([self.assign(t, self.is_active(v), v) for t, v in zip(target.elts, value.elts)])
+        if isinstance(target, (gast.Subscript, gast.Attribute)):
+            return self.mark_root(target, value_active)
+        return self.mark(target, value_active)
+
+    def iterate(self, target, it):
+        kind, parts = iteration_parts(it, self.ctx)
+        if kind in ("enumerate", "items", "zip") and isinstance(target, (gast.Tuple, gast.List)) \
+                and len(target.elts) == len(parts):
+            return any([self.assign(t, self.is_active(p)) for t, p in zip(target.elts, parts)])
+        return self.assign(target, self.is_active(it))
+
+    def step(self, fdef) -> bool:
+        changed = False
+        for node in gast.walk(fdef):
+            if isinstance(node, gast.Assign):
+                for t in node.targets:
+                    changed |= self.assign(t, self.is_active(node.value), node.value)
+            elif isinstance(node, (gast.AugAssign, gast.AnnAssign)) and node.value is not None:
+                changed |= self.assign(node.target, self.is_active(node.value), node.value)
+            elif isinstance(node, gast.NamedExpr):
+                changed |= self.assign(node.target, self.is_active(node.value))
+            elif isinstance(node, (gast.For, gast.comprehension)):
+                changed |= self.iterate(node.target, node.iter)
+            elif isinstance(node, gast.withitem) and node.optional_vars is not None:
+                changed |= self.assign(node.optional_vars, self.is_active(node.context_expr))
+            elif isinstance(node, gast.Call):
+                changed |= self.call(node)
+            elif isinstance(node, gast.FunctionDef) and node is not fdef:
+                if node.name not in self.local_returns and any(
+                        isinstance(r, gast.Return) and self.is_active(r.value)
+                        for r in gast.walk(node)):
+                    self.local_returns.add(node.name)
+                    changed = True
+        return changed
+
+    def call(self, node):
+        info = classify(node, self.ctx)
+        if info.kind == "method":
+            kind, _ = method_kind(info.target)
+            if kind == "mutate" and any(self.is_active(a) for a in node.args):
+                return self.mark_root(node.func.value, True)
+        elif info.kind == "local":
+            fdef = self.ctx.local_defs[info.target]
+            params = [a.id for a in fdef.args.args]
+            changed = False
+            for p, a in zip(params, node.args):
+                changed |= self.mark(gast.Name(id=p, ctx=gast.Store(), annotation=None,
+                                               type_comment=None), self.is_active(a))
+            names = {a.id for a in fdef.args.args + fdef.args.kwonlyargs}
+            for k in node.keywords:
+                if k.arg in names:
+                    changed |= self.mark(gast.Name(id=k.arg, ctx=gast.Store(), annotation=None,
+                                                   type_comment=None), self.is_active(k.value))
+            return changed
+        return False
+
+
+def analyse(fdef, ctx, active_params) -> Activity:
+    act = Activity(ctx, active_params)
+    while act.step(fdef):
+        pass
+    act.returns = any(isinstance(r, gast.Return) and act.is_active(r.value)
+                      for r in _own_nodes(fdef))
+    return act
+
+
+def _own_nodes(fdef):
+    """Nodes of ``fdef`` outside its nested function definitions."""
+    stack = list(fdef.body)
+    while stack:
+        node = stack.pop()
+        yield node
+        for child in gast.iter_child_nodes(node):
+            if not isinstance(child, (gast.FunctionDef, gast.Lambda)):
+                stack.append(child)

@@ -1,0 +1,336 @@
+"""The public API: forward_diff, jvp, source. A thin layer over :mod:`pipeline`.
+
+The call path is kept lean: ``forward_diff`` returns the generated function itself (which seeds
+its own tangent for a float argument), so calling a decorated function costs one Python call.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import numbers
+
+import numpy as np
+
+from . import pipeline
+from .errors import (InputTypeError, PushforwardError, SourceUnavailableError,
+                     TangentMismatchError, UndefinedNameError, WrtError)
+
+__all__ = ["forward_diff", "jvp", "source", "clear_cache"]
+
+_FORWARD: dict = {}
+_JVP: dict = {}
+
+
+def clear_cache():
+    """Forget every generated function (the next call transforms again)."""
+    _FORWARD.clear()
+    _JVP.clear()
+    pipeline.clear_cache()
+
+
+def _params(f):
+    if not inspect.isfunction(f):
+        raise SourceUnavailableError(
+            "cannot differentiate %r: pushforward transforms Python functions defined in a .py "
+            "file; for a builtin or C function register a rule with pushforward.defjvp" % (f,))
+    code = f.__code__
+    n = code.co_argcount + code.co_kwonlyargcount
+    return list(code.co_varnames[:n])
+
+
+def _wrt_names(f, wrt):
+    params = _params(f)
+    if not params:
+        raise WrtError("%s takes no arguments: there is nothing to differentiate" % f.__qualname__)
+    single = not isinstance(wrt, (tuple, list))
+    items = [wrt] if single else list(wrt)
+    names = []
+    for w in items:
+        if w is None and single:
+            w = 0
+        if isinstance(w, int) and not isinstance(w, bool):
+            if not -len(params) <= w < len(params):
+                raise WrtError("wrt=%r: %s has %d parameters (%s)"
+                               % (w, f.__qualname__, len(params), ", ".join(params)))
+            names.append(params[w])
+        elif isinstance(w, str) and w in params:
+            names.append(w)
+        else:
+            raise WrtError("wrt=%r names no parameter of %s; its parameters are: %s"
+                           % (w, f.__qualname__, ", ".join(params)))
+    if len(set(names)) != len(names):
+        raise WrtError("wrt=%r names a parameter twice" % (wrt,))
+    return names, single
+
+
+# -- structures: floats, ints, lists, tuples, dicts, arrays -----------------------------------
+
+def _leaves(x, path, what):
+    """Number of scalar entries of a differentiable input, validating its type."""
+    if isinstance(x, bool) or x is None or isinstance(x, (str, bytes)):
+        raise InputTypeError("%s is %r: a differentiated input must be a float, an int, an array "
+                             "or a list/tuple/dict of them" % (what + path, x))
+    if isinstance(x, numbers.Real):
+        return 1
+    if isinstance(x, np.ndarray):
+        return x.size
+    if isinstance(x, (list, tuple)):
+        return sum(_leaves(v, "%s[%d]" % (path, i), what) for i, v in enumerate(x))
+    if isinstance(x, dict):
+        return sum(_leaves(v, "%s[%r]" % (path, k), what) for k, v in x.items())
+    raise InputTypeError("%s has type %s: a differentiated input must be a float, an int, an "
+                         "array or a list/tuple/dict of them" % (what + path, type(x).__name__))
+
+
+def _seed(x, rows, start):
+    """The tangent of ``x`` whose scalar entries are rows ``start...`` of an identity."""
+    if isinstance(x, (list, tuple)):
+        out = []
+        for v in x:
+            t, start = _seed(v, rows, start)
+            out.append(t)
+        return type(x)(out), start
+    if isinstance(x, dict):
+        out = {}
+        for k, v in x.items():
+            out[k], start = _seed(v, rows, start)
+        return out, start
+    if isinstance(x, np.ndarray):
+        n = x.size
+        return rows[start:start + n].reshape((-1,) + x.shape), start + n
+    return rows[start], start + 1
+
+
+def _unseed(like, leaf, start):
+    """Split a batch of tangents (the last axis runs over seeds) into the shape of ``like``."""
+    if isinstance(like, (list, tuple)):
+        out = []
+        for v in like:
+            d, start = _unseed(v, leaf, start)
+            out.append(d)
+        return type(like)(out), start
+    if isinstance(like, dict):
+        out = {}
+        for k, v in like.items():
+            out[k], start = _unseed(v, leaf, start)
+        return out, start
+    if isinstance(like, np.ndarray):
+        n = like.size
+        block = leaf[..., start:start + n]
+        return block.reshape(block.shape[:-1] + like.shape), start + n
+    return float(leaf[start]) if leaf.ndim == 1 else leaf[..., start], start + 1
+
+
+def _map_output(tangent, fn):
+    if isinstance(tangent, (list, tuple)):
+        return type(tangent)(_map_output(t, fn) for t in tangent)
+    if isinstance(tangent, dict):
+        return {k: _map_output(v, fn) for k, v in tangent.items()}
+    if tangent is None:
+        return None
+    return fn(tangent)
+
+
+def _call_jvp(gen, bound, tangents):
+    fn = gen.function
+    if gen.positional:
+        return fn(*[bound.arguments[p] for p in gen.params], *[tangents[p] for p in gen.active])
+    kwargs = dict(bound.kwargs)
+    kwargs.update({gen.tangent_params[p]: tangents[p] for p in gen.active})
+    return fn(*bound.args, **kwargs)
+
+
+def _general(f, gen, names, single):
+    """forward_diff for any inputs: all seeds at once (vector mode), result split per input."""
+    sig = inspect.signature(f)
+
+    def derivative(*args, **kwargs):
+        bound = sig.bind(*args, **kwargs)
+        primals = [bound.arguments[n] if n in bound.arguments else sig.parameters[n].default
+                   for n in names]
+        sizes = [_leaves(p, "", "argument %r" % n) for n, p in zip(names, primals)]
+        total = sum(sizes)
+        if single and total == 1 and isinstance(primals[0], numbers.Real):
+            tangents = {names[0]: 1.0}
+            value, tangent = _call_jvp(gen, bound, tangents)
+            return value, _map_output(tangent, float)
+        rows = np.eye(total)
+        tangents, start = {}, 0
+        for n, p in zip(names, primals):
+            tangents[n], start = _seed(p, rows, start)
+        value, tangent = _call_jvp(gen, bound, tangents)
+
+        def split(leaf):
+            leaf = np.asarray(leaf, dtype=float)
+            leaf = np.broadcast_to(leaf, leaf.shape[:-1] + (total,)) if leaf.ndim else \
+                np.full(total, float(leaf))
+            parts, start = _Parts(), 0
+            for p in primals:
+                d, start = _unseed(p, leaf, start)
+                parts.append(d)
+            return parts
+
+        per_output = _map_output(tangent, split)
+        if single:
+            return value, _pick(per_output, 0)
+        return value, tuple(_pick(per_output, j) for j in range(len(names)))
+
+    return derivative
+
+
+class _Parts(list):
+    """One output leaf's derivative, split per differentiated argument."""
+
+
+def _pick(tree, j):
+    """The derivative with respect to argument ``j``, in the output's structure."""
+    if isinstance(tree, _Parts):
+        return tree[j]
+    if isinstance(tree, dict):
+        return {k: _pick(v, j) for k, v in tree.items()}
+    if isinstance(tree, (list, tuple)):
+        return type(tree)(_pick(v, j) for v in tree)
+    return tree
+
+
+class _Deferred:
+    """A decorated function whose callees are not defined yet: transformed at the first call."""
+
+    def __init__(self, f, wrt):
+        self._f, self._wrt, self._fn = f, wrt, None
+        functools.update_wrapper(self, f)
+
+    def _build(self):
+        if self._fn is None:
+            self._fn = _build(self._f, self._wrt)
+        return self._fn
+
+    def __call__(self, *args, **kwargs):
+        return self._build()(*args, **kwargs)
+
+    @property
+    def source(self):
+        return self._build().source
+
+
+def _build(f, wrt):
+    names, single = _wrt_names(f, wrt)
+    gen = pipeline.transform(f, tuple(n for n in _params(f) if n in names))
+    general = _general(f, gen, names, single)
+    sources = pipeline.all_sources(gen)
+    if single:
+        fn, src = pipeline.seeded(gen, names[0], general)
+    else:
+        fn, src = general, gen.source
+    fn = functools.update_wrapper(fn, f)
+    fn.source = "\n\n".join([src] + sources)
+    fn.wrt = names[0] if single else tuple(names)
+    return fn
+
+
+def forward_diff(f=None, *, wrt=None):
+    """Differentiate ``f`` with respect to one argument (default: the first) or several.
+
+    Calling the result returns ``(value, derivative)`` computed in one pass: the value is
+    exactly ``f(*args)``; the derivative has the structure of the output (for a float input),
+    or, for a list/tuple/dict/array input, the output's structure of the input's structure.
+    A tuple ``wrt`` gives a tuple with one derivative per argument::
+
+        @pf.forward_diff
+        def f(x, y):
+            return x * y + math.exp(x * y)
+
+        value, dfdx = f(1.0, 2.0)
+        value, (dx, dy) = pf.forward_diff(f.__wrapped__, wrt=("x", "y"))(1.0, 2.0)
+
+    ``wrt`` is a parameter name, an index, or a tuple of them. The generated code is in
+    ``.source``.
+    """
+    if f is None:
+        return lambda g: forward_diff(g, wrt=wrt)
+    key = (f, wrt if not isinstance(wrt, list) else tuple(wrt))
+    cached = _FORWARD.get(key)
+    if cached is not None:
+        return cached
+    try:
+        fn = _build(f, wrt)
+    except UndefinedNameError as exc:
+        if not all(p.kind is UndefinedNameError for p in exc.problems):
+            raise
+        fn = _Deferred(f, wrt)  # a callee defined later in the module: try again when called
+        return fn
+    _FORWARD[key] = fn
+    return fn
+
+
+def source(f, wrt=None):
+    """The generated Python source of ``forward_diff(f, wrt=wrt)``, as a string."""
+    return forward_diff(f, wrt=wrt).source
+
+
+def _check_tangent(p, t, path):
+    if t is None:
+        return
+    if isinstance(p, (list, tuple)):
+        if not isinstance(t, (list, tuple)) or len(t) != len(p):
+            raise TangentMismatchError("tangent%s should be a sequence of length %d like its primal, "
+                                       "got %r" % (path, len(p), t))
+        for i, (a, b) in enumerate(zip(p, t)):
+            _check_tangent(a, b, "%s[%d]" % (path, i))
+    elif isinstance(p, dict):
+        if not isinstance(t, dict) or set(t) != set(p):
+            raise TangentMismatchError("tangent%s should be a dict with keys %s like its primal"
+                                       % (path, sorted(map(repr, p))))
+        for k in p:
+            _check_tangent(p[k], t[k], "%s[%r]" % (path, k))
+    elif isinstance(p, np.ndarray):
+        if np.shape(t) != p.shape:
+            raise TangentMismatchError("tangent%s has shape %s; its primal has shape %s"
+                                       % (path, np.shape(t), p.shape))
+    elif isinstance(p, numbers.Real) and not isinstance(p, bool):
+        if not isinstance(t, numbers.Real) and np.shape(t) != ():
+            raise TangentMismatchError("tangent%s should be a number like its primal %r, got %r"
+                                       % (path, p, t))
+    else:
+        _leaves(p, path, "primal")
+
+
+def _order_like(p, t):
+    if isinstance(p, dict):
+        return {k: _order_like(p[k], t[k]) for k in p}
+    if isinstance(p, (list, tuple)):
+        return type(p)(_order_like(a, b) for a, b in zip(p, t))
+    return t
+
+
+def jvp(f, primals, tangents):
+    """``(f(*primals), J @ tangents)`` in one pass: the Jacobian-vector product.
+
+    ``tangents`` has one entry per primal, with the primal's structure; an entry of None holds
+    that argument constant::
+
+        value, tangent = pf.jvp(math.hypot.__call__ if False else f, (3.0, 4.0), (1.0, None))
+    """
+    mask = tuple([t is not None for t in tangents])
+    entry = _JVP.get((f, mask))
+    if entry is None:
+        if len(primals) != len(tangents):
+            raise TangentMismatchError("jvp got %d primals and %d tangents: give one tangent (or "
+                                       "None) per primal" % (len(primals), len(tangents)))
+        params = _params(f)
+        if len(primals) > len(params):
+            raise TangentMismatchError("%s takes %d arguments, jvp got %d primals"
+                                       % (f.__qualname__, len(params), len(primals)))
+        active = tuple(params[i] for i, m in enumerate(mask) if m)
+        gen = pipeline.transform(f, active)
+        entry = _JVP[(f, mask)] = (gen.function if gen.positional else None, gen)
+    fn, gen = entry
+    for p, t in zip(primals, tangents):
+        if t is not None and type(p) is not float:
+            _check_tangent(p, t, "")
+    active = [t for t in tangents if t is not None]
+    if fn is not None and len(primals) == len(gen.params):
+        return fn(*primals, *active)
+    kwargs = {gen.tangent_params[p]: t for p, t in zip(gen.active, active)}
+    return gen.function(*primals, **kwargs)

@@ -1,0 +1,105 @@
+"""Every error a user can cause is a subclass of :class:`PushforwardError`.
+
+Transformation problems are collected as :class:`Problem` records (construct, location, advice)
+and raised together, so a user sees everything that stands between their code and its derivative
+at once, each with their own ``file:line:col`` and the offending source line.
+"""
+
+from __future__ import annotations
+
+import linecache
+from dataclasses import dataclass
+
+__all__ = [
+    "PushforwardError",
+    "TransformError",
+    "UnsupportedSyntaxError",
+    "NoRuleError",
+    "UndefinedNameError",
+    "SourceUnavailableError",
+    "WrtError",
+    "TangentMismatchError",
+    "InputTypeError",
+    "RuleError",
+    "Problem",
+]
+
+
+class PushforwardError(Exception):
+    """Base class of every error pushforward raises on behalf of the user's code or arguments."""
+
+
+class TransformError(PushforwardError):
+    """The function (or a function it calls) cannot be differentiated as written.
+
+    ``problems`` lists every :class:`Problem` found; the message shows all of them.
+    """
+
+    def __init__(self, problems):
+        self.problems = list(problems)
+        n = len(self.problems)
+        head = "cannot differentiate: %d problem%s" % (n, "" if n == 1 else "s")
+        super().__init__(head + "\n\n" + "\n\n".join(p.format() for p in self.problems))
+
+
+class UnsupportedSyntaxError(TransformError):
+    """A construct forward mode cannot follow (``yield``, ``async``, a class definition...)."""
+
+
+class NoRuleError(TransformError):
+    """A call with differentiated arguments to a callable with no tangent rule and no source."""
+
+
+class UndefinedNameError(TransformError):
+    """A called name is not defined (yet) where the function looks it up."""
+
+
+class SourceUnavailableError(PushforwardError, TypeError):
+    """The Python source of a function is not available (REPL, ``exec``, a builtin)."""
+
+
+class WrtError(PushforwardError, ValueError):
+    """``wrt`` names no argument of the function."""
+
+
+class TangentMismatchError(PushforwardError, ValueError):
+    """Tangents whose structure or shape does not match their primals."""
+
+
+class InputTypeError(PushforwardError, TypeError):
+    """A differentiated input that is not a float, an int, or a list/tuple/dict of them."""
+
+
+class RuleError(PushforwardError, ValueError):
+    """A tangent rule that cannot be registered (bad template, wrong arity)."""
+
+
+@dataclass
+class Problem:
+    """One reason a function cannot be differentiated, located in the user's source."""
+
+    kind: type  # the TransformError subclass this problem belongs to
+    message: str  # names the construct
+    filename: str
+    lineno: int
+    col: int  # 0-based, as in ast
+    hint: str = ""
+
+    def format(self) -> str:
+        where = "%s:%d:%d" % (self.filename, self.lineno, self.col + 1)
+        lines = ["%s: %s" % (where, self.message)]
+        text = linecache.getline(self.filename, self.lineno).rstrip("\n")
+        if text:
+            lines.append("    " + text)
+            lines.append("    " + " " * self.col + "^")
+        if self.hint:
+            lines.append("  " + self.hint)
+        return "\n".join(lines)
+
+
+def raise_problems(problems):
+    """Raise one error carrying all problems; its class is that of the first problem."""
+    if problems:
+        kinds = {p.kind for p in problems}
+        cls = problems[0].kind if len(kinds) == 1 else TransformError
+        raise cls(problems)

@@ -1,0 +1,718 @@
+"""forward: emit each primal statement followed by its tangent statement, from the rule table.
+
+Contract: ``Forward(ctx, activity).body(stmts)`` returns new statements; it never mutates its
+input. Only active values (see :mod:`activity`) get tangent code; the tangent of ``x`` is the
+name ``ctx.namer.tangent("x")``. A subexpression whose primal value a rule needs is first stored
+in a temporary (``t1 = ...; dt1 = ...``) so that tangent code never recomputes a primal value.
+Zero tangents are the placeholder :func:`templates.zero`, folded away by :mod:`cleanup`.
+Constructs that cannot be differentiated are reported with ``ctx.problem`` and left as they are,
+so that every problem of a function is found in one pass.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import gast
+
+from . import errors
+from . import templates as T
+from .activity import iteration_parts
+from .calls import classify, is_pure, method_kind
+from .cleanup import simplify
+from .rules import BINOPS, UNARYOPS
+
+ANS = "__pf_ans__"  # the result of the rule at the root of an assignment, resolved by s_Assign
+
+
+def _names_loaded(node):
+    return {n.id for n in gast.walk(node) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
+
+
+def _names_stored(target):
+    root = target
+    while isinstance(root, (gast.Subscript, gast.Attribute)):
+        root = root.value
+    return {n.id for n in gast.walk(root) if isinstance(n, gast.Name)}
+
+
+class Forward:
+    def __init__(self, ctx, act):
+        self.ctx = ctx
+        self.act = act
+        self.namer = ctx.namer
+        self.pre = []
+        self.local_jvps = {}  # nested def name -> (generated name, [(param, tangent name)])
+
+    # -- helpers -----------------------------------------------------------------------------
+    def dname(self, ident, ctx=None):
+        return T.name(self.namer.tangent(ident), ctx)
+
+    def problem(self, node, message, hint="", kind=errors.UnsupportedSyntaxError):
+        self.ctx.problem(node, message, hint, kind)
+
+    def simple(self, node):
+        if isinstance(node, (gast.Name, gast.Constant)):
+            return True
+        if isinstance(node, gast.Attribute):
+            return self.ctx.resolution.lookup(node) is not None
+        return isinstance(node, gast.UnaryOp) and isinstance(node.operand, gast.Constant)
+
+    def hoist(self, p, t):
+        """Store a primal (and its tangent) in fresh temporaries; return their names."""
+        tmp = self.namer.temp()
+        self.pre.append(T.assign(tmp, p))
+        if t is not None and not T.is_zero(t):
+            if not self.simple(t):
+                dtmp = self.namer.tangent(tmp)
+                self.pre.append(T.assign(dtmp, t))
+                t = T.name(dtmp)
+        return T.name(tmp), t
+
+    def zero_of(self, p):
+        """A zero tangent with the structure of the primal expression ``p``."""
+        if isinstance(p, (gast.List, gast.Tuple)):
+            return type(p)(elts=[self.zero_of(e) for e in p.elts], ctx=gast.Load())
+        if isinstance(p, gast.Dict):
+            return gast.Dict(keys=copy.deepcopy(p.keys), values=[self.zero_of(v) for v in p.values])
+        if isinstance(p, gast.BinOp) and isinstance(p.op, gast.Mult) and isinstance(p.left, gast.List):
+            return gast.BinOp(left=self.zero_of(p.left), op=gast.Mult(), right=copy.deepcopy(p.right))
+        if isinstance(p, gast.Constant) and isinstance(p.value, (int, float)) or isinstance(
+                p, (gast.BinOp, gast.UnaryOp)):
+            return T.const(0.0)
+        if isinstance(p, gast.Call):
+            info = classify(p, self.ctx)
+            if info.kind in ("rule", "zero") and info.target.func not in (list, tuple, sorted):
+                return T.const(0.0)
+        if isinstance(p, gast.Constant) and p.value is None:
+            return T.const(None)
+        return T.expr("zeros_like(p)", p=p, zeros_like=self.ctx.helper("zeros_like"))
+
+    def tangent_target(self, target):
+        """The tangent of an assignment target, or None if it carries no tangent."""
+        if isinstance(target, gast.Name):
+            return self.dname(target.id, gast.Store()) if self.act.is_name_active(target.id) else None
+        if isinstance(target, (gast.Tuple, gast.List)):
+            elts = [self.tangent_target(e) for e in target.elts]
+            if all(e is None for e in elts):
+                return None
+            elts = [e if e is not None else T.name(self.ctx.throwaway(), gast.Store()) for e in elts]
+            return gast.Tuple(elts=elts, ctx=gast.Store())
+        if isinstance(target, gast.Starred):
+            inner = self.tangent_target(target.value)
+            return None if inner is None else gast.Starred(value=inner, ctx=gast.Store())
+        if isinstance(target, gast.Subscript):
+            root = target
+            while isinstance(root, gast.Subscript):
+                root = root.value
+            if not (isinstance(root, gast.Name) and self.act.is_name_active(root.id)):
+                return None
+            value = T.load(target.value)
+            tvalue = self._tangent_chain(value)
+            return gast.Subscript(value=tvalue, slice=T.load(target.slice), ctx=gast.Store())
+        if isinstance(target, gast.Attribute):
+            return None
+        return None
+
+    def _tangent_chain(self, node):
+        if isinstance(node, gast.Name):
+            return self.dname(node.id)
+        return gast.Subscript(value=self._tangent_chain(node.value), slice=copy.deepcopy(node.slice),
+                              ctx=gast.Load())
+
+    # -- statements ----------------------------------------------------------------------------
+    def body(self, stmts):
+        out = []
+        for s in stmts:
+            out.extend(self.stmt(s))
+        return out
+
+    def stmt(self, s):
+        saved, self.pre = self.pre, []
+        method = getattr(self, "s_" + type(s).__name__, None)
+        if method is None:
+            self.problem(s, "%s is not supported in a differentiated function" % _describe(s),
+                         _advice(s))
+            out = [s]
+        else:
+            out = method(s)
+        result, self.pre = self.pre + out, saved
+        return result
+
+    def _verbatim(self, s):
+        return [s]
+
+    s_Pass = s_Break = s_Continue = s_Import = s_ImportFrom = s_Raise = s_Assert = _verbatim
+    s_Global = s_Nonlocal = _verbatim
+
+    def s_Expr(self, s):
+        v = s.value
+        if isinstance(v, (gast.Yield, gast.YieldFrom, gast.Await)):
+            self.problem(v, "'%s' is not supported in a differentiated function" % _describe(v),
+                         _advice(v))
+            return [s]
+        if isinstance(v, gast.Call):
+            info = classify(v, self.ctx)
+            if info.kind == "method" and method_kind(info.target)[0] == "mutate":
+                receiver = v.func.value
+                if self._receiver_active(receiver):
+                    return self._mutate(v, info.target)
+            if info.kind in ("user", "local") and any(
+                    self.act.is_active(a) for a in list(v.args) + [k.value for k in v.keywords]):
+                return [gast.Expr(value=self._pair_call(v, info))]
+        if self.act.is_active(v):
+            p, _ = self.expr(v)
+            return [gast.Expr(value=p)]
+        return [s]
+
+    def _receiver_active(self, receiver):
+        root = receiver
+        while isinstance(root, gast.Subscript):
+            root = root.value
+        return isinstance(root, gast.Name) and self.act.is_name_active(root.id)
+
+    def _mutate(self, call, method):
+        _, positions = method_kind(method)
+        pts = self.operands(call.args)
+        primal = gast.Call(func=gast.Attribute(value=copy.deepcopy(call.func.value), attr=method,
+                                               ctx=gast.Load()),
+                           args=[p for p, _ in pts], keywords=copy.deepcopy(call.keywords))
+        targs = [(t if t is not None else self.zero_of(p)) if i in positions else copy.deepcopy(p)
+                 for i, (p, t) in enumerate(pts)]
+        tangent = gast.Call(func=gast.Attribute(value=self._tangent_chain(T.load(call.func.value)),
+                                                attr=method, ctx=gast.Load()),
+                            args=targs, keywords=[])
+        return [gast.Expr(value=primal), gast.Expr(value=simplify(tangent))]
+
+    def s_Assign(self, s):
+        if not self.act.is_active(s.value) and all(self.tangent_target(t) is None for t in s.targets):
+            return [s]
+        if len(s.targets) > 1:
+            p, t = self.expr(s.value)
+            if t is None:
+                t = self.zero_of(p)
+            tts = [self.tangent_target(tg) for tg in s.targets]
+            if not self.simple(p):
+                p, t = self.hoist(p, t)
+            out = [gast.Assign(targets=s.targets, value=p, type_comment=None)]
+            tts = [x for x in tts if x is not None]
+            if tts:
+                out.append(gast.Assign(targets=tts, value=t, type_comment=None))
+            return out
+        target, value = s.targets[0], s.value
+        if isinstance(value, (gast.IfExp, gast.BoolOp)) and isinstance(target, gast.Name) \
+                and self.act.is_active(value):
+            return self.body(self._lower_choice(value, target.id))
+        if isinstance(value, gast.Call) and self.act.is_active(value):
+            info = classify(value, self.ctx)
+            if info.kind in ("user", "local"):
+                tt = self.tangent_target(target)
+                if tt is None:
+                    tt = T.name(self.ctx.throwaway(), gast.Store())
+                pair = gast.Tuple(elts=[target, tt], ctx=gast.Store())
+                return [T.assign(pair, self._pair_call(value, info))]
+        if isinstance(target, (gast.Tuple, gast.List)) and isinstance(value, (gast.Tuple, gast.List)) \
+                and len(target.elts) == len(value.elts) \
+                and not any(isinstance(e, gast.Starred) for e in target.elts + value.elts):
+            return self._assign_elementwise(target, value)
+        p, t = self.expr(value, root=isinstance(target, gast.Name))
+        return self.emit_assign(target, p, t)
+
+    def emit_assign(self, target, p, t):
+        tt = self.tangent_target(target)
+        if tt is None:
+            return [T.assign(target, p)]
+        if t is None or T.is_zero(t):
+            t = self.zero_of(p)
+        stored = _names_stored(target)
+        uses_ans = ANS in _names_loaded(t)
+        reads_target = bool(stored & _names_loaded(t))
+        if uses_ans and (reads_target or not isinstance(target, gast.Name)):
+            tmp = self.namer.temp()
+            t = _rename(t, ANS, tmp)
+            return [T.assign(tmp, p), T.assign(tt, t), T.assign(target, T.name(tmp))]
+        if uses_ans:
+            return [T.assign(target, p), T.assign(tt, _rename(t, ANS, target.id))]
+        if reads_target:
+            pair = gast.Tuple(elts=[target, tt], ctx=gast.Store())
+            return [T.assign(pair, gast.Tuple(elts=[p, t], ctx=gast.Load()))]
+        return [T.assign(target, p), T.assign(tt, t)]
+
+    def _assign_elementwise(self, target, value):
+        pts = self.operands(value.elts)
+        ps, tts, ts = [], [], []
+        for tg, (p, t) in zip(target.elts, pts):
+            ps.append(p)
+            tt = self.tangent_target(tg)
+            if tt is not None:
+                tts.append(tt)
+                ts.append(t if t is not None and not T.is_zero(t) else self.zero_of(p))
+        primal = T.assign(gast.Tuple(elts=list(target.elts), ctx=gast.Store()),
+                          gast.Tuple(elts=ps, ctx=gast.Load()))
+        if not tts:
+            return [primal]
+        ttarget = tts[0] if len(tts) == 1 else gast.Tuple(elts=tts, ctx=gast.Store())
+        tvalue = ts[0] if len(ts) == 1 else gast.Tuple(elts=ts, ctx=gast.Load())
+        if _names_stored(target) & _names_loaded(tvalue):
+            both = gast.Tuple(elts=[primal.targets[0], ttarget], ctx=gast.Store())
+            return [T.assign(both, gast.Tuple(elts=[primal.value, tvalue], ctx=gast.Load()))]
+        return [primal, T.assign(ttarget, tvalue)]
+
+    def s_AugAssign(self, s):
+        target_active = self.tangent_target(s.target) is not None
+        if not target_active and not self.act.is_active(s.value):
+            return [s]
+        if isinstance(s.op, (gast.Add, gast.Sub)) and isinstance(s.target, (gast.Name, gast.Subscript)):
+            p, t = self.expr(s.value)
+            primal = gast.AugAssign(target=s.target, op=s.op, value=p)
+            if t is None or T.is_zero(t):
+                return [primal]
+            if not (_names_stored(s.target) & _names_loaded(t)):
+                return [primal, gast.AugAssign(target=self.tangent_target(s.target), op=s.op, value=t)]
+        if isinstance(s.target, gast.Subscript) and not is_pure(s.target.slice, self.ctx):
+            self.problem(s, "augmented assignment to an item whose index calls a function",
+                         "compute the index into a variable first")
+            return [s]
+        as_assign = T.assign(T.store(s.target),
+                             gast.BinOp(left=T.load(s.target), op=s.op, right=s.value))
+        return self.s_Assign(as_assign)
+
+    def s_AnnAssign(self, s):
+        if s.value is None:
+            return [s]
+        out = self.s_Assign(T.assign(s.target, s.value))
+        for i, o in enumerate(out):
+            if isinstance(o, gast.Assign) and len(o.targets) == 1 and isinstance(o.targets[0], gast.Name) \
+                    and isinstance(s.target, gast.Name) and o.targets[0].id == s.target.id:
+                out[i] = gast.AnnAssign(target=o.targets[0], annotation=s.annotation, value=o.value,
+                                        simple=s.simple)
+                break
+        return out
+
+    def s_Delete(self, s):
+        extra = [self.tangent_target(t) for t in s.targets]
+        extra = [gast.Name(id=e.id, ctx=gast.Del(), annotation=None, type_comment=None)
+                 for e in extra if isinstance(e, gast.Name)]
+        return [gast.Delete(targets=list(s.targets) + extra)]
+
+    def s_If(self, s):
+        return [gast.If(test=s.test, body=self.body(s.body) or [gast.Pass()],
+                        orelse=self.body(s.orelse))]
+
+    def s_While(self, s):
+        return [gast.While(test=s.test, body=self.body(s.body), orelse=self.body(s.orelse))]
+
+    def s_With(self, s):
+        for item in s.items:
+            if self.act.is_active(item.context_expr):
+                self.problem(item.context_expr, "a differentiated value used as a context manager")
+        return [gast.With(items=s.items, body=self.body(s.body), type_comment=None)]
+
+    def s_Try(self, s):
+        handlers = [gast.ExceptHandler(type=h.type, name=h.name, body=self.body(h.body))
+                    for h in s.handlers]
+        return [gast.Try(body=self.body(s.body), handlers=handlers, orelse=self.body(s.orelse),
+                         finalbody=self.body(s.finalbody))]
+
+    def s_For(self, s):
+        body, orelse = self.body(s.body), self.body(s.orelse)
+        kind, parts = iteration_parts(s.iter, self.ctx)
+        if not any(self.act.is_active(p) for p in parts if p is not None):
+            tt = self.tangent_target(s.target)
+            inits = [] if tt is None else [T.assign(tt, self.zero_of(T.load(s.target)))]
+            return [gast.For(target=s.target, iter=s.iter, body=inits + body, orelse=orelse,
+                             type_comment=None)]
+        elts = getattr(s.target, "elts", None)
+        if kind != "plain" and (elts is None or len(elts) != len(parts)):
+            kind, parts = "plain", [s.iter]
+        if kind == "plain":
+            p, t = self.expr(s.iter)
+            primal_iter, titer, ttarget = p, t, self.tangent_target(s.target)
+        elif kind in ("enumerate", "items"):
+            p, t = self.expr(parts[1])
+            if kind == "enumerate":
+                primal_iter = gast.Call(func=copy.deepcopy(s.iter.func), args=[p] + s.iter.args[1:],
+                                        keywords=[])
+            else:
+                primal_iter = T.expr("d.items()", d=p)
+                t = T.expr("d.values()", d=t)
+            titer, ttarget = t, self.tangent_target(elts[1])
+        else:  # zip
+            pts = self.operands(parts)
+            primal_iter = gast.Call(func=copy.deepcopy(s.iter.func), args=[p for p, _ in pts],
+                                    keywords=[])
+            active = [(t, self.tangent_target(e)) for (p, t), e in zip(pts, elts)
+                      if t is not None and not T.is_zero(t)]
+            if len(active) == 1:
+                titer, ttarget = active[0]
+            else:
+                titer = T.expr("zip()")
+                titer.args = [t for t, _ in active]
+                ttarget = gast.Tuple(elts=[tt for _, tt in active], ctx=gast.Store())
+        if ttarget is None:
+            ttarget = T.name(self.ctx.throwaway(), gast.Store())
+        new_iter = T.expr("zip(a, b)", a=primal_iter, b=titer)
+        new_target = gast.Tuple(elts=[s.target, ttarget], ctx=gast.Store())
+        return [gast.For(target=new_target, iter=new_iter, body=body, orelse=orelse,
+                         type_comment=None)]
+
+    def s_Return(self, s):
+        if s.value is None:
+            return [gast.Return(value=T.expr("None, None"))]
+        v = s.value
+        if isinstance(v, gast.Call) and self.act.is_active(v):
+            info = classify(v, self.ctx)
+            if info.kind in ("user", "local"):
+                return [gast.Return(value=self._pair_call(v, info))]
+        p, t = self.expr(v)
+        if t is None or T.is_zero(t):
+            if not self.simple(p) and not isinstance(p, (gast.Tuple, gast.List, gast.Dict)):
+                p, _ = self.hoist(p, None)
+            t = self.zero_of(p)
+        return [gast.Return(value=gast.Tuple(elts=[p, t], ctx=gast.Load()))]
+
+    def s_FunctionDef(self, s):
+        """A nested function: kept as written for constant uses, plus a transformed twin."""
+        if s.name not in self.ctx.local_defs or not self._local_active(s):
+            return [s]
+        jvp_name = self.namer.fresh(s.name + "_jvp")
+        active = [a.id for a in s.args.args + s.args.kwonlyargs if self.act.is_name_active(a.id)]
+        tangents = [(a, self.namer.tangent(a)) for a in active]
+        self.local_jvps[s.name] = (jvp_name, tangents)
+        args = copy.deepcopy(s.args)
+        args.kwonlyargs = args.kwonlyargs + [T.name(d, gast.Param()) for _, d in tangents]
+        args.kw_defaults = args.kw_defaults + [T.const(0.0) for _ in tangents]
+        body = self.body(s.body)
+        if not body or not isinstance(body[-1], gast.Return):
+            body.append(gast.Return(value=T.expr("None, None")))
+        twin = gast.FunctionDef(name=jvp_name, args=args, body=body, decorator_list=[],
+                                returns=None, type_comment=None, type_params=[])
+        return [s, twin]
+
+    def _local_active(self, fdef):
+        params = [a.id for a in fdef.args.args + fdef.args.kwonlyargs]
+        if fdef.name in self.act.local_returns or any(self.act.is_name_active(p) for p in params):
+            return True
+        return any(isinstance(n, gast.Name) and self.act.is_name_active(n.id) for n in gast.walk(fdef))
+
+    # -- expressions ---------------------------------------------------------------------------
+    def expr(self, e, root=False):
+        """(primal, tangent) of an expression; tangent None when it is constant."""
+        if not self.act.is_active(e):
+            return e, None
+        method = getattr(self, "e_" + type(e).__name__, None)
+        if method is None:
+            self.problem(e, "%s of a differentiated value is not supported" % _describe(e),
+                         _advice(e))
+            return e, None
+        return method(e, root)
+
+    def operands(self, nodes):
+        """(primal, tangent) of several operands, in evaluation order.
+
+        An operand that calls a function with possible side effects is stored in a temporary
+        before later operands' hoisted statements, so calls keep their order.
+        """
+        out = []
+        for node in nodes:
+            p, t = self.expr(node)
+            if not self.simple(p) and not is_pure(p, self.ctx):
+                p, t = self.hoist(p, t)
+            out.append((p, t))
+        return out
+
+    def apply(self, template, params, pts, primal, root, builder=None):
+        """Instantiate a rule, storing in temporaries only the operands its tangent reads.
+
+        Operands are first bound to placeholders; after zero tangents are folded away, an operand
+        whose placeholder survives (and is not a plain name or constant) is hoisted.
+        """
+        holders, subs = {}, {}
+        for param, (p, t) in zip(params, pts):
+            holder = p if self.simple(p) else T.name("__pf_operand_%s" % param)
+            holders[param] = holder
+            subs[param], subs["d" + param] = holder, (t if t is not None else T.zero())
+        state = {}
+
+        def ans():
+            if root:
+                state["name"] = ANS
+            else:
+                state.setdefault("name", self.namer.temp())
+            return T.name(state["name"])
+
+        if builder is not None:
+            tangent = builder([(subs[p], None if T.is_zero(subs["d" + p]) else subs["d" + p])
+                               for p in params], ans)
+        else:
+            uses = _template_names(template)
+            if "ans" in uses:
+                subs["ans"] = ans()
+            subs.update({n: self.ctx.helper(n) for n in uses if n in self.ctx.helper_names})
+            tangent = T.expr(template, **subs)
+        tangent = simplify(tangent)
+        read = _names_loaded(tangent)
+        final = {}
+        for param, (p, t) in zip(params, pts):
+            if holders[param] is not p and holders[param].id in read:
+                p, _ = self.hoist(p, None)
+                final[holders[param].id] = p
+            pts_p = final.get(getattr(holders[param], "id", None), p)
+            final[param] = pts_p
+        tangent = _substitute(tangent, {k: v for k, v in final.items() if k.startswith("__pf_")})
+        new_primal = primal([final[param] for param in params])
+        if "name" in state and state["name"] != ANS:
+            tmp = state["name"]
+            self.pre.append(T.assign(tmp, new_primal))
+            if T.is_zero(tangent):
+                return T.name(tmp), None
+            dtmp = self.namer.tangent(tmp)
+            self.pre.append(T.assign(dtmp, tangent))
+            return T.name(tmp), T.name(dtmp)
+        return new_primal, (None if T.is_zero(tangent) else tangent)
+
+    def e_Name(self, e, root):
+        return e, self.dname(e.id)
+
+    def e_BinOp(self, e, root):
+        template = BINOPS.get(type(e.op).__name__)
+        pts = self.operands([e.left, e.right])
+        op = e.op
+        return self.apply(template, ("l", "r"), pts,
+                          lambda ps: gast.BinOp(left=ps[0], op=op, right=ps[1]), root)
+
+    def e_UnaryOp(self, e, root):
+        template = UNARYOPS[type(e.op).__name__]
+        op = e.op
+        return self.apply(template, ("x",), self.operands([e.operand]),
+                          lambda ps: gast.UnaryOp(op=op, operand=ps[0]), root)
+
+    def e_Subscript(self, e, root):
+        p, t = self.expr(e.value)
+        index = e.slice
+        if not is_pure(index, self.ctx):
+            index, _ = self.hoist(index, None)
+        primal = gast.Subscript(value=p, slice=index, ctx=gast.Load())
+        if t is None:
+            return primal, None
+        return primal, gast.Subscript(value=t, slice=copy.deepcopy(index), ctx=gast.Load())
+
+    def _sequence(self, e, root):
+        pts = self.operands([x.value if isinstance(x, gast.Starred) else x for x in e.elts])
+        ps, ts = [], []
+        for x, (p, t) in zip(e.elts, pts):
+            if isinstance(x, gast.Starred):
+                if t is None:
+                    self.problem(x, "unpacking a constant sequence into a differentiated one",
+                                 "build the list with + instead")
+                ps.append(gast.Starred(value=p, ctx=gast.Load()))
+                ts.append(gast.Starred(value=t if t is not None else T.zero(), ctx=gast.Load()))
+            else:
+                ps.append(p)
+                ts.append(t if t is not None else self.zero_of(p))
+        return type(e)(elts=ps, ctx=gast.Load()), type(e)(elts=ts, ctx=gast.Load())
+
+    e_List = e_Tuple = _sequence
+
+    def e_Dict(self, e, root):
+        pts = self.operands(e.values)
+        return (gast.Dict(keys=e.keys, values=[p for p, _ in pts]),
+                gast.Dict(keys=copy.deepcopy(e.keys),
+                          values=[t if t is not None else self.zero_of(p) for p, t in pts]))
+
+    def e_IfExp(self, e, root):
+        tmp = self.namer.temp()
+        self.act.names.add(tmp)
+        self.pre.extend(self.body(self._lower_choice(e, tmp)))
+        return T.name(tmp), self.dname(tmp)
+
+    e_BoolOp = e_IfExp
+
+    def _lower_choice(self, e, target):
+        """``x = a if c else b`` (or ``a or b``) as an if statement, so each branch runs alone."""
+        if isinstance(e, gast.IfExp):
+            return [gast.If(test=e.test, body=[T.assign(target, e.body)],
+                            orelse=[T.assign(target, e.orelse)])]
+        # a or b or c: x = a; if not x: x = b ...;  a and b: x = a; if x: x = b ...
+        out = [T.assign(target, e.values[0])]
+        nest = out
+        for v in e.values[1:]:
+            test = T.expr("not x", x=target) if isinstance(e.op, gast.Or) else T.name(target)
+            branch = gast.If(test=test, body=[T.assign(target, v)], orelse=[])
+            nest.append(branch)
+            nest = branch.body
+        return out
+
+    def e_Call(self, e, root):
+        info = classify(e, self.ctx)
+        if info.kind == "rule":
+            return self._rule_call(e, info.target, root)
+        if info.kind in ("user", "local"):
+            call = self._pair_call(e, info)
+            tmp = self.namer.temp()
+            dtmp = self.namer.tangent(tmp)
+            self.pre.append(T.assign(gast.Tuple(elts=[T.name(tmp, gast.Store()),
+                                                      T.name(dtmp, gast.Store())],
+                                                ctx=gast.Store()), call))
+            return T.name(tmp), T.name(dtmp)
+        if info.kind == "method":
+            return self._method_call(e, info.target)
+        name = _dotted(e.func)
+        if info.kind == "missing":
+            self.problem(e.func, "'%s' is not defined" % name,
+                         "define it before the differentiated function is first called",
+                         errors.UndefinedNameError)
+        else:
+            what = getattr(info.target, "__qualname__", None) or name
+            self.problem(e.func, "no tangent rule for '%s', and it has no Python source" % what,
+                         "register one with @pushforward.defjvp(%s), or mark it constant with "
+                         "pushforward.nondifferentiable(%s)" % (name, name), errors.NoRuleError)
+        return e, None
+
+    def _rule_call(self, e, rule, root):
+        if any(isinstance(a, gast.Starred) for a in e.args) or any(k.arg is None for k in e.keywords):
+            self.problem(e, "star-arguments in a call to %s" % rule.name,
+                         "pass the arguments one by one")
+            return e, None
+        nargs = len(e.args) + len(e.keywords)
+        if rule.builder is not None:
+            if e.keywords:
+                self.problem(e, "keyword arguments in a call to %s with differentiated arguments"
+                             % rule.name)
+                return e, None
+            params = tuple("a%d" % i for i in range(len(e.args)))
+            func = e.func
+            return self.apply(None, params, self.operands(e.args),
+                              lambda ps: gast.Call(func=func, args=ps, keywords=[]), root,
+                              builder=rule.builder)
+        params = rule.params(nargs)
+        if params is None:
+            self.problem(e, "no tangent rule for %s with %d arguments" % (rule.name, nargs),
+                         kind=errors.NoRuleError)
+            return e, None
+        template = (rule.variants.get(nargs) or rule.variants["*"])[1]
+        by_name = {k.arg: k.value for k in e.keywords}
+        if set(by_name) - set(params[len(e.args):]):
+            self.problem(e, "unexpected keyword arguments %s for %s"
+                         % (sorted(set(by_name) - set(params)), rule.name), kind=errors.NoRuleError)
+            return e, None
+        order = list(e.args) + [by_name[p] for p in params[len(e.args):]]
+        pts = self.operands(order)
+        npos, func = len(e.args), e.func
+        kwnames = params[npos:]
+
+        def primal(ps):
+            return gast.Call(func=func, args=ps[:npos],
+                             keywords=[gast.keyword(arg=k, value=v) for k, v in zip(kwnames, ps[npos:])])
+
+        return self.apply(template, params, pts, primal, root)
+
+    def _method_call(self, e, method):
+        kind, _ = method_kind(method)
+        if kind != "value" or not self._receiver_active(e.func.value):
+            self.problem(e.func, "no tangent rule for the method '.%s' of a differentiated value"
+                         % method, kind=errors.NoRuleError)
+            return e, None
+        args = [p for p, _ in self.operands(e.args)]
+        primal = gast.Call(func=gast.Attribute(value=copy.deepcopy(e.func.value), attr=method,
+                                               ctx=gast.Load()), args=args, keywords=e.keywords)
+        tangent = gast.Call(func=gast.Attribute(value=self._tangent_chain(T.load(e.func.value)),
+                                                attr=method, ctx=gast.Load()),
+                            args=copy.deepcopy(args), keywords=copy.deepcopy(e.keywords))
+        return self.hoist(primal, tangent)
+
+    def _pair_call(self, e, info):
+        """A call to a transformed function, returning the pair (value, tangent)."""
+        if any(isinstance(a, gast.Starred) for a in e.args) or any(k.arg is None for k in e.keywords):
+            self.problem(e, "star-arguments in a call with differentiated arguments",
+                         "pass the arguments one by one")
+            return e
+        pos = self.operands(e.args)
+        kws = self.operands([k.value for k in e.keywords])
+        if info.kind == "local":
+            fdef = self.ctx.local_defs[info.target]
+            if info.target not in self.local_jvps:  # called before its definition was emitted
+                self.problem(e, "the nested function '%s' is called before it is defined"
+                             % info.target)
+                return e
+            name, tangents = self.local_jvps[info.target]
+            params = [a.id for a in fdef.args.args]
+            bound = dict(zip(params, pos))
+            bound.update({k.arg: pt for k, pt in zip(e.keywords, kws)})
+            tkw = [gast.keyword(arg=d, value=bound[p][1]) for p, d in tangents
+                   if p in bound and bound[p][1] is not None]
+            return gast.Call(func=T.name(name), args=[p for p, _ in pos],
+                             keywords=[gast.keyword(arg=k.arg, value=p) for k, (p, _) in
+                                       zip(e.keywords, kws)] + tkw)
+        callee = self.ctx.callee(info.target, e, len(e.args), [k.arg for k in e.keywords],
+                                 [t is not None for _, t in pos], [t is not None for _, t in kws])
+        if callee is None:
+            return e
+        args = [p for p, _ in pos]
+        keywords = [gast.keyword(arg=k.arg, value=p) for k, (p, _) in zip(e.keywords, kws)]
+        tangents = [t for _, t in pos + kws if t is not None]
+        if callee.positional and not keywords:
+            args += tangents
+        else:
+            keywords += [gast.keyword(arg=d, value=t) for d, t in zip(callee.tangent_params, tangents)]
+        return gast.Call(func=T.name(callee.name), args=args, keywords=keywords)
+
+
+def _substitute(node, subs):
+    class Sub(gast.NodeTransformer):
+        def visit_Name(self, n):
+            return copy.deepcopy(subs[n.id]) if n.id in subs else n
+
+    return Sub().visit(node)
+
+
+def _rename(node, old, new):
+    for sub in gast.walk(node):
+        if isinstance(sub, gast.Name) and sub.id == old:
+            sub.id = new
+    return node
+
+
+_TEMPLATE_NAMES = {}
+
+
+def _template_names(template):
+    if template not in _TEMPLATE_NAMES:
+        _TEMPLATE_NAMES[template] = _names_loaded(T.expr(template))
+    return _TEMPLATE_NAMES[template]
+
+
+def _dotted(node):
+    if isinstance(node, gast.Name):
+        return node.id
+    if isinstance(node, gast.Attribute):
+        return _dotted(node.value) + "." + node.attr
+    return "<expression>"
+
+
+_DESCRIPTIONS = {
+    "Yield": "yield", "YieldFrom": "yield from", "Await": "await", "ClassDef": "a class definition",
+    "AsyncFunctionDef": "an async function", "AsyncFor": "async for", "AsyncWith": "async with",
+    "Lambda": "a lambda", "ListComp": "a list comprehension", "GeneratorExp": "a generator expression",
+    "SetComp": "a set comprehension", "DictComp": "a dict comprehension", "Set": "a set",
+    "NamedExpr": "an assignment expression (:=)", "Attribute": "an attribute",
+    "Starred": "star-unpacking", "Match": "a match statement",
+}
+
+_ADVICE = {
+    "Yield": "differentiate a function that returns a list instead of a generator",
+    "YieldFrom": "differentiate a function that returns a list instead of a generator",
+    "Await": "differentiate the synchronous computation",
+    "AsyncFunctionDef": "differentiate the synchronous computation",
+    "ClassDef": "define the class at module level",
+    "Attribute": "pass the attribute's value as an argument instead",
+    "NamedExpr": "assign the value in its own statement",
+}
+
+
+def _describe(node):
+    return _DESCRIPTIONS.get(type(node).__name__, type(node).__name__)
+
+
+def _advice(node):
+    return _ADVICE.get(type(node).__name__, "")

@@ -1,0 +1,55 @@
+"""compile: generated source -> a live function whose globals are the user's module.
+
+Contract: ``load(source, bindings, func)`` compiles ``source`` (one function definition) with
+the text registered in ``linecache`` under a deterministic ``<pushforward ...>`` file name, so
+``inspect.getsource``, tracebacks and ``pdb`` show it. The function's globals are the user
+function's globals (read live, never copied), the user's closure cells are shared, and the names
+in ``bindings`` (rule helpers such as ``math``, other generated functions) are closure cells.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import linecache
+import types
+
+
+def register(source, label):
+    digest = hashlib.sha1(source.encode()).hexdigest()[:10]
+    filename = "<pushforward %s %s>" % (label, digest)
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    return filename
+
+
+def load(source, bindings, func, label):
+    filename = register(source, label)
+    tree = ast.parse(source, filename)
+    inner = tree.body[0]
+    user_cells = dict(zip(func.__code__.co_freevars, func.__closure__ or ()))
+    names = sorted(set(bindings) | set(user_cells))
+    factory = ast.FunctionDef(
+        name="__pf_factory", args=ast.arguments(posonlyargs=[], args=[ast.arg(arg=n) for n in names],
+                                                vararg=None, kwonlyargs=[], kw_defaults=[],
+                                                kwarg=None, defaults=[]),
+        body=[inner, ast.Return(value=ast.Name(id=inner.name, ctx=ast.Load()))],
+        decorator_list=[], returns=None, type_comment=None)
+    if "type_params" in ast.FunctionDef._fields:
+        factory.type_params = []
+    factory.lineno, factory.col_offset = 1, 0
+    module = ast.Module(body=[factory], type_ignores=[])
+    ast.fix_missing_locations(module)
+    code = compile(module, filename, "exec")
+    factory_code = next(c for c in code.co_consts if isinstance(c, types.CodeType))
+    inner_code = next(c for c in factory_code.co_consts
+                      if isinstance(c, types.CodeType) and c.co_name == inner.name)
+    closure = []
+    for name in inner_code.co_freevars:
+        if name in bindings:
+            value = bindings[name]
+            closure.append(value if isinstance(value, types.CellType) else types.CellType(value))
+        else:
+            closure.append(user_cells[name])
+    fn = types.FunctionType(inner_code, func.__globals__, inner.name, None, tuple(closure))
+    fn.__module__ = func.__module__
+    return fn

@@ -1,0 +1,67 @@
+"""One deterministic, collision-free name allocator per generated function.
+
+The tangent of ``x`` is ``dx``; when the user's code already uses ``dx`` the tangent moves to
+``d_x``, then ``dx_1``, ``dx_2``... Temporaries are ``t1``, ``t2``... Names come from counters
+only, so the same input always gives the same output.
+"""
+
+from __future__ import annotations
+
+import gast
+
+
+def names_in(tree) -> set:
+    """Every identifier a tree binds or reads (names, arguments, functions, attributes' roots)."""
+    used = set()
+    for node in gast.walk(tree):
+        if isinstance(node, gast.Name):
+            used.add(node.id)
+        elif isinstance(node, (gast.FunctionDef, gast.ClassDef)):
+            used.add(node.name)
+        elif isinstance(node, gast.alias):
+            used.add((node.asname or node.name).split(".")[0])
+        elif isinstance(node, gast.ExceptHandler) and node.name is not None:
+            used.add(node.name.id if isinstance(node.name, gast.Name) else node.name)
+    return used
+
+
+class Namer:
+    def __init__(self, used=()):
+        self.used = set(used)
+        self.tangents = {}
+        self.counters = {}
+
+    def _take(self, candidates, base):
+        for name in candidates:
+            if name not in self.used:
+                self.used.add(name)
+                return name
+        i = self.counters.get(base, 0)
+        while True:
+            i += 1
+            name = "%s_%d" % (base, i)
+            if name not in self.used:
+                self.counters[base] = i
+                self.used.add(name)
+                return name
+
+    def tangent(self, name: str) -> str:
+        """The tangent name of a primal name, the same every time it is asked for."""
+        if name not in self.tangents:
+            self.tangents[name] = self._take(["d" + name, "d_" + name], "d" + name)
+        return self.tangents[name]
+
+    def temp(self, base: str = "t") -> str:
+        """A fresh temporary: t1, t2, ... (or base1, base2...)."""
+        i = self.counters.get(base, 0)
+        while True:
+            i += 1
+            name = "%s%d" % (base, i)
+            if name not in self.used:
+                self.counters[base] = i
+                self.used.add(name)
+                return name
+
+    def fresh(self, preferred: str) -> str:
+        """``preferred`` itself if free, else a numbered variant."""
+        return self._take([preferred], preferred)

@@ -1,0 +1,152 @@
+"""normalise: rewrite constructs into the forms the forward pass knows, keeping primal semantics.
+
+Contract: a transformation returning a new FunctionDef.
+- ``name = lambda args: body`` inside the function becomes ``def name(args): return body``.
+- A list/generator/dict comprehension whose element depends on a differentiated value becomes an
+  explicit loop filling a fresh list (``seq1 = []; for ...: seq1.append(...)``) placed before the
+  statement that uses it; the same floating-point operations run in the same order. Loop
+  variables that would clash with the function's own names are renamed.
+"""
+
+from __future__ import annotations
+
+import gast
+
+from . import templates as T
+from .activity import analyse
+
+_SCOPES = (gast.FunctionDef, gast.Lambda, gast.ListComp, gast.GeneratorExp, gast.DictComp,
+           gast.SetComp)
+
+
+def run(fdef, ctx, active_params):
+    """Normalise ``fdef`` in place (it is the pipeline's own freshly parsed tree)."""
+    _lambdas_to_defs(fdef)
+    ctx.refresh_locals(fdef)
+    act = analyse(fdef, ctx, active_params)
+    _Comprehensions(ctx, act).visit(fdef)
+    return fdef
+
+
+def _lambdas_to_defs(fdef):
+    for node in gast.walk(fdef):
+        for field in ("body", "orelse", "finalbody"):
+            stmts = getattr(node, field, None)
+            if not isinstance(stmts, list):
+                continue
+            for i, s in enumerate(stmts):
+                if isinstance(s, gast.Assign) and len(s.targets) == 1 \
+                        and isinstance(s.targets[0], gast.Name) and isinstance(s.value, gast.Lambda):
+                    new = gast.FunctionDef(name=s.targets[0].id, args=s.value.args,
+                                           body=[gast.Return(value=s.value.body)], decorator_list=[],
+                                           returns=None, type_comment=None, type_params=[])
+                    stmts[i] = gast.copy_location(new, s)
+                    gast.copy_location(new.body[0], s.value.body)
+
+
+class _Comprehensions(gast.NodeTransformer):
+    def __init__(self, ctx, act):
+        self.ctx, self.act = ctx, act
+        self.pre = None
+        self.guarded = 0  # inside a conditional expression / boolean operator / lambda
+
+    def _statements(self, stmts):
+        out = []
+        for s in stmts:
+            saved, self.pre = self.pre, []
+            new = self.visit(s)
+            out.extend(self.pre)
+            out.append(new)
+            self.pre = saved
+        return out
+
+    def generic_visit(self, node):
+        for field in ("body", "orelse", "finalbody"):
+            stmts = getattr(node, field, None)
+            if isinstance(stmts, list) and stmts and isinstance(stmts[0], gast.stmt):
+                setattr(node, field, self._statements(stmts))
+        for field, value in gast.iter_fields(node):
+            if field in ("body", "orelse", "finalbody") and isinstance(value, list) \
+                    and value and isinstance(value[0], gast.stmt):
+                continue
+            if field in ("test",) and isinstance(node, (gast.While,)):
+                self.guarded += 1  # a while test runs many times: never hoist out of it
+                setattr(node, field, self.visit(value))
+                self.guarded -= 1
+                continue
+            if isinstance(value, list):
+                value[:] = [self.visit(v) if isinstance(v, gast.AST) else v for v in value]
+            elif isinstance(value, gast.AST):
+                setattr(node, field, self.visit(value))
+        return node
+
+    def visit_FunctionDef(self, node):
+        return self.generic_visit(node)
+
+    def _guard(self, node):
+        self.guarded += 1
+        node = self.generic_visit(node)
+        self.guarded -= 1
+        return node
+
+    visit_IfExp = visit_BoolOp = visit_Lambda = _guard
+
+    def visit_ListComp(self, node):
+        return self._lower(node, "list")
+
+    def visit_GeneratorExp(self, node):
+        return self._lower(node, "list")
+
+    def visit_DictComp(self, node):
+        return self._lower(node, "dict")
+
+    def _lower(self, node, kind):
+        if not self.act.is_active(node) or self.pre is None:
+            return node
+        if self.guarded:
+            self.ctx.problem(node, "a comprehension of differentiated values inside a conditional "
+                                   "expression, boolean operator, lambda or while test",
+                             "assign the comprehension to a variable first")
+            return node
+        node = self._rename_targets(node)
+        acc = self.ctx.namer.temp("seq")
+        if kind == "list":
+            inner = [T.stmt("acc.append(elt)", acc=acc, elt=node.elt)]
+        else:
+            inner = [T.stmt("acc[key] = value", acc=acc, key=node.key, value=node.value)]
+        for gen in reversed(node.generators):
+            for cond in reversed(gen.ifs):
+                inner = [gast.If(test=cond, body=inner, orelse=[])]
+            inner = [gast.For(target=gen.target, iter=gen.iter, body=inner, orelse=[],
+                              type_comment=None)]
+        init = T.assign(acc, T.expr("[]" if kind == "list" else "{}"))
+        for s in [init] + inner:
+            gast.copy_location(s, node)
+        self.pre.extend([init] + inner)
+        for s in inner:
+            for sub in gast.walk(s):
+                if isinstance(sub, gast.stmt) and not hasattr(sub, "lineno"):
+                    gast.copy_location(sub, node)
+        return T.name(acc)
+
+    def _rename_targets(self, node):
+        """Comprehension variables become function locals: rename those that would clash."""
+        outside = self.ctx.namer.used
+        renames = {}
+        for gen in node.generators:
+            for n in gast.walk(gen.target):
+                if isinstance(n, gast.Name) and n.id in outside and n.id not in renames:
+                    renames[n.id] = self.ctx.namer.fresh(n.id)
+        for n in gast.walk(node):
+            if isinstance(n, gast.Name) and n.id in renames:
+                n.id = renames[n.id]
+                if self.act.is_name_active(_original(renames, n.id)):
+                    self.act.names.add(n.id)
+        return node
+
+
+def _original(renames, new):
+    for old, n in renames.items():
+        if n == new:
+            return old
+    return new

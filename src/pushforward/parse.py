@@ -1,0 +1,104 @@
+"""parse: a Python function object -> its gast ``FunctionDef`` with the user's real locations.
+
+Contract: returns a :class:`Parsed` whose ``node`` is a FunctionDef (a lambda becomes
+``def <name>(args): return <body>``) with ``lineno``/``col_offset`` of the user's file, decorators
+removed. Raises :class:`SourceUnavailableError` when Python cannot show the source.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import linecache
+import textwrap
+from dataclasses import dataclass
+
+import gast
+
+from .errors import SourceUnavailableError
+
+
+@dataclass
+class Parsed:
+    func: object  # the user's function object
+    node: gast.FunctionDef
+    filename: str
+
+
+def _unavailable(func, why):
+    name = getattr(func, "__qualname__", repr(func))
+    return SourceUnavailableError(
+        "cannot read the source of %s: %s. pushforward transforms Python source; define the "
+        "function in a .py file (not the REPL or exec), or register a rule for it with "
+        "pushforward.defjvp." % (name, why)
+    )
+
+
+def _shift(tree, lines, cols):
+    for node in ast.walk(tree):
+        if hasattr(node, "lineno"):
+            node.lineno += lines
+            node.col_offset += cols
+            if getattr(node, "end_lineno", None) is not None:
+                node.end_lineno += lines
+                node.end_col_offset += cols
+
+
+def _lambda_node(tree, code):
+    lambdas = [n for n in ast.walk(tree) if isinstance(n, ast.Lambda)]
+    args = code.co_varnames[: code.co_argcount + code.co_kwonlyargcount]
+    same_args = [n for n in lambdas if tuple(a.arg for a in n.args.args + n.args.kwonlyargs) == args]
+    candidates = same_args or lambdas
+    positions = getattr(code, "co_positions", None)
+    if positions is not None and len(candidates) > 1:
+        cols = {c for (_, _, c, _) in positions() if c is not None}
+        # the lambda whose body span contains the code's instructions
+        for n in candidates:
+            if n.body.col_offset in cols:
+                return n
+    return candidates[0] if candidates else None
+
+
+def parse(func) -> Parsed:
+    code = getattr(func, "__code__", None)
+    if code is None or not inspect.isfunction(func):
+        raise _unavailable(func, "it is not a Python function (a builtin or C extension?)")
+    filename = code.co_filename
+    if filename.startswith("<") and not linecache.getlines(filename):
+        raise _unavailable(func, "it was defined in %s" % filename)
+    try:
+        lines, start = inspect.getsourcelines(func)
+    except (OSError, TypeError) as exc:
+        raise _unavailable(func, str(exc)) from None
+    block = "".join(lines)
+    dedented = textwrap.dedent(block)
+    indent = len(lines[0]) - len(lines[0].lstrip()) if dedented != block else 0
+    is_lambda = func.__name__ == "<lambda>"
+    try:
+        tree = ast.parse(dedented)
+    except SyntaxError:
+        if not is_lambda:
+            raise _unavailable(func, "its source does not parse on its own") from None
+        # a lambda inside a larger statement: parse the whole file
+        whole = "".join(linecache.getlines(filename))
+        tree, start, indent = ast.parse(whole), 1, 0
+    _shift(tree, start - 1, indent)
+    if is_lambda:
+        node = _lambda_node(tree, code)
+        if node is None:
+            raise _unavailable(func, "the lambda was not found on line %d" % start)
+        fdef = ast.FunctionDef(name="<lambda>", args=node.args, body=[ast.Return(value=node.body)],
+                               decorator_list=[], returns=None, type_comment=None)
+        if hasattr(ast.FunctionDef, "type_params") or "type_params" in ast.FunctionDef._fields:
+            fdef.type_params = []
+        ast.copy_location(fdef, node)
+        ast.copy_location(fdef.body[0], node.body)
+    else:
+        fdef = next((n for n in ast.walk(tree)
+                     if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+                     and n.name == func.__name__), None)
+        if fdef is None:
+            raise _unavailable(func, "no definition of %s found in its source" % func.__name__)
+        fdef.decorator_list = []
+    node = gast.ast_to_gast(fdef)
+    return Parsed(func, node, filename)

@@ -1,0 +1,283 @@
+"""The transformation pipeline: one list of passes, each in its own module.
+
+    parse -> resolve -> normalize -> resolve -> activity -> forward -> cleanup -> codegen -> compile
+
+``transform(func, active)`` returns the :class:`Generated` JVP function of ``func`` for the set of
+active (differentiated) parameters, transforming the user functions it calls on the way (each
+generated once per activity pattern and cached). Every problem found in the function and its
+callees is collected and raised together. ``PUSHFORWARD_DEBUG=1`` prints every stage.
+"""
+
+from __future__ import annotations
+
+import copy
+import inspect
+import os
+import types
+from dataclasses import dataclass, field
+
+import gast
+
+from . import activity, cleanup, codegen, errors, forward, loader, normalize, parse, resolve
+from . import templates as T
+from .naming import Namer, names_in
+from .rules import HELPERS
+
+PASSES = ("parse", "resolve", "normalize", "activity", "forward", "cleanup", "codegen", "compile")
+
+
+def _dump(stage, node):
+    if os.environ.get("PUSHFORWARD_DEBUG"):
+        text = node if isinstance(node, str) else codegen.to_source(node)
+        print("--- after %s ---\n%s" % (stage, text))
+
+
+@dataclass
+class Generated:
+    """A generated JVP function and what callers need to call it."""
+
+    func: object
+    active: tuple  # differentiated parameters, in signature order
+    name: str
+    params: list
+    tangent_params: dict  # parameter -> tangent parameter name
+    positional: bool  # tangents follow the primal arguments positionally
+    cell: types.CellType = field(default_factory=types.CellType)
+    fdef: object = None
+    source: str = ""
+    bindings: dict = field(default_factory=dict)
+    callees: list = field(default_factory=list)
+    ok: bool = True
+
+    @property
+    def function(self):
+        return self.cell.cell_contents
+
+
+_CACHE: dict = {}
+
+
+def clear_cache():
+    _CACHE.clear()
+
+
+@dataclass
+class CalleeRef:
+    name: str
+    positional: bool
+    order: list  # active parameters, in the callee's signature order
+    tangent_params: dict
+    arg_params: list  # the parameter each call argument binds (positional, then keywords)
+
+
+class Ctx:
+    """Per-function state shared by the passes: names, resolution, problems, bindings."""
+
+    helper_names = frozenset(HELPERS)
+
+    def __init__(self, func, fdef, filename, problems, generated):
+        self.func, self.filename, self.problems, self.generated = func, filename, problems, generated
+        self.namer = Namer(names_in(fdef) | set(func.__code__.co_names) | set(HELPERS))
+        self.bindings = generated.bindings
+        self._helpers = {}
+        self._throwaway = None
+        self.refresh_locals(fdef)
+
+    def refresh_locals(self, fdef):
+        self.resolution = resolve.Resolution(self.func, fdef)
+        self.local_defs = {n.name: n for n in gast.walk(fdef)
+                           if isinstance(n, gast.FunctionDef) and n is not fdef}
+
+    def problem(self, node, message, hint="", kind=errors.UnsupportedSyntaxError):
+        self.problems.append(errors.Problem(kind, message, self.filename,
+                                            getattr(node, "lineno", 0) or 0,
+                                            getattr(node, "col_offset", 0) or 0, hint))
+
+    def helper(self, name):
+        """A name node bound (in the generated closure) to the rule helper ``name``."""
+        if name not in self._helpers:
+            obj = HELPERS[name]
+            ident = name
+            if ident in self.namer.used and self._user_value(ident) is not obj:
+                ident = self.namer.fresh(name + "_")
+            self.namer.used.add(ident)
+            self._helpers[name] = ident
+            self.bindings[ident] = obj
+        return T.name(self._helpers[name])
+
+    def _user_value(self, ident):
+        return self.func.__globals__.get(ident, None)
+
+    def throwaway(self):
+        if self._throwaway is None:
+            self._throwaway = self.namer.fresh("_")
+        return self._throwaway
+
+    def callee(self, func, call, npos, kwnames, pos_active, kw_active):
+        code = func.__code__
+        positional = list(code.co_varnames[:code.co_argcount])
+        kwonly = list(code.co_varnames[code.co_argcount:code.co_argcount + code.co_kwonlyargcount])
+        arg_params, active = [], set()
+        for i, is_active in enumerate(pos_active):
+            if i >= len(positional):
+                if is_active:
+                    self.problem(call, "a differentiated value passed to %s's *args" % func.__name__,
+                                 "give the function a named parameter for it")
+                    return None
+                arg_params.append(None)
+                continue
+            arg_params.append(positional[i])
+            if is_active:
+                active.add(positional[i])
+        for k, is_active in zip(kwnames, kw_active):
+            if k not in positional + kwonly:
+                if is_active:
+                    self.problem(call, "a differentiated value passed to %s's **kwargs" % func.__name__,
+                                 "give the function a named parameter for it")
+                    return None
+                arg_params.append(None)
+                continue
+            arg_params.append(k)
+            if is_active:
+                active.add(k)
+        order = tuple(p for p in positional + kwonly if p in active)
+        gen = generate(func, order, self.problems)
+        if gen is None or not gen.ok:
+            return None
+        self.generated.callees.append(gen)
+        ident = self.namer.fresh(gen.name)
+        self.bindings[ident] = gen.cell
+        return CalleeRef(ident, gen.positional, list(order), gen.tangent_params, arg_params)
+
+
+def _plain_signature(args):
+    return not (args.defaults or args.kwonlyargs or args.vararg or args.kwarg or args.posonlyargs)
+
+
+def generate(func, active, problems):
+    """The cached Generated JVP of ``func`` for ``active`` parameters (None if not possible)."""
+    key = (func, tuple(active))
+    if key in _CACHE:
+        return _CACHE[key]
+    try:
+        parsed = parse.parse(func)
+    except errors.SourceUnavailableError as exc:
+        problems.append(errors.Problem(errors.NoRuleError, str(exc), "<unknown>", 0, 0))
+        return None
+    fdef = parsed.node
+    _dump("parse", fdef)
+    name = func.__name__ if func.__name__ != "<lambda>" else "lambda"
+    gen = Generated(func, tuple(active), "", [], {}, _plain_signature(fdef.args))
+    _CACHE[key] = gen  # visible to recursive calls while the body is generated
+    before = len(problems)
+    ctx = Ctx(func, fdef, parsed.filename, problems, gen)
+    gen.name = ctx.namer.fresh(name + "_jvp")
+    args = fdef.args
+    gen.params = [a.id for a in args.posonlyargs + args.args + args.kwonlyargs]
+    normalize.run(fdef, ctx, active)
+    ctx.refresh_locals(fdef)
+    _dump("normalize", fdef)
+    act = activity.analyse(fdef, ctx, active)
+    fw = forward.Forward(ctx, act)
+    body = fw.body(fdef.body)
+    if not body or not isinstance(body[-1], gast.Return):
+        body.append(gast.Return(value=T.expr("None, None")))
+    gen.tangent_params = {p: ctx.namer.tangent(p) for p in active}
+    # parameters that are not differentiated but receive differentiated values later
+    prologue = [T.assign(ctx.namer.tangent(p), T.expr("zeros_like(p)", p=T.name(p),
+                                                    zeros_like=ctx.helper("zeros_like")))
+                for p in gen.params if p not in active and act.is_name_active(p)]
+    new_args = copy.deepcopy(args)
+    tparams = [T.name(gen.tangent_params[p], gast.Param()) for p in active]
+    if gen.positional:
+        new_args.args = new_args.args + tparams
+    else:
+        new_args.kwonlyargs = new_args.kwonlyargs + tparams
+        new_args.kw_defaults = new_args.kw_defaults + [None] * len(tparams)
+    out = gast.FunctionDef(name=gen.name, args=new_args, body=_docstring_first(prologue, body),
+                           decorator_list=[], returns=None, type_comment=None, type_params=[])
+    _dump("forward", out)
+    tangent_names = set(ctx.namer.tangents.values()) - set(gen.tangent_params.values())
+    out = cleanup.run(out, tangent_names)
+    gen.fdef = out
+    if len(problems) > before:
+        gen.ok = False
+        del _CACHE[key]
+        return gen
+    gen.source = codegen.to_source(out)
+    _dump("codegen", gen.source)
+    fn = loader.load(gen.source, gen.bindings, func, gen.name)
+    fn.__defaults__ = func.__defaults__
+    fn.__kwdefaults__ = dict(func.__kwdefaults__ or {}) or None
+    fn.__doc__ = func.__doc__
+    gen.cell.cell_contents = fn
+    return gen
+
+
+def _docstring_first(prologue, body):
+    if body and isinstance(body[0], gast.Expr) and isinstance(body[0].value, gast.Constant) \
+            and isinstance(body[0].value.value, str):
+        return body[:1] + prologue + body[1:]
+    return prologue + body
+
+
+def transform(func, active):
+    """Generate (or fetch) the JVP of ``func``; raise every problem found, together."""
+    problems = []
+    gen = generate(func, tuple(active), problems)
+    errors.raise_problems(problems)
+    return gen
+
+
+def seeded(gen, wrt, fallback):
+    """A variant of ``gen`` for ``forward_diff``: seeds ``d<wrt> = 1.0`` itself.
+
+    Non-float arguments (ints, lists, arrays) go to ``fallback``, the general path.
+    """
+    if getattr(gen, "_seeded", None) is not None:
+        return gen._seeded
+    fdef = copy.deepcopy(gen.fdef)
+    dname = gen.tangent_params[wrt]
+    fdef.name = gen.func.__name__ if gen.func.__name__ != "<lambda>" else "lambda_"
+    fdef.name = fdef.name + "_deriv"
+    for field_ in ("args", "kwonlyargs"):
+        items = getattr(fdef.args, field_)
+        keep = [a for a in items if a.id != dname]
+        if field_ == "kwonlyargs":
+            fdef.args.kw_defaults = [d for a, d in zip(items, fdef.args.kw_defaults) if a.id != dname]
+        setattr(fdef.args, field_, keep)
+    bindings = dict(gen.bindings)
+    general = "general_case"
+    while general in bindings or general in names_in(fdef):
+        general += "_"
+    bindings[general] = fallback
+    call = gast.Call(func=T.name(general),
+                     args=[T.name(a.id) for a in fdef.args.posonlyargs + fdef.args.args],
+                     keywords=[gast.keyword(arg=a.id, value=T.name(a.id)) for a in fdef.args.kwonlyargs])
+    if fdef.args.vararg is not None:
+        call.args.append(gast.Starred(value=T.name(fdef.args.vararg.id), ctx=gast.Load()))
+    if fdef.args.kwarg is not None:
+        call.keywords.append(gast.keyword(arg=None, value=T.name(fdef.args.kwarg.id)))
+    guard = gast.If(test=T.expr("type(x) is not float", x=T.name(wrt)),
+                    body=[gast.Return(value=call)], orelse=[])
+    seed = T.assign(dname, T.const(1.0))
+    fdef.body = _docstring_first([guard, seed], fdef.body)
+    source = codegen.to_source(fdef)
+    fn = loader.load(source, bindings, gen.func, fdef.name)
+    fn.__defaults__ = gen.func.__defaults__
+    fn.__kwdefaults__ = gen.func.__kwdefaults__
+    fn.__doc__ = gen.func.__doc__
+    gen._seeded = (fn, source)
+    return gen._seeded
+
+
+def all_sources(gen, seen=None):
+    """``gen``'s source followed by the sources of the functions it calls (each once)."""
+    seen = set() if seen is None else seen
+    out = []
+    for callee in gen.callees:
+        if id(callee) not in seen:
+            seen.add(id(callee))
+            out.append(callee.source)
+            out.extend(all_sources(callee, seen))
+    return out

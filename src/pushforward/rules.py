@@ -1,0 +1,234 @@
+"""The tangent rule table: one line per primitive, looked up by the resolved callable object.
+
+Contract for rule authors
+-------------------------
+A rule is a Python expression in the notation of the generated code. Its parameters name the
+primitive's arguments (``"y, x"`` for ``atan2``; ``"*xs"`` for a variadic one); in the template,
+a parameter ``x`` is the argument's primal value, ``dx`` its tangent, and ``ans`` the primitive's
+result (its primal value is never recomputed). The template must be **linear in the tangents**
+(a sum of terms with one tangent factor each), so that an inactive argument's terms vanish when
+its tangent is replaced by zero, and must use the tangents only with ``+ - * / @``, unary minus,
+conditional expressions, indexing and ``sum``, never inside ``math`` functions: the same rule
+then works for a single tangent and for a batch of them (vector mode). ``math``, ``np`` and the
+helpers of :mod:`pushforward.special` may be named directly.
+
+Kink convention: at a point where a primitive is not differentiable, the tangent is the one of
+the branch the primal takes; on ties ``max``/``min`` follow the argument Python returns (the
+first), and ``abs``/``fabs``/``copysign`` have tangent 0 at 0.
+
+Shorthands: ``linear`` (the rule is the primitive applied to the tangent), ``zero`` (a
+non-differentiable primitive: its result is constant), ``structural`` (the same as ``linear``
+for containers: ``list``, ``tuple``).
+"""
+
+from __future__ import annotations
+
+import builtins
+import math
+from dataclasses import dataclass, field
+
+from . import special
+
+# Constants spelled out in templates so generated code does not recompute them.
+TWO_OVER_SQRT_PI = "1.1283791670955126"
+LN2 = "0.6931471805599453"
+LN10 = "2.302585092994046"
+
+#: Names a template may use besides its parameters, bound in the generated code's closure.
+HELPERS = {"math": math, "digamma": special.digamma, "zeros_like": special.zeros_like}
+
+
+@dataclass
+class Rule:
+    """How to differentiate one callable: templates by arity, or zero, or a builder."""
+
+    func: object
+    name: str
+    variants: dict = field(default_factory=dict)  # nargs (or "*") -> (params, template)
+    zero: bool = False
+    builder: object = None  # python function(args, ans) -> tangent node, for variadic rules
+
+    def params(self, nargs):
+        if nargs in self.variants:
+            return self.variants[nargs][0]
+        if "*" in self.variants:
+            return self.variants["*"][0]
+        return None
+
+
+RULES: dict = {}
+
+
+def _qualname(func):
+    mod = getattr(func, "__module__", None) or "builtins"
+    mod = "" if mod == "builtins" else mod + "."
+    return mod + getattr(func, "__qualname__", getattr(func, "__name__", repr(func)))
+
+
+def _entry(func):
+    if func not in RULES:
+        RULES[func] = Rule(func, _qualname(func))
+    return RULES[func]
+
+
+def _split(params):
+    return tuple(p.strip() for p in params.split(",") if p.strip())
+
+
+def jvp(func, params, template):
+    """Register ``template`` as the tangent of ``func`` called with ``params``."""
+    if func is None:  # a function this Python lacks (math.cbrt before 3.11)
+        return
+    ps = _split(params)
+    key = "*" if any(p.startswith("*") for p in ps) else len(ps)
+    _entry(func).variants[key] = (ps, template)
+
+
+def zero(*funcs):
+    """Non-differentiable primitives: their results carry no tangent."""
+    for func in funcs:
+        if func is not None:
+            _entry(func).zero = True
+
+
+def builder(func, build):
+    _entry(func).builder = build
+
+
+def _maybe(module, name):
+    return getattr(module, name, None)
+
+
+# Arithmetic operators, by gast operator class name: l, r are the operands.
+POW = "dl * r * l ** (r - 1) + dr * (ans * math.log(l) if l != 0 else 0.0)"
+BINOPS = {
+    "Add": "dl + dr",
+    "Sub": "dl - dr",
+    "Mult": "dl * r + l * dr",
+    "Div": "(dl - ans * dr) / r",
+    "Pow": POW,
+    "Mod": "dl - dr * round((l - ans) / r)",
+    "MatMult": "dl @ r + l @ dr",
+    "FloorDiv": None,  # piecewise constant
+}
+UNARYOPS = {"USub": "-dx", "UAdd": "dx"}
+
+SIGN_TANGENT = "(dx if x > 0 else (-dx if x < 0 else 0.0 * dx))"
+
+# fmt: off
+# -- math: trigonometric --------------------------------------------------------------------
+jvp(math.sin,   "x",    "dx * math.cos(x)")
+jvp(math.cos,   "x",    "-dx * math.sin(x)")
+jvp(math.tan,   "x",    "dx * (1.0 + ans * ans)")
+jvp(math.asin,  "x",    "dx / math.sqrt(1.0 - x * x)")
+jvp(math.acos,  "x",    "-dx / math.sqrt(1.0 - x * x)")
+jvp(math.atan,  "x",    "dx / (1.0 + x * x)")
+jvp(math.atan2, "y, x", "(x * dy - y * dx) / (x * x + y * y)")
+# -- math: hyperbolic -----------------------------------------------------------------------
+jvp(math.sinh,  "x",    "dx * math.cosh(x)")
+jvp(math.cosh,  "x",    "dx * math.sinh(x)")
+jvp(math.tanh,  "x",    "dx * (1.0 - ans * ans)")
+jvp(math.asinh, "x",    "dx / math.sqrt(x * x + 1.0)")
+jvp(math.acosh, "x",    "dx / math.sqrt(x * x - 1.0)")
+jvp(math.atanh, "x",    "dx / (1.0 - x * x)")
+# -- math: exponentials and logarithms ------------------------------------------------------
+jvp(math.exp,   "x",    "dx * ans")
+jvp(math.expm1, "x",    "dx * (ans + 1.0)")
+jvp(_maybe(math, "exp2"), "x", "dx * ans * " + LN2)
+jvp(math.log,   "x",    "dx / x")
+jvp(math.log,   "x, base", "dx / (x * math.log(base)) - dbase * ans / (base * math.log(base))")
+jvp(math.log1p, "x",    "dx / (1.0 + x)")
+jvp(math.log2,  "x",    "dx / (x * " + LN2 + ")")
+jvp(math.log10, "x",    "dx / (x * " + LN10 + ")")
+# -- math: powers and roots -----------------------------------------------------------------
+jvp(math.sqrt,  "x",    "dx / (2.0 * ans)")
+jvp(_maybe(math, "cbrt"), "x", "dx / (3.0 * ans * ans)")
+jvp(math.pow,   "l, r", POW)
+# -- math: special functions ----------------------------------------------------------------
+jvp(math.erf,   "x",    "dx * " + TWO_OVER_SQRT_PI + " * math.exp(-(x * x))")
+jvp(math.erfc,  "x",    "-dx * " + TWO_OVER_SQRT_PI + " * math.exp(-(x * x))")
+jvp(math.gamma, "x",    "dx * ans * digamma(x)")
+jvp(math.lgamma, "x",   "dx * digamma(x)")
+# -- math: sign, remainders, units, sums ----------------------------------------------------
+jvp(math.fabs,  "x",    SIGN_TANGENT)
+jvp(math.copysign, "x, y", "(dx * math.copysign(1.0, x * y) if x != 0 else 0.0 * dx) + 0.0 * dy")
+jvp(math.fmod,  "x, y", "dx - dy * round((x - ans) / y)")
+jvp(math.degrees, "x",  "dx * 57.29577951308232")
+jvp(math.radians, "x",  "dx * 0.017453292519943295")
+jvp(math.fsum,  "xs",   "sum(dxs)")
+jvp(math.prod,  "xs",   "sum([d * math.prod(xs[:i]) * math.prod(xs[i + 1:]) for i, d in enumerate(dxs)])")
+# -- builtins -------------------------------------------------------------------------------
+jvp(builtins.abs,   "x",        SIGN_TANGENT)
+jvp(builtins.sum,   "xs",       "sum(dxs)")
+jvp(builtins.sum,   "xs, start", "sum(dxs) + dstart")
+jvp(builtins.pow,   "l, r",     POW)
+jvp(builtins.float, "x",        "dx")
+jvp(builtins.divmod, "x, y",    "(0.0 * dx, dx - dy * ans[0])")
+jvp(builtins.list,  "xs",       "list(dxs)")
+jvp(builtins.tuple, "xs",       "tuple(dxs)")
+jvp(builtins.reversed, "xs",    "reversed(dxs)")
+jvp(builtins.sorted, "xs",      "[dxs[i] for i in sorted(range(len(xs)), key=xs.__getitem__)]")
+# -- non-differentiable: results are constants ----------------------------------------------
+zero(builtins.int, builtins.round, builtins.len, builtins.bool, builtins.print,
+     builtins.isinstance, builtins.range, builtins.str, builtins.repr, builtins.hash,
+     builtins.type, builtins.id, builtins.format,
+     math.floor, math.ceil, math.trunc, math.isnan, math.isinf, math.isfinite, math.isclose,
+     math.factorial, math.comb, math.perm, math.gcd)
+# fmt: on
+
+
+def _extreme(op):
+    """max/min: the tangent of the argument Python returns (the first one on ties)."""
+    from .templates import expr, zero as zero_node
+
+    def build(args, ans):
+        if len(args) == 1:  # an iterable
+            (xs, dxs), = args
+            return expr("dxs[xs.index(ans)]", xs=xs, dxs=dxs, ans=ans())
+        if len(args) == 2:
+            (a, da), (b, db) = args
+            return expr("db if b %s a else da" % op, a=a, b=b, da=da or zero_node(),
+                        db=db or zero_node())
+        # several arguments: the first one equal to the result
+        (last, dlast) = args[-1]
+        out = dlast or zero_node()
+        for p, d in reversed(args[:-1]):
+            out = expr("d if ans == p else rest", d=d or zero_node(), p=p, ans=ans(), rest=out)
+        return out
+
+    return build
+
+
+def _hypot(args, ans):
+    from .templates import expr, zero as zero_node
+
+    total = None
+    for p, d in args:
+        if d is None:
+            continue
+        term = expr("p * d", p=p, d=d)
+        total = term if total is None else expr("a + b", a=total, b=term)
+    return expr("s / ans", s=total if total is not None else zero_node(), ans=ans())
+
+
+builder(builtins.max, _extreme(">"))
+builder(builtins.min, _extreme("<"))
+builder(math.hypot, _hypot)
+
+
+# Methods, looked up by name on a receiver that carries a tangent. The tangent call is the same
+# method on the receiver's tangent, with the arguments at the listed positions replaced by their
+# tangents. kind: "mutate" changes the receiver in place; "value" returns a tangent-carrying
+# value; "zero" returns a constant (an index, a count, the keys).
+METHODS = {
+    "append": ("mutate", (0,)),
+    "extend": ("mutate", (0,)),
+    "insert": ("mutate", (1,)),
+    "pop": ("value", ()),
+    "copy": ("value", ()),
+    "get": ("value", ()),
+    "values": ("value", ()),
+    "index": ("zero", ()),
+    "count": ("zero", ()),
+    "keys": ("zero", ()),
+}

@@ -1,0 +1,106 @@
+"""Small helpers to write generated code as Python text instead of node constructors.
+
+``expr("dx * math.cos(x)", dx=..., x=...)`` parses the text once (cached) and returns a fresh tree
+with the named placeholders replaced by copies of the given nodes (or by new names, for strings).
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+
+import gast
+
+ZERO_ID = "__pf_zero__"  # placeholder for a structurally zero tangent; cleanup folds it away
+
+
+@functools.lru_cache(maxsize=None)
+def _parse_expr(text):
+    return gast.parse(text, mode="eval").body
+
+
+@functools.lru_cache(maxsize=None)
+def _parse_stmts(text):
+    return gast.parse(text).body
+
+
+def zero():
+    return gast.Name(id=ZERO_ID, ctx=gast.Load(), annotation=None, type_comment=None)
+
+
+def is_zero(node) -> bool:
+    return isinstance(node, gast.Name) and node.id == ZERO_ID
+
+
+def name(ident, ctx=None):
+    return gast.Name(id=ident, ctx=ctx or gast.Load(), annotation=None, type_comment=None)
+
+
+def const(value):
+    return gast.Constant(value=value, kind=None)
+
+
+def _substitute(tree, subs):
+    class Sub(gast.NodeTransformer):
+        def visit_Name(self, node):
+            if node.id in subs:
+                new = subs[node.id]
+                if isinstance(new, str):
+                    return gast.Name(id=new, ctx=node.ctx, annotation=None, type_comment=None)
+                new = copy.deepcopy(new)
+                if isinstance(new, gast.Name):
+                    new.ctx = node.ctx
+                return new
+            return node
+
+    return Sub().visit(tree)
+
+
+def expr(text, **subs):
+    """A fresh expression tree for ``text`` with placeholders substituted."""
+    return _substitute(copy.deepcopy(_parse_expr(text)), subs)
+
+
+def stmts(text, **subs):
+    """Fresh statement trees for ``text`` with placeholders substituted."""
+    return [_substitute(s, subs) for s in copy.deepcopy(_parse_stmts(text))]
+
+
+def stmt(text, **subs):
+    (s,) = stmts(text, **subs)
+    return s
+
+
+def assign(target, value):
+    """``target = value`` where target is a name (str) or a target node."""
+    if isinstance(target, str):
+        target = name(target, gast.Store())
+    return gast.Assign(targets=[target], value=value, type_comment=None)
+
+
+def store(node):
+    """A copy of an expression usable as an assignment target."""
+    node = copy.deepcopy(node)
+    for sub in gast.walk(node):
+        if isinstance(sub, (gast.Name, gast.Tuple, gast.List)) and isinstance(sub.ctx, gast.Load):
+            sub.ctx = gast.Store()
+    # only the outermost names/tuples are stores; subscripts' inner parts must stay loads
+    for sub in gast.walk(node):
+        if isinstance(sub, (gast.Subscript, gast.Attribute)):
+            for inner in gast.walk(sub.value):
+                if hasattr(inner, "ctx"):
+                    inner.ctx = gast.Load()
+            if isinstance(sub, gast.Subscript):
+                for inner in gast.walk(sub.slice):
+                    if hasattr(inner, "ctx"):
+                        inner.ctx = gast.Load()
+            sub.ctx = gast.Store()
+    return node
+
+
+def load(node):
+    node = copy.deepcopy(node)
+    for sub in gast.walk(node):
+        if hasattr(sub, "ctx") and not isinstance(sub.ctx, gast.Load):
+            sub.ctx = gast.Load()
+    return node
