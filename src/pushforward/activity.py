@@ -108,12 +108,13 @@ class Activity:
 
     # -- the fixpoint ----------------------------------------------------------------------------
     def mark(self, target, active):
+        """Make the local names stored by ``target`` active (globals stay constants)."""
         if not active:
             return False
         changed = False
         for sub in gast.walk(target):
             if isinstance(sub, gast.Name) and isinstance(sub.ctx, gast.Store):
-                if sub.id not in self.names:
+                if sub.id not in self.names and sub.id in self.ctx.resolution.locals:
                     self.names.add(sub.id)
                     changed = True
         return changed
@@ -122,7 +123,8 @@ class Activity:
         """A store into ``xs[i]`` (or ``xs[i][j]``) makes ``xs`` active."""
         while isinstance(target, (gast.Subscript, gast.Attribute)):
             target = target.value
-        if active and isinstance(target, gast.Name) and target.id not in self.names:
+        if active and isinstance(target, gast.Name) and target.id not in self.names \
+                and target.id in self.ctx.resolution.locals:
             self.names.add(target.id)
             return True
         return False

@@ -100,9 +100,21 @@ class _ZeroToConstant(gast.NodeTransformer):
 def run(fdef, tangent_names):
     """Final tidy-up of a generated function (see the module contract)."""
     fdef = _ZeroToConstant().visit(fdef)
+    _drop_unused_defs(fdef)
     while _drop_unread(fdef, tangent_names):
         pass
     return fdef
+
+
+def _drop_unused_defs(fdef):
+    """Nested functions whose every call now goes to their transformed twin."""
+    read = {n.id for n in gast.walk(fdef) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
+    for node in gast.walk(fdef):
+        for field in ("body", "orelse", "finalbody"):
+            stmts = getattr(node, field, None)
+            if isinstance(stmts, list) and node is not None:
+                stmts[:] = [s for s in stmts if not (isinstance(s, gast.FunctionDef)
+                                                     and s is not fdef and s.name not in read)]
 
 
 def _drop_unread(fdef, tangent_names):

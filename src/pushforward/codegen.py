@@ -17,6 +17,6 @@ def to_source(node) -> str:
     try:
         import astor
 
-        return astor.to_source(tree)
+        return astor.to_source(tree, pretty_source="".join)  # no line wrapping
     except Exception:  # pragma: no cover - depends on the astor/Python pair
         return ast.unparse(tree) + "\n"

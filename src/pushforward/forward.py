@@ -52,10 +52,13 @@ class Forward:
         self.ctx.problem(node, message, hint, kind)
 
     def simple(self, node):
+        """Cheap to evaluate again and free of side effects: names, constants, ``xs[i - 1]``."""
         if isinstance(node, (gast.Name, gast.Constant)):
             return True
         if isinstance(node, gast.Attribute):
             return self.ctx.resolution.lookup(node) is not None
+        if isinstance(node, gast.Subscript):
+            return self.simple(node.value) and _index_like(node.slice)
         return isinstance(node, gast.UnaryOp) and isinstance(node.operand, gast.Constant)
 
     def hoist(self, p, t):
@@ -268,7 +271,9 @@ class Forward:
             if t is None or T.is_zero(t):
                 return [primal]
             if not (_names_stored(s.target) & _names_loaded(t)):
-                return [primal, gast.AugAssign(target=self.tangent_target(s.target), op=s.op, value=t)]
+                # never in place: a tangent may share its object with another (``da = dx``)
+                tt = self.tangent_target(s.target)
+                return [primal, T.assign(tt, gast.BinOp(left=T.load(tt), op=s.op, right=t))]
         if isinstance(s.target, gast.Subscript) and not is_pure(s.target.slice, self.ctx):
             self.problem(s, "augmented assignment to an item whose index calls a function",
                          "compute the index into a variable first")
@@ -437,8 +442,8 @@ class Forward:
         def ans():
             if root:
                 state["name"] = ANS
-            else:
-                state.setdefault("name", self.namer.temp())
+            elif "name" not in state:
+                state["name"] = self.namer.temp()
             return T.name(state["name"])
 
         if builder is not None:
@@ -558,6 +563,13 @@ class Forward:
         if info.kind == "method":
             return self._method_call(e, info.target)
         name = _dotted(e.func)
+        if info.kind == "unknown" and info.target is None:
+            self.problem(e.func, "a call of '%s', a function held in a variable, with "
+                                 "differentiated arguments" % name,
+                         "pushforward follows calls it can resolve before running: module-level "
+                         "functions, nested defs and lambdas assigned to a name; call one of those",
+                         errors.NoRuleError)
+            return e, None
         if info.kind == "missing":
             self.problem(e.func, "'%s' is not defined" % name,
                          "define it before the differentiated function is first called",
@@ -650,12 +662,20 @@ class Forward:
             return e
         args = [p for p, _ in pos]
         keywords = [gast.keyword(arg=k.arg, value=p) for k, (p, _) in zip(e.keywords, kws)]
-        tangents = [t for _, t in pos + kws if t is not None]
+        by_param = {param: t for param, (_, t) in zip(callee.arg_params, pos + kws) if t is not None}
         if callee.positional and not keywords:
-            args += tangents
+            args += [by_param[p] for p in callee.order]
         else:
-            keywords += [gast.keyword(arg=d, value=t) for d, t in zip(callee.tangent_params, tangents)]
+            keywords += [gast.keyword(arg=callee.tangent_params[p], value=by_param[p])
+                         for p in callee.order]
         return gast.Call(func=T.name(callee.name), args=args, keywords=keywords)
+
+
+def _index_like(node):
+    """An index made of names, constants, arithmetic and slices (no calls)."""
+    return all(isinstance(n, (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp, gast.Slice,
+                              gast.Tuple, gast.operator, gast.unaryop, gast.expr_context))
+               for n in gast.walk(node))
 
 
 def _substitute(node, subs):

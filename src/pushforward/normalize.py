@@ -54,6 +54,10 @@ class _Comprehensions(gast.NodeTransformer):
         out = []
         for s in stmts:
             saved, self.pre = self.pre, []
+            if self._fill_in_place(s):
+                out.extend(self.pre)
+                self.pre = saved
+                continue
             new = self.visit(s)
             out.extend(self.pre)
             out.append(new)
@@ -91,6 +95,20 @@ class _Comprehensions(gast.NodeTransformer):
 
     visit_IfExp = visit_BoolOp = visit_Lambda = _guard
 
+    def visit_Call(self, node):
+        """``(lambda u: ...)(x)``: the lambda becomes a nested def placed before the statement."""
+        node = self.generic_visit(node)
+        if isinstance(node.func, gast.Lambda) and self.pre is not None and not self.guarded:
+            ident = self.ctx.namer.temp("lambda_")
+            fdef = gast.FunctionDef(name=ident, args=node.func.args,
+                                    body=[gast.Return(value=node.func.body)], decorator_list=[],
+                                    returns=None, type_comment=None, type_params=[])
+            gast.copy_location(fdef, node.func)
+            gast.copy_location(fdef.body[0], node.func.body)
+            self.pre.append(fdef)
+            node.func = T.name(ident)
+        return node
+
     def visit_ListComp(self, node):
         return self._lower(node, "list")
 
@@ -100,7 +118,20 @@ class _Comprehensions(gast.NodeTransformer):
     def visit_DictComp(self, node):
         return self._lower(node, "dict")
 
-    def _lower(self, node, kind):
+    def _fill_in_place(self, s):
+        """``ys = [...]``: fill ``ys`` itself rather than a temporary (if ``ys`` is not read)."""
+        if not (isinstance(s, gast.Assign) and len(s.targets) == 1
+                and isinstance(s.targets[0], gast.Name)
+                and isinstance(s.value, (gast.ListComp, gast.DictComp))
+                and self.act.is_active(s.value)):
+            return False
+        target = s.targets[0].id
+        if any(isinstance(n, gast.Name) and n.id == target for n in gast.walk(s.value)):
+            return False
+        self._lower(s.value, "list" if isinstance(s.value, gast.ListComp) else "dict", target)
+        return True
+
+    def _lower(self, node, kind, acc=None):
         if not self.act.is_active(node) or self.pre is None:
             return node
         if self.guarded:
@@ -109,7 +140,7 @@ class _Comprehensions(gast.NodeTransformer):
                              "assign the comprehension to a variable first")
             return node
         node = self._rename_targets(node)
-        acc = self.ctx.namer.temp("seq")
+        acc = acc or self.ctx.namer.temp("seq")
         if kind == "list":
             inner = [T.stmt("acc.append(elt)", acc=acc, elt=node.elt)]
         else:

@@ -77,7 +77,7 @@ class Ctx:
 
     def __init__(self, func, fdef, filename, problems, generated):
         self.func, self.filename, self.problems, self.generated = func, filename, problems, generated
-        self.namer = Namer(names_in(fdef) | set(func.__code__.co_names) | set(HELPERS))
+        self.namer = Namer(names_in(fdef) | set(func.__code__.co_names))
         self.bindings = generated.bindings
         self._helpers = {}
         self._throwaway = None
@@ -144,8 +144,11 @@ class Ctx:
         gen = generate(func, order, self.problems)
         if gen is None or not gen.ok:
             return None
-        self.generated.callees.append(gen)
-        ident = self.namer.fresh(gen.name)
+        if gen is self.generated:  # recursion: the function calls itself by its own name
+            ident = gen.name
+        else:
+            self.generated.callees.append(gen)
+            ident = self.namer.fresh(gen.name)
         self.bindings[ident] = gen.cell
         return CalleeRef(ident, gen.positional, list(order), gen.tangent_params, arg_params)
 
@@ -171,7 +174,9 @@ def generate(func, active, problems):
     _CACHE[key] = gen  # visible to recursive calls while the body is generated
     before = len(problems)
     ctx = Ctx(func, fdef, parsed.filename, problems, gen)
-    gen.name = ctx.namer.fresh(name + "_jvp")
+    params = [a.id for a in fdef.args.posonlyargs + fdef.args.args + fdef.args.kwonlyargs]
+    suffix = "" if tuple(active) == tuple(params) else "_" + "_".join(active)
+    gen.name = ctx.namer.fresh(name + "_jvp" + suffix)
     args = fdef.args
     gen.params = [a.id for a in args.posonlyargs + args.args + args.kwonlyargs]
     normalize.run(fdef, ctx, active)

@@ -1,0 +1,1184 @@
+"""Corpus of plain scalar Python functions, each with its input domain.
+
+Every function uses only floats, ints, lists/tuples/dicts and the ``math`` module, and is
+registered right after its definition with ``register(func, domain, ...)`` (see
+``checks.Case`` for the domain specs).  Domains keep sampled points away from
+non-differentiable points and branch boundaries (``kinks=`` distance functions with a
+``margin`` well above the finite-difference step), so finite differences are valid there.
+
+Functions are named after the construct they exercise.  ``CASES`` lists them all.
+"""
+
+import math
+import math as m
+from math import exp as _exp
+from math import sin as s
+
+import corpus_helpers
+from checks import Case, FloatDict, FloatList, FloatTuple, Int
+from corpus_helpers import cubic, scaled_sin
+
+CASES = []
+
+
+def register(func, domain, **options):
+    CASES.append(Case(func, domain, **options))
+    return func
+
+
+def _frac_dist(u):
+    """Distance from ``u`` to the nearest integer."""
+    return abs(u - round(u))
+
+
+def _half_dist(u):
+    """Distance from ``u`` to the nearest half-integer (``k + 0.5``)."""
+    return abs((u - 0.5) - round(u - 0.5))
+
+
+def _pairwise_gap(values):
+    vals = list(values)
+    return min(abs(a - b) for i, a in enumerate(vals) for b in vals[i + 1 :])
+
+
+# Module-level constants read by corpus functions.
+SCALE = 2.5
+OFFSET = -0.75
+COEFFS = (1.0, -2.0, 0.5, 3.0)
+GRAVITY = 9.81
+PENDULUM_LENGTH = 1.3
+DAMPING = 0.1
+
+# Appended to by side_effect_append, once per call.
+CALL_LOG = []
+
+
+# ============================================================================ operators
+
+
+def arith_binops(x, y):
+    a = x + y
+    b = x - y
+    c = x * y
+    d = x / y
+    return a * b + c / d - d + 3.0 / x
+
+
+register(arith_binops, [(0.5, 2.0), (0.5, 2.0)])
+
+
+def floordiv_mod(x, y):
+    q = x // y
+    r = x % y
+    return q * x + r * r + (x // 2.0) * y + x % 1.5
+
+
+register(
+    floordiv_mod,
+    [(0.3, 4.0), (0.6, 1.7)],
+    kinks=lambda x, y: min(_frac_dist(x / y), _frac_dist(x / 2.0), _frac_dist(x / 1.5)),
+    margin=0.15,
+    fd_step=1e-3,
+)
+
+
+def unary_ops(x):
+    y = -x
+    z = +y
+    return -(z * z) + (-x) * 3.0 + (+x) - -(-y)
+
+
+register(unary_ops, [(-2.0, 2.0)])
+
+
+def pow_const_exponent(x):
+    return x ** 3 + x ** 0.5 - 2.0 * x ** -2 + x ** 2.5 + (x + 1.0) ** 2
+
+
+register(pow_const_exponent, [(0.5, 3.0)])
+
+
+def pow_active_exponent(x, y):
+    return x ** y + 2.0 ** x + y ** 2 + (x * y) ** (0.5 * y)
+
+
+register(pow_active_exponent, [(0.5, 3.0), (0.5, 2.0)])
+
+
+def augmented_assign(x, y):
+    a = x
+    a += y
+    a -= 0.5 * x
+    a *= y
+    a /= 1.0 + x * x
+    a **= 2
+    b = 3.0
+    b **= x
+    b += a
+    return a + b
+
+
+register(augmented_assign, [(-2.0, 2.0), (0.5, 2.0)])
+
+
+# ============================================================================ assignment forms
+
+
+def tuple_unpack_swap(x, y):
+    a, b = x, y * 2.0
+    a, b = b, a
+    (c, d) = (a * b, a - b)
+    [e, f] = [c + 1.0, d * d]
+    return c * d + a / b + e * f
+
+
+register(tuple_unpack_swap, [(0.5, 2.0), (0.5, 2.0)])
+
+
+def multiple_targets(x):
+    a = b = x * 2.0
+    a = a + 1.0
+    c = d = e = math.sin(x)
+    return a * b + c * d - e
+
+
+register(multiple_targets, [(-2.0, 2.0)])
+
+
+# ============================================================================ branches
+
+
+def conditional_expr(x):
+    y = x * x if x > 0.0 else -x
+    z = math.sin(y) if y > 1.0 else y * 0.5
+    return z + (1.0 if x < 2.0 else x) * x
+
+
+register(
+    conditional_expr,
+    [(-3.0, 3.0)],
+    kinks=lambda x: min(abs(x), abs(x - 1.0), abs(x + 1.0), abs(x - 2.0)),
+)
+
+
+def if_elif_else(x):
+    if x < -1.0:
+        y = -x * x
+    elif x < 1.0:
+        y = x * math.exp(x)
+    else:
+        y = math.log(x) + 1.0
+    return y * 2.0
+
+
+register(if_elif_else, [(-3.0, 3.0)], kinks=lambda x: min(abs(x + 1.0), abs(x - 1.0)))
+
+
+def piecewise_huber(x):
+    delta = 1.0
+    if abs(x) <= delta:
+        loss = 0.5 * x * x
+    else:
+        loss = delta * (abs(x) - 0.5 * delta)
+    return loss
+
+
+register(piecewise_huber, [(-3.0, 3.0)], kinks=lambda x: min(abs(x), abs(abs(x) - 1.0)))
+
+
+def early_return(x):
+    if x < 0.0:
+        return -x * x
+    y = math.sqrt(x + 1.0)
+    return y * x
+
+
+register(early_return, [(-2.0, 2.0)], kinks=lambda x: abs(x))
+
+
+def multiple_returns(x, n):
+    y = 1.0
+    for k in range(10):
+        y = y * x + 1.0
+        if k == n:
+            return y
+    if n > 20:
+        return 0.0
+    return -y
+
+
+register(multiple_returns, [(-1.2, 1.2), Int(2, 12)])
+
+
+def bool_and_or_not(x, y):
+    if (x > 0.0 and y > 0.0) or not (x > -1.0):
+        z = x * y
+    else:
+        z = x + y
+    ok = x < 2.0 and not y > 2.0
+    if ok or x > 2.5:
+        z = z * 2.0
+    return z
+
+
+register(
+    bool_and_or_not,
+    [(-2.0, 3.0), (-1.0, 3.0)],
+    kinks=lambda x, y: min(
+        abs(x), abs(y), abs(x + 1.0), abs(x - 2.0), abs(y - 2.0), abs(x - 2.5)
+    ),
+)
+
+
+def chained_comparison(x):
+    if 0.0 < x < 1.0:
+        return x * x
+    elif 1.0 <= x < 2.0:
+        return 2.0 * x - 1.0 + (x - 1.0) ** 3
+    return -x if x <= 0.0 else x * 1.5
+
+
+register(chained_comparison, [(-1.0, 3.0)], kinks=lambda x: min(abs(x), abs(x - 1.0), abs(x - 2.0)))
+
+
+# ============================================================================ loops
+
+
+def for_range(x, n):
+    total = 0.0
+    term = 1.0
+    for k in range(1, n + 1):
+        term = term * x / k
+        total += term
+    return total
+
+
+register(for_range, [(-2.0, 2.0), Int(6, 10)])
+
+
+def for_list(x):
+    acc = 0.0
+    for c in [2.0, -1.0, 0.5, 3.0]:
+        acc = acc * x + c
+    return acc
+
+
+register(for_list, [(-2.0, 2.0)])
+
+
+def for_tuple(x, y):
+    acc = 1.0
+    for v in (x, y, x * y):
+        acc += math.sin(v) * v
+    return acc
+
+
+register(for_tuple, [(-2.0, 2.0), (-2.0, 2.0)])
+
+
+def for_zip(xs, ys):
+    dot = 0.0
+    for a, b in zip(xs, ys):
+        dot += a * b
+    return dot + 0.1 * dot * dot
+
+
+register(for_zip, [FloatList(5, -1.0, 1.0), FloatList(5, -1.0, 1.0)])
+
+
+def for_enumerate(xs):
+    acc = 0.0
+    for i, v in enumerate(xs):
+        acc += (i + 1) * v * v
+    return acc
+
+
+register(for_enumerate, [FloatList(4, -2.0, 2.0)])
+
+
+def while_loop(x):
+    k = 0
+    y = 1.0
+    while k < 5:
+        y = y * x + 1.0
+        k += 1
+    return y
+
+
+register(while_loop, [(-1.5, 1.5)])
+
+
+def while_break(x):
+    y = x
+    k = 0
+    while True:
+        y = math.sin(y) + x
+        k += 1
+        if k >= 6:
+            break
+    return y
+
+
+register(while_break, [(-2.0, 2.0)])
+
+
+def for_continue_break(xs):
+    acc = 0.0
+    for i, v in enumerate(xs):
+        if i % 2 == 1:
+            continue
+        if i > 6:
+            break
+        acc += v * math.cos(v)
+    return acc
+
+
+register(for_continue_break, [FloatList(10, -2.0, 2.0)])
+
+
+def int_counter(x, n):
+    count = 0
+    y = 1.0
+    while count < n:
+        y = y * x
+        count += 1
+    steps = 0
+    for _ in range(n):
+        steps += 2
+    return y + steps * x
+
+
+register(int_counter, [(-2.0, 2.0), Int(1, 6)])
+
+
+# ============================================================================ calls
+
+
+def _square_plus_sin(t):
+    return t * t + math.sin(t)
+
+
+def call_same_module(x):
+    return _square_plus_sin(x) * _square_plus_sin(2.0 * x)
+
+
+register(call_same_module, [(-2.0, 2.0)])
+
+
+def call_other_module(x, y):
+    return corpus_helpers.cubic(x) + cubic(y) * corpus_helpers.norm2(x, y)
+
+
+register(call_other_module, [(0.2, 2.0), (0.2, 2.0)])
+
+
+def _affine(t, scale=2.0, shift=0.0):
+    return scale * t + shift
+
+
+def call_keyword_default(x, y):
+    a = _affine(x, shift=y)
+    b = corpus_helpers.scaled_sin(x, shift=0.5)
+    c = _affine(y, 3.0)
+    d = _affine(shift=x, t=y)
+    e = scaled_sin(y, scale=x)
+    return a * b + c + d * e
+
+
+register(call_keyword_default, [(-2.0, 2.0), (-2.0, 2.0)])
+
+
+def _kwonly_helper(t, *, power, scale=1.0):
+    return scale * t ** power
+
+
+def keyword_only_call(x):
+    a = _kwonly_helper(x, power=3)
+    b = _kwonly_helper(x, power=2, scale=x)
+    c = corpus_helpers.poly_kwonly(x, degree=3)
+    return a + b + c
+
+
+register(keyword_only_call, [(-2.0, 2.0)])
+
+
+def keyword_only_default(x, y, *, weight=0.25):
+    return x * y + weight * x * x
+
+
+register(keyword_only_default, [(-2.0, 2.0), (-2.0, 2.0)])
+
+
+def recursive_power(x, n):
+    if n == 0:
+        return 1.0
+    return x * recursive_power(x, n - 1)
+
+
+register(recursive_power, [(-2.0, 2.0), Int(1, 7)])
+
+
+def _horner_from(coeffs, x, i):
+    if i == len(coeffs) - 1:
+        return coeffs[i]
+    return coeffs[i] + x * _horner_from(coeffs, x, i + 1)
+
+
+def recursive_horner(coeffs, x):
+    return _horner_from(coeffs, x, 0)
+
+
+register(recursive_horner, [FloatList(5, -2.0, 2.0), (-1.5, 1.5)])
+
+
+def nested_function(x):
+    def inner(t):
+        return t * t + 1.0
+
+    return inner(x) * inner(math.sin(x))
+
+
+register(nested_function, [(-2.0, 2.0)])
+
+
+def closure_capture(x, y):
+    w = x * y
+
+    def g(t):
+        return t * w + math.sin(x)
+
+    return g(y) + g(2.0) * x
+
+
+register(closure_capture, [(-2.0, 2.0), (-2.0, 2.0)])
+
+
+def make_scaler(k):
+    def scale(t):
+        return k * t + math.sin(t)
+
+    return scale
+
+
+TRIPLE = make_scaler(3.0)  # a closure made at module level: its cell is read live
+
+
+def closure_factory(x):
+    return TRIPLE(x) + TRIPLE(2.0) * x
+
+
+register(closure_factory, [(-2.0, 2.0)])
+
+
+def lambda_assigned(x):
+    sq = lambda t: t * t + x  # noqa: E731
+    return sq(x) + sq(2.0) * 0.5
+
+
+register(lambda_assigned, [(-2.0, 2.0)])
+
+
+def lambda_inline(x):
+    return 1.0 + (lambda u, v: u * v + math.cos(u))(x, x + 1.0) * 2.0 - x
+
+
+register(lambda_inline, [(-2.0, 2.0)])
+
+
+# ============================================================================ containers
+
+
+def list_literal_index(x, y):
+    v = [x, y, x * y, 2.0]
+    return v[0] * v[2] - v[-1] * v[1] + v[3]
+
+
+register(list_literal_index, [(-2.0, 2.0), (-2.0, 2.0)])
+
+
+def tuple_literal_index(x):
+    t = (x, x * x, 3.0)
+    a = t[1] + t[0] * t[2]
+    return a * t[-2]
+
+
+register(tuple_literal_index, [(-2.0, 2.0)])
+
+
+def dict_literal(x, y):
+    d = {"a": x, "b": y * y, "c": 2.0}
+    return d["a"] * d["b"] + d["c"] * d["a"]
+
+
+register(dict_literal, [(-2.0, 2.0), (-2.0, 2.0)])
+
+
+def list_append(x):
+    vals = []
+    for k in range(4):
+        vals.append(x ** k + k)
+    vals.append(math.exp(x))
+    return vals[0] + vals[2] * vals[4] - vals[3]
+
+
+register(list_append, [(-2.0, 2.0)])
+
+
+def list_item_assign(x, y):
+    v = [0.0, 0.0, 0.0]
+    v[1] = x * y
+    v[2] = v[1] + x
+    v[0] += y
+    v[1] *= 2.0
+    return v[0] * v[1] + v[2]
+
+
+register(list_item_assign, [(-2.0, 2.0), (-2.0, 2.0)])
+
+
+def dict_item_assign(x):
+    d = {}
+    d["sq"] = x * x
+    d["cube"] = d["sq"] * x
+    d["sq"] += 1.0
+    return d["sq"] / d["cube"]
+
+
+register(dict_item_assign, [(0.5, 2.0)])
+
+
+def list_comprehension(xs):
+    squares = [v * v for v in xs]
+    evens = [v for i, v in enumerate(xs) if i % 2 == 0]
+    return sum(squares) + evens[0] * evens[-1]
+
+
+register(list_comprehension, [FloatList(5, -2.0, 2.0)])
+
+
+def generator_in_sum(xs):
+    return sum(math.exp(v) * v for v in xs)
+
+
+register(generator_in_sum, [FloatList(4, -2.0, 2.0)])
+
+
+def generator_in_max_min(xs):
+    return max(v * v for v in xs) + min(math.sin(v) for v in xs) + max([2.0 * v for v in xs])
+
+
+register(
+    generator_in_max_min, [FloatList(3, 0.1, 1.5)], kinks=lambda xs: _pairwise_gap(xs)
+)
+
+
+def tuple_output(x, y):
+    return x * y, x + y, math.sin(x)
+
+
+register(tuple_output, [(-2.0, 2.0), (-2.0, 2.0)])
+
+
+def list_output(x):
+    return [x, x * x, math.exp(x)]
+
+
+register(list_output, [(-2.0, 2.0)])
+
+
+def dict_argument(params, x):
+    return params["a"] * x * x + params["b"] * x + params["c"] * math.sin(x)
+
+
+register(
+    dict_argument, [FloatDict({"a": (-1.0, 1.0), "b": (-1.0, 1.0), "c": (0.5, 2.0)}), (-2.0, 2.0)]
+)
+
+
+def tuple_argument(point, scale):
+    px, py = point
+    return scale * (px * px + 3.0 * py) + point[0] * point[1]
+
+
+register(tuple_argument, [FloatTuple(2, -2.0, 2.0), (0.5, 2.0)])
+
+
+# ============================================================================ globals, docs, misc
+
+
+def module_constants(x):
+    return SCALE * x + OFFSET * x * x + COEFFS[2] * math.sin(x * COEFFS[1])
+
+
+register(module_constants, [(-2.0, 2.0)])
+
+
+def math_pi_e(x):
+    return math.pi * x * x + math.e ** x + m.pi / x
+
+
+register(math_pi_e, [(0.5, 2.0)])
+
+
+def docstring_annotations(x: float, y: float = 2.0) -> float:
+    """Return a smooth combination of x and y.
+
+    The docstring and the annotations must survive transformation.
+    """
+    z: float = x * y
+    w: float = math.sin(z)
+    return z + w
+
+
+register(docstring_annotations, [(-2.0, 2.0), (-2.0, 2.0)])
+
+
+def with_assert(x):
+    assert x > 0.0, "x must be positive"
+    y = math.log(x)
+    assert y == y
+    return y * x
+
+
+register(with_assert, [(0.5, 3.0)])
+
+
+def side_effect_append(x):
+    CALL_LOG.append("side_effect_append")
+    return x * math.exp(x)
+
+
+register(side_effect_append, [(-2.0, 2.0)], side_effect_log=CALL_LOG)
+
+
+def import_aliases(x):
+    return s(x) * m.cos(x) + m.exp(-x * x) + _exp(0.5 * x)
+
+
+register(import_aliases, [(-2.0, 2.0)])
+
+
+# ============================================================================ math module
+
+
+def math_sin(x):
+    return math.sin(2.0 * x + 0.3)
+
+
+register(math_sin, [(-3.0, 3.0)])
+
+
+def math_cos(x):
+    return math.cos(x * x) * x
+
+
+register(math_cos, [(-2.0, 2.0)])
+
+
+def math_tan(x):
+    return math.tan(x)
+
+
+register(math_tan, [(-1.2, 1.2)])
+
+
+def math_asin(x):
+    return math.asin(x) * 2.0
+
+
+register(math_asin, [(-0.9, 0.9)])
+
+
+def math_acos(x):
+    return math.acos(0.5 * x + 0.1)
+
+
+register(math_acos, [(-1.5, 1.5)])
+
+
+def math_atan(x):
+    return math.atan(3.0 * x)
+
+
+register(math_atan, [(-3.0, 3.0)])
+
+
+def math_atan2(y, x):
+    return math.atan2(y, x)
+
+
+register(math_atan2, [(0.2, 2.0), (-2.0, 2.0)])
+
+
+def math_sinh(x):
+    return math.sinh(x)
+
+
+register(math_sinh, [(-2.0, 2.0)])
+
+
+def math_cosh(x):
+    return math.cosh(x) - x
+
+
+register(math_cosh, [(-2.0, 2.0)])
+
+
+def math_tanh(x):
+    return math.tanh(1.5 * x)
+
+
+register(math_tanh, [(-2.0, 2.0)])
+
+
+def math_asinh(x):
+    return math.asinh(x)
+
+
+register(math_asinh, [(-3.0, 3.0)])
+
+
+def math_acosh(x):
+    return math.acosh(x)
+
+
+register(math_acosh, [(1.1, 4.0)])
+
+
+def math_atanh(x):
+    return math.atanh(x)
+
+
+register(math_atanh, [(-0.9, 0.9)])
+
+
+def math_exp(x):
+    return math.exp(x) * 0.5
+
+
+register(math_exp, [(-3.0, 3.0)])
+
+
+def math_expm1(x):
+    return math.expm1(x)
+
+
+register(math_expm1, [(-1.0, 2.0)])
+
+
+def math_exp2(x):
+    return math.exp2(x)
+
+
+register(math_exp2, [(-3.0, 3.0)], min_python=(3, 11))
+
+
+def math_log(x):
+    return math.log(x) * x
+
+
+register(math_log, [(0.2, 5.0)])
+
+
+def math_log_base(x, b):
+    return math.log(x, b)
+
+
+register(math_log_base, [(0.5, 5.0), (1.5, 4.0)])
+
+
+def math_log1p(x):
+    return math.log1p(x)
+
+
+register(math_log1p, [(-0.5, 2.0)])
+
+
+def math_log2(x):
+    return math.log2(x)
+
+
+register(math_log2, [(0.2, 8.0)])
+
+
+def math_log10(x):
+    return math.log10(x)
+
+
+register(math_log10, [(0.2, 20.0)])
+
+
+def math_sqrt(x):
+    return math.sqrt(x) + math.sqrt(x * x + 1.0)
+
+
+register(math_sqrt, [(0.2, 5.0)])
+
+
+def math_cbrt(x):
+    return math.cbrt(x)
+
+
+register(math_cbrt, [(-8.0, 8.0)], kinks=lambda x: abs(x), margin=0.3, min_python=(3, 11))
+
+
+def math_pow(x, y):
+    return math.pow(x, y) + math.pow(x, 2.0)
+
+
+register(math_pow, [(0.5, 3.0), (-2.0, 2.0)])
+
+
+def math_hypot2(x, y):
+    return math.hypot(x, y)
+
+
+register(math_hypot2, [(0.2, 2.0), (-2.0, -0.2)])
+
+
+def math_hypot3(x, y, z):
+    return math.hypot(x, y, z)
+
+
+register(math_hypot3, [(0.2, 2.0), (-2.0, 2.0), (0.5, 1.5)])
+
+
+def math_erf(x):
+    return math.erf(x)
+
+
+register(math_erf, [(-2.0, 2.0)])
+
+
+def math_erfc(x):
+    return math.erfc(x)
+
+
+register(math_erfc, [(-2.0, 2.0)])
+
+
+def math_gamma(x):
+    return math.gamma(x)
+
+
+register(math_gamma, [(0.3, 4.0)])
+
+
+def math_lgamma(x):
+    return math.lgamma(x)
+
+
+register(math_lgamma, [(0.3, 8.0)])
+
+
+def math_fabs(x):
+    return math.fabs(x - 0.3) * 2.0
+
+
+register(math_fabs, [(-2.0, 2.0)], kinks=lambda x: abs(x - 0.3))
+
+
+def math_copysign(x, y):
+    return math.copysign(x, y) + x * math.copysign(2.0, y)
+
+
+register(math_copysign, [(-2.0, 2.0), (-2.0, 2.0)], kinks=lambda x, y: min(abs(x), abs(y)))
+
+
+def math_fmod(x, y):
+    return math.fmod(x, y)
+
+
+register(
+    math_fmod,
+    [(-4.0, 4.0), (0.7, 1.6)],
+    kinks=lambda x, y: _frac_dist(x / y),
+    margin=0.15,
+    fd_step=1e-3,
+)
+
+
+def math_degrees(x):
+    return math.degrees(x) * x
+
+
+register(math_degrees, [(-2.0, 2.0)])
+
+
+def math_radians(x):
+    return math.sin(math.radians(x))
+
+
+register(math_radians, [(-180.0, 180.0)])
+
+
+def math_fsum(xs):
+    return math.fsum([v * v for v in xs]) + math.fsum((xs[0], 1.0))
+
+
+register(math_fsum, [FloatList(5, -2.0, 2.0)])
+
+
+def math_prod(xs):
+    return math.prod(xs) + math.prod([xs[0], xs[1], 2.0])
+
+
+register(math_prod, [FloatList(4, 0.5, 1.5)])
+
+
+# ============================================================================ builtins
+
+
+def builtin_abs(x, y):
+    return abs(x) * y + abs(y - 0.5)
+
+
+register(builtin_abs, [(-2.0, 2.0), (-2.0, 2.0)], kinks=lambda x, y: min(abs(x), abs(y - 0.5)))
+
+
+def builtin_min_args(x, y, z):
+    return min(x, y, z) * 2.0 + min(x, 1.0)
+
+
+register(
+    builtin_min_args,
+    [(-2.0, 2.0), (-2.0, 2.0), (-2.0, 2.0)],
+    kinks=lambda x, y, z: min(_pairwise_gap((x, y, z)), abs(x - 1.0)),
+)
+
+
+def builtin_max_args(x, y):
+    return max(x, y, 0.5) * x + max(y, 0.0)
+
+
+register(
+    builtin_max_args,
+    [(-2.0, 2.0), (-2.0, 2.0)],
+    kinks=lambda x, y: min(_pairwise_gap((x, y, 0.5)), abs(y)),
+)
+
+
+def builtin_min_max_iterable(xs):
+    return max(xs) - min(xs) + max([xs[0], 2.0 * xs[1]]) * min((xs[2], 1.0))
+
+
+register(
+    builtin_min_max_iterable,
+    [FloatList(4, -2.0, 2.0)],
+    kinks=lambda xs: min(_pairwise_gap(xs), abs(xs[0] - 2.0 * xs[1]) / 2.0, abs(xs[2] - 1.0)),
+)
+
+
+def builtin_sum(xs, x):
+    return sum(xs) * x + sum([x, x * x, 1.0]) + sum(xs, 2.0)
+
+
+register(builtin_sum, [FloatList(4, -2.0, 2.0), (-2.0, 2.0)])
+
+
+def builtin_pow(x, y):
+    return pow(x, 3) + pow(x, y) + pow(2.0, y)
+
+
+register(builtin_pow, [(0.5, 3.0), (-2.0, 2.0)])
+
+
+def builtin_float(x, n):
+    return float(n) * x + float(x) * x
+
+
+register(builtin_float, [(-2.0, 2.0), Int(1, 9)])
+
+
+def builtin_divmod(x, y):
+    q, r = divmod(x, y)
+    return q * x + r * y + r * r
+
+
+register(
+    builtin_divmod,
+    [(0.3, 4.0), (0.6, 1.7)],
+    kinks=lambda x, y: _frac_dist(x / y),
+    margin=0.15,
+    fd_step=1e-3,
+)
+
+
+# ============================================================================ non-differentiable helpers
+
+
+def nondiff_int(x):
+    return int(x) * x + int(2.9)
+
+
+register(nondiff_int, [(0.2, 4.8)], kinks=lambda x: _frac_dist(x))
+
+
+def nondiff_round(x):
+    return round(x) * x + x
+
+
+register(nondiff_round, [(-3.0, 3.0)], kinks=lambda x: _half_dist(x))
+
+
+def nondiff_floor(x):
+    return x * math.floor(x)
+
+
+register(nondiff_floor, [(-3.0, 3.0)], kinks=lambda x: _frac_dist(x))
+
+
+def nondiff_ceil(x):
+    return math.ceil(x) * x * x
+
+
+register(nondiff_ceil, [(-3.0, 3.0)], kinks=lambda x: _frac_dist(x))
+
+
+def nondiff_trunc(x):
+    return math.trunc(x) * math.sin(x) + x
+
+
+register(nondiff_trunc, [(-3.0, 3.0)], kinks=lambda x: _frac_dist(x))
+
+
+def nondiff_len(xs):
+    n = len(xs)
+    mean = sum(xs) / n
+    return sum((v - mean) ** 2 for v in xs) / (n - 1)
+
+
+register(nondiff_len, [FloatList(6, -2.0, 2.0)])
+
+
+def nondiff_comparisons(x, y):
+    bigger = x > y
+    same_sign = (x > 0.0) == (y > 0.0)
+    k = 2 if bigger else 1
+    return k * x * y + (1.0 if same_sign else -1.0) * x + (x >= y) * 0.0
+
+
+register(
+    nondiff_comparisons,
+    [(-2.0, 2.0), (-2.0, 2.0)],
+    kinks=lambda x, y: min(abs(x - y) / 2.0, abs(x), abs(y)),
+)
+
+
+# ============================================================================ realistic programs
+
+
+def black_scholes_call(spot, strike, t, rate, vol):
+    sqrt_t = math.sqrt(t)
+    d1 = (math.log(spot / strike) + (rate + 0.5 * vol * vol) * t) / (vol * sqrt_t)
+    d2 = d1 - vol * sqrt_t
+    nd1 = 0.5 * (1.0 + math.erf(d1 / math.sqrt(2.0)))
+    nd2 = 0.5 * (1.0 + math.erf(d2 / math.sqrt(2.0)))
+    return spot * nd1 - strike * math.exp(-rate * t) * nd2
+
+
+register(
+    black_scholes_call, [(80.0, 120.0), (90.0, 110.0), (0.25, 2.0), (0.0, 0.05), (0.1, 0.5)]
+)
+
+
+def _pendulum_rhs(theta, omega):
+    return omega, -GRAVITY / PENDULUM_LENGTH * math.sin(theta) - DAMPING * omega
+
+
+def rk4_pendulum(theta0):
+    dt = 0.02
+    theta = theta0
+    omega = 0.0
+    for _ in range(100):
+        k1t, k1w = _pendulum_rhs(theta, omega)
+        k2t, k2w = _pendulum_rhs(theta + 0.5 * dt * k1t, omega + 0.5 * dt * k1w)
+        k3t, k3w = _pendulum_rhs(theta + 0.5 * dt * k2t, omega + 0.5 * dt * k2w)
+        k4t, k4w = _pendulum_rhs(theta + dt * k3t, omega + dt * k3w)
+        theta += dt / 6.0 * (k1t + 2.0 * k2t + 2.0 * k3t + k4t)
+        omega += dt / 6.0 * (k1w + 2.0 * k2w + 2.0 * k3w + k4w)
+    return theta
+
+
+register(rk4_pendulum, [(-1.5, 1.5)])
+
+
+def newton_sqrt(a):
+    y = a if a > 1.0 else 1.0
+    iterations = 0
+    while abs(y * y - a) > 1e-13 * a and iterations < 100:
+        y = 0.5 * (y + a / y)
+        iterations += 1
+    return y
+
+
+register(newton_sqrt, [(0.1, 50.0)], kinks=lambda a: abs(a - 1.0))
+
+
+def horner(coeffs, x):
+    acc = 0.0
+    for c in coeffs:
+        acc = acc * x + c
+    return acc
+
+
+register(horner, [FloatList(6, -2.0, 2.0), (-1.5, 1.5)])
+
+
+def softplus(x):
+    shift = max(x, 0.0)
+    return shift + math.log(math.exp(-shift) + math.exp(x - shift))
+
+
+register(softplus, [(-8.0, 8.0)])
+
+
+def logsumexp(xs):
+    shift = max(xs)
+    return shift + math.log(sum(math.exp(v - shift) for v in xs))
+
+
+register(logsumexp, [FloatList(6, -5.0, 5.0)])
+
+
+def gaussian_loglik(xs, mu, sigma):
+    n = len(xs)
+    total = -0.5 * n * math.log(2.0 * math.pi) - n * math.log(sigma)
+    for v in xs:
+        z = (v - mu) / sigma
+        total -= 0.5 * z * z
+    return total
+
+
+register(gaussian_loglik, [FloatList(8, -3.0, 3.0), (-1.0, 1.0), (0.5, 2.0)])
+
+
+def rosenbrock(xs):
+    total = 0.0
+    for i in range(len(xs) - 1):
+        total += 100.0 * (xs[i + 1] - xs[i] ** 2) ** 2 + (1.0 - xs[i]) ** 2
+    return total
+
+
+register(rosenbrock, [FloatList(10, -1.5, 1.5)])
+
+
+def bisection_root(c):
+    """Cube root of c by bisection to full precision, then one Newton step for the slope."""
+    lo, hi = 0.0, max(1.0, c)
+    for _ in range(60):
+        mid = 0.5 * (lo + hi)
+        if mid * mid * mid < c:
+            lo = mid
+        else:
+            hi = mid
+    y = 0.5 * (lo + hi)
+    return y - (y * y * y - c) / (3.0 * y * y)
+
+
+register(bisection_root, [(0.5, 8.0)], kinks=lambda c: abs(c - 1.0))
+
+
+_names = [case.name for case in CASES]
+assert len(_names) == len(set(_names)), "corpus function names must be unique"
+del _names
