@@ -121,7 +121,7 @@ def test_int_counter_as_first_argument():
 
 def test_int_counter_gets_no_tangent_code():
     src = pf.source(power_by_counter, wrt="x")
-    assert re.search(r"\bdx\b", src), src  # DESIGN: the tangent of x is dx
+    assert re.search(r"\bdy\b", src), src  # DESIGN: the tangent of y is dy
     assert not re.search(r"\bdcount\b", src), src
     assert not re.search(r"\bdn\b", src), src
 

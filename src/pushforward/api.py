@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import inspect
 import numbers
+import operator
 
 import numpy as np
 
@@ -19,7 +20,7 @@ from .errors import (InputTypeError, PushforwardError, SourceUnavailableError,
 __all__ = ["forward_diff", "jvp", "source", "clear_cache"]
 
 _FORWARD: dict = {}
-_JVP: dict = {}
+_JVP: dict = {}  # (f, primal types, tangent types) -> (call, check each time)
 
 
 def clear_cache():
@@ -222,6 +223,7 @@ def _build(f, wrt):
     if single:
         fn, src = pipeline.seeded(gen, names[0], general)
     else:
+        gen.compile()
         fn, src = general, gen.source
     fn = functools.update_wrapper(fn, f)
     fn.source = "\n\n".join([src] + sources)
@@ -270,12 +272,19 @@ def source(f, wrt=None):
 
 
 def _check_tangent(p, t, path):
+    """Raise TangentMismatchError unless ``t`` has the structure of ``p``.
+
+    Cheap on the common case (a list of floats: its length is checked, not every element),
+    since it runs on every ``jvp`` call.
+    """
     if t is None:
         return
     if isinstance(p, (list, tuple)):
         if not isinstance(t, (list, tuple)) or len(t) != len(p):
             raise TangentMismatchError("tangent%s should be a sequence of length %d like its primal, "
                                        "got %r" % (path, len(p), t))
+        if p and type(p[0]) is float:
+            return
         for i, (a, b) in enumerate(zip(p, t)):
             _check_tangent(a, b, "%s[%d]" % (path, i))
     elif isinstance(p, dict):
@@ -310,27 +319,43 @@ def jvp(f, primals, tangents):
     ``tangents`` has one entry per primal, with the primal's structure; an entry of None holds
     that argument constant::
 
-        value, tangent = pf.jvp(math.hypot.__call__ if False else f, (3.0, 4.0), (1.0, None))
+        value, tangent = pf.jvp(f, (3.0, 4.0), (1.0, None))   # d f / d x at (3, 4)
     """
-    mask = tuple([t is not None for t in tangents])
-    entry = _JVP.get((f, mask))
+    # The key holds the argument types, so the common all-float call is checked only once.
+    key = (f, tuple(map(type, primals)), tuple(map(type, tangents)))
+    entry = _JVP.get(key)
     if entry is None:
-        if len(primals) != len(tangents):
-            raise TangentMismatchError("jvp got %d primals and %d tangents: give one tangent (or "
-                                       "None) per primal" % (len(primals), len(tangents)))
-        params = _params(f)
-        if len(primals) > len(params):
-            raise TangentMismatchError("%s takes %d arguments, jvp got %d primals"
-                                       % (f.__qualname__, len(params), len(primals)))
-        active = tuple(params[i] for i, m in enumerate(mask) if m)
-        gen = pipeline.transform(f, active)
-        entry = _JVP[(f, mask)] = (gen.function if gen.positional else None, gen)
-    fn, gen = entry
-    for p, t in zip(primals, tangents):
-        if t is not None and type(p) is not float:
+        entry = _JVP[key] = _jvp_entry(f, primals, tangents)
+    call, check = entry
+    if check:
+        for p, t in zip(primals, tangents):
             _check_tangent(p, t, "")
-    active = [t for t in tangents if t is not None]
-    if fn is not None and len(primals) == len(gen.params):
-        return fn(*primals, *active)
-    kwargs = {gen.tangent_params[p]: t for p, t in zip(gen.active, active)}
-    return gen.function(*primals, **kwargs)
+    return call(primals, tangents)
+
+
+def _jvp_entry(f, primals, tangents):
+    if len(primals) != len(tangents):
+        raise TangentMismatchError("jvp got %d primals and %d tangents: give one tangent (or "
+                                   "None) per primal" % (len(primals), len(tangents)))
+    params = _params(f)
+    if len(primals) > len(params):
+        raise TangentMismatchError("%s takes %d arguments, jvp got %d primals"
+                                   % (f.__qualname__, len(params), len(primals)))
+    active_idx = [i for i, t in enumerate(tangents) if t is not None]
+    for i in active_idx:
+        _leaves(primals[i], "", "primal %d" % i)
+        _check_tangent(primals[i], tangents[i], "[%d]" % i)
+    gen = pipeline.transform(f, tuple(params[i] for i in active_idx))
+    fn = gen.function
+    scalar = (float, int)
+    check = not all(type(primals[i]) in scalar and type(tangents[i]) in scalar for i in active_idx)
+    if gen.positional and len(primals) == len(gen.params):
+        if len(active_idx) == len(tangents):
+            return (lambda ps, ts: fn(*ps, *ts)), check
+        pick = operator.itemgetter(*active_idx) if active_idx else (lambda ts: ())
+        if len(active_idx) == 1:
+            i = active_idx[0]
+            return (lambda ps, ts: fn(*ps, ts[i])), check
+        return (lambda ps, ts: fn(*ps, *pick(ts))), check
+    names = [gen.tangent_params[p] for p in gen.active]
+    return (lambda ps, ts: fn(*ps, **{n: ts[i] for n, i in zip(names, active_idx)})), check

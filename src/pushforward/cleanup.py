@@ -150,3 +150,40 @@ def _only_assigns(s, dead):
 
 
 _MUTATORS = {"pop", "append", "extend", "insert", "update", "clear", "remove"}
+
+
+class _UnitSeed(gast.NodeTransformer):
+    """Replace a seed tangent by 1.0 and fold the products and quotients it enters.
+
+    Only the constants introduced here are folded, so primal code is never rewritten.
+    """
+
+    def __init__(self, dname):
+        self.dname = dname
+
+    def visit_Name(self, node):
+        if node.id == self.dname and isinstance(node.ctx, gast.Load):
+            one = T.const(1.0)
+            one.unit_seed = True
+            return one
+        return node
+
+    def visit_BinOp(self, node):
+        self.generic_visit(node)
+        unit = lambda n: getattr(n, "unit_seed", False)  # noqa: E731
+        if isinstance(node.op, gast.Mult) and unit(node.left):
+            return node.right
+        if isinstance(node.op, (gast.Mult, gast.Div)) and unit(node.right):
+            return node.left
+        return node
+
+    def visit_UnaryOp(self, node):
+        self.generic_visit(node)
+        if isinstance(node.op, gast.USub) and getattr(node.operand, "unit_seed", False):
+            return _const(-1.0)
+        return node
+
+
+def fold_unit_seed(fdef, dname):
+    """The function with the never-reassigned tangent ``dname`` fixed to 1.0."""
+    return _UnitSeed(dname).visit(fdef)

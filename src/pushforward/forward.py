@@ -11,7 +11,6 @@ so that every problem of a function is found in one pass.
 
 from __future__ import annotations
 
-import copy
 
 import gast
 
@@ -42,6 +41,7 @@ class Forward:
         self.act = act
         self.namer = ctx.namer
         self.pre = []
+        self.hoisted = {}  # gast.dump of a constant expression -> its temporary, per statement
         self.local_jvps = {}  # nested def name -> (generated name, [(param, tangent name)])
 
     # -- helpers -----------------------------------------------------------------------------
@@ -59,11 +59,23 @@ class Forward:
             return self.ctx.resolution.lookup(node) is not None
         if isinstance(node, gast.Subscript):
             return self.simple(node.value) and _index_like(node.slice)
-        return isinstance(node, gast.UnaryOp) and isinstance(node.operand, gast.Constant)
+        return isinstance(node, gast.UnaryOp) and isinstance(node.op, (gast.USub, gast.UAdd)) \
+            and isinstance(node.operand, (gast.Constant, gast.Name))
 
     def hoist(self, p, t):
-        """Store a primal (and its tangent) in fresh temporaries; return their names."""
+        """Store a primal (and its tangent) in fresh temporaries; return their names.
+
+        A constant expression hoisted twice for one statement (``0.5 * h`` in two arguments) is
+        stored once: the same operations on the same values give the same result.
+        """
+        key = None
+        if t is None and is_pure(p, self.ctx):
+            key = gast.dump(p)
+            if key in self.hoisted:
+                return T.name(self.hoisted[key]), None
         tmp = self.namer.temp()
+        if key is not None:
+            self.hoisted[key] = tmp
         self.pre.append(T.assign(tmp, p))
         if t is not None and not T.is_zero(t):
             if not self.simple(t):
@@ -77,9 +89,9 @@ class Forward:
         if isinstance(p, (gast.List, gast.Tuple)):
             return type(p)(elts=[self.zero_of(e) for e in p.elts], ctx=gast.Load())
         if isinstance(p, gast.Dict):
-            return gast.Dict(keys=copy.deepcopy(p.keys), values=[self.zero_of(v) for v in p.values])
+            return gast.Dict(keys=T.clone(p.keys), values=[self.zero_of(v) for v in p.values])
         if isinstance(p, gast.BinOp) and isinstance(p.op, gast.Mult) and isinstance(p.left, gast.List):
-            return gast.BinOp(left=self.zero_of(p.left), op=gast.Mult(), right=copy.deepcopy(p.right))
+            return gast.BinOp(left=self.zero_of(p.left), op=gast.Mult(), right=T.clone(p.right))
         if isinstance(p, gast.Constant) and isinstance(p.value, (int, float)) or isinstance(
                 p, (gast.BinOp, gast.UnaryOp)):
             return T.const(0.0)
@@ -120,7 +132,7 @@ class Forward:
     def _tangent_chain(self, node):
         if isinstance(node, gast.Name):
             return self.dname(node.id)
-        return gast.Subscript(value=self._tangent_chain(node.value), slice=copy.deepcopy(node.slice),
+        return gast.Subscript(value=self._tangent_chain(node.value), slice=T.clone(node.slice),
                               ctx=gast.Load())
 
     # -- statements ----------------------------------------------------------------------------
@@ -132,6 +144,7 @@ class Forward:
 
     def stmt(self, s):
         saved, self.pre = self.pre, []
+        saved_hoisted, self.hoisted = self.hoisted, {}
         method = getattr(self, "s_" + type(s).__name__, None)
         if method is None:
             self.problem(s, "%s is not supported in a differentiated function" % _describe(s),
@@ -139,7 +152,7 @@ class Forward:
             out = [s]
         else:
             out = method(s)
-        result, self.pre = self.pre + out, saved
+        result, self.pre, self.hoisted = self.pre + out, saved, saved_hoisted
         return result
 
     def _verbatim(self, s):
@@ -177,10 +190,10 @@ class Forward:
     def _mutate(self, call, method):
         _, positions = method_kind(method)
         pts = self.operands(call.args)
-        primal = gast.Call(func=gast.Attribute(value=copy.deepcopy(call.func.value), attr=method,
+        primal = gast.Call(func=gast.Attribute(value=T.clone(call.func.value), attr=method,
                                                ctx=gast.Load()),
-                           args=[p for p, _ in pts], keywords=copy.deepcopy(call.keywords))
-        targs = [(t if t is not None else self.zero_of(p)) if i in positions else copy.deepcopy(p)
+                           args=[p for p, _ in pts], keywords=T.clone(call.keywords))
+        targs = [(t if t is not None else self.zero_of(p)) if i in positions else T.clone(p)
                  for i, (p, t) in enumerate(pts)]
         tangent = gast.Call(func=gast.Attribute(value=self._tangent_chain(T.load(call.func.value)),
                                                 attr=method, ctx=gast.Load()),
@@ -336,7 +349,7 @@ class Forward:
         elif kind in ("enumerate", "items"):
             p, t = self.expr(parts[1])
             if kind == "enumerate":
-                primal_iter = gast.Call(func=copy.deepcopy(s.iter.func), args=[p] + s.iter.args[1:],
+                primal_iter = gast.Call(func=T.clone(s.iter.func), args=[p] + s.iter.args[1:],
                                         keywords=[])
             else:
                 primal_iter = T.expr("d.items()", d=p)
@@ -344,7 +357,7 @@ class Forward:
             titer, ttarget = t, self.tangent_target(elts[1])
         else:  # zip
             pts = self.operands(parts)
-            primal_iter = gast.Call(func=copy.deepcopy(s.iter.func), args=[p for p, _ in pts],
+            primal_iter = gast.Call(func=T.clone(s.iter.func), args=[p for p, _ in pts],
                                     keywords=[])
             active = [(t, self.tangent_target(e)) for (p, t), e in zip(pts, elts)
                       if t is not None and not T.is_zero(t)]
@@ -384,7 +397,7 @@ class Forward:
         active = [a.id for a in s.args.args + s.args.kwonlyargs if self.act.is_name_active(a.id)]
         tangents = [(a, self.namer.tangent(a)) for a in active]
         self.local_jvps[s.name] = (jvp_name, tangents)
-        args = copy.deepcopy(s.args)
+        args = T.clone(s.args)
         args.kwonlyargs = args.kwonlyargs + [T.name(d, gast.Param()) for _, d in tangents]
         args.kw_defaults = args.kw_defaults + [T.const(0.0) for _ in tangents]
         body = self.body(s.body)
@@ -481,6 +494,9 @@ class Forward:
 
     def e_BinOp(self, e, root):
         template = BINOPS.get(type(e.op).__name__)
+        if isinstance(e.op, gast.Mult) and isinstance(e.left, gast.Name) \
+                and isinstance(e.right, gast.Name) and e.left.id == e.right.id:
+            template = BINOPS["Square"]
         pts = self.operands([e.left, e.right])
         op = e.op
         return self.apply(template, ("l", "r"), pts,
@@ -500,7 +516,7 @@ class Forward:
         primal = gast.Subscript(value=p, slice=index, ctx=gast.Load())
         if t is None:
             return primal, None
-        return primal, gast.Subscript(value=t, slice=copy.deepcopy(index), ctx=gast.Load())
+        return primal, gast.Subscript(value=t, slice=T.clone(index), ctx=gast.Load())
 
     def _sequence(self, e, root):
         pts = self.operands([x.value if isinstance(x, gast.Starred) else x for x in e.elts])
@@ -522,7 +538,7 @@ class Forward:
     def e_Dict(self, e, root):
         pts = self.operands(e.values)
         return (gast.Dict(keys=e.keys, values=[p for p, _ in pts]),
-                gast.Dict(keys=copy.deepcopy(e.keys),
+                gast.Dict(keys=T.clone(e.keys),
                           values=[t if t is not None else self.zero_of(p) for p, t in pts]))
 
     def e_IfExp(self, e, root):
@@ -626,11 +642,11 @@ class Forward:
                          % method, kind=errors.NoRuleError)
             return e, None
         args = [p for p, _ in self.operands(e.args)]
-        primal = gast.Call(func=gast.Attribute(value=copy.deepcopy(e.func.value), attr=method,
+        primal = gast.Call(func=gast.Attribute(value=T.clone(e.func.value), attr=method,
                                                ctx=gast.Load()), args=args, keywords=e.keywords)
         tangent = gast.Call(func=gast.Attribute(value=self._tangent_chain(T.load(e.func.value)),
                                                 attr=method, ctx=gast.Load()),
-                            args=copy.deepcopy(args), keywords=copy.deepcopy(e.keywords))
+                            args=T.clone(args), keywords=T.clone(e.keywords))
         return self.hoist(primal, tangent)
 
     def _pair_call(self, e, info):
@@ -681,7 +697,7 @@ def _index_like(node):
 def _substitute(node, subs):
     class Sub(gast.NodeTransformer):
         def visit_Name(self, n):
-            return copy.deepcopy(subs[n.id]) if n.id in subs else n
+            return T.clone(subs[n.id]) if n.id in subs else n
 
     return Sub().visit(node)
 

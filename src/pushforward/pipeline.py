@@ -10,7 +10,6 @@ callees is collected and raised together. ``PUSHFORWARD_DEBUG=1`` prints every s
 
 from __future__ import annotations
 
-import copy
 import inspect
 import os
 import types
@@ -51,7 +50,30 @@ class Generated:
 
     @property
     def function(self):
+        """The compiled JVP function (compiled on first use, with every function it calls)."""
+        if not self.compiled:
+            self.compile()
         return self.cell.cell_contents
+
+    compiled: bool = False
+
+    def compile(self, seen=None):
+        seen = set() if seen is None else seen
+        if id(self) in seen:
+            return
+        seen.add(id(self))
+        for callee in self.callees:
+            callee.compile(seen)
+        if self.compiled:
+            return
+        self.source = self.source or codegen.to_source(self.fdef)
+        _dump("codegen", self.source)
+        fn = loader.load(self.source, self.bindings, self.func, self.name)
+        fn.__defaults__ = self.func.__defaults__
+        fn.__kwdefaults__ = dict(self.func.__kwdefaults__ or {}) or None
+        fn.__doc__ = self.func.__doc__
+        self.cell.cell_contents = fn
+        self.compiled = True
 
 
 _CACHE: dict = {}
@@ -81,6 +103,7 @@ class Ctx:
         self.bindings = generated.bindings
         self._helpers = {}
         self._throwaway = None
+        self._callees = {}  # id(Generated) -> the name it is called by here
         self.refresh_locals(fdef)
 
     def refresh_locals(self, fdef):
@@ -146,9 +169,11 @@ class Ctx:
             return None
         if gen is self.generated:  # recursion: the function calls itself by its own name
             ident = gen.name
+        elif id(gen) in self._callees:
+            ident = self._callees[id(gen)]
         else:
             self.generated.callees.append(gen)
-            ident = self.namer.fresh(gen.name)
+            ident = self._callees[id(gen)] = self.namer.fresh(gen.name)
         self.bindings[ident] = gen.cell
         return CalleeRef(ident, gen.positional, list(order), gen.tangent_params, arg_params)
 
@@ -192,7 +217,7 @@ def generate(func, active, problems):
     prologue = [T.assign(ctx.namer.tangent(p), T.expr("zeros_like(p)", p=T.name(p),
                                                     zeros_like=ctx.helper("zeros_like")))
                 for p in gen.params if p not in active and act.is_name_active(p)]
-    new_args = copy.deepcopy(args)
+    new_args = T.clone(args)
     tparams = [T.name(gen.tangent_params[p], gast.Param()) for p in active]
     if gen.positional:
         new_args.args = new_args.args + tparams
@@ -209,13 +234,6 @@ def generate(func, active, problems):
         gen.ok = False
         del _CACHE[key]
         return gen
-    gen.source = codegen.to_source(out)
-    _dump("codegen", gen.source)
-    fn = loader.load(gen.source, gen.bindings, func, gen.name)
-    fn.__defaults__ = func.__defaults__
-    fn.__kwdefaults__ = dict(func.__kwdefaults__ or {}) or None
-    fn.__doc__ = func.__doc__
-    gen.cell.cell_contents = fn
     return gen
 
 
@@ -227,10 +245,16 @@ def _docstring_first(prologue, body):
 
 
 def transform(func, active):
-    """Generate (or fetch) the JVP of ``func``; raise every problem found, together."""
+    """Generate (or fetch) the JVP of ``func``; raise every problem found, together.
+
+    The functions it calls are compiled; ``func``'s own JVP is compiled on first use of
+    ``.function`` (``forward_diff`` may only need its seeded variant).
+    """
     problems = []
     gen = generate(func, tuple(active), problems)
     errors.raise_problems(problems)
+    for callee in gen.callees:
+        callee.compile()
     return gen
 
 
@@ -241,7 +265,7 @@ def seeded(gen, wrt, fallback):
     """
     if getattr(gen, "_seeded", None) is not None:
         return gen._seeded
-    fdef = copy.deepcopy(gen.fdef)
+    fdef = T.clone(gen.fdef)
     dname = gen.tangent_params[wrt]
     fdef.name = gen.func.__name__ if gen.func.__name__ != "<lambda>" else "lambda_"
     fdef.name = fdef.name + "_deriv"
@@ -265,8 +289,12 @@ def seeded(gen, wrt, fallback):
         call.keywords.append(gast.keyword(arg=None, value=T.name(fdef.args.kwarg.id)))
     guard = gast.If(test=T.expr("type(x) is not float", x=T.name(wrt)),
                     body=[gast.Return(value=call)], orelse=[])
-    seed = T.assign(dname, T.const(1.0))
-    fdef.body = _docstring_first([guard, seed], fdef.body)
+    if any(isinstance(n, gast.Name) and n.id in (wrt, dname) and isinstance(n.ctx, (gast.Store, gast.Del))
+           for n in gast.walk(fdef)) or _used_as_container(fdef, dname):
+        seed = [T.assign(dname, T.const(1.0))]
+    else:  # the seed is the constant 1.0: write it into the tangent code
+        fdef, seed = cleanup.fold_unit_seed(fdef, dname), []
+    fdef.body = _docstring_first([guard] + seed, fdef.body)
     source = codegen.to_source(fdef)
     fn = loader.load(source, bindings, gen.func, fdef.name)
     fn.__defaults__ = gen.func.__defaults__
@@ -276,8 +304,24 @@ def seeded(gen, wrt, fallback):
     return gen._seeded
 
 
+def _used_as_container(fdef, dname):
+    """True if the tangent ``dname`` is indexed, iterated or has methods called on it."""
+    for node in gast.walk(fdef):
+        if isinstance(node, (gast.Subscript, gast.Attribute)) and isinstance(node.value, gast.Name) \
+                and node.value.id == dname:
+            return True
+        if isinstance(node, gast.Call) and isinstance(node.func, gast.Name) \
+                and node.func.id not in ("float",) and node.func.id in _ITERATING \
+                and any(isinstance(a, gast.Name) and a.id == dname for a in node.args):
+            return True
+    return False
+
+
+_ITERATING = {"zip", "sum", "list", "tuple", "reversed", "sorted", "enumerate", "len", "max", "min"}
+
+
 def all_sources(gen, seen=None):
-    """``gen``'s source followed by the sources of the functions it calls (each once)."""
+    """The sources of the functions ``gen`` calls, directly or not (each once)."""
     seen = set() if seen is None else seen
     out = []
     for callee in gen.callees:

@@ -105,6 +105,7 @@ BINOPS = {
     "Add": "dl + dr",
     "Sub": "dl - dr",
     "Mult": "dl * r + l * dr",
+    "Square": "2.0 * l * dl",  # x * x, the same name on both sides
     "Div": "(dl - ans * dr) / r",
     "Pow": POW,
     "Mod": "dl - dr * round((l - ans) / r)",

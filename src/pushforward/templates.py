@@ -6,7 +6,6 @@ with the named placeholders replaced by copies of the given nodes (or by new nam
 
 from __future__ import annotations
 
-import copy
 import functools
 
 import gast
@@ -22,6 +21,22 @@ def _parse_expr(text):
 @functools.lru_cache(maxsize=None)
 def _parse_stmts(text):
     return gast.parse(text).body
+
+
+def clone(node):
+    """A deep copy of a gast tree, several times faster than ``copy.deepcopy``."""
+    if isinstance(node, list):
+        return [clone(n) for n in node]
+    if not isinstance(node, gast.AST):
+        return node
+    cls = node.__class__
+    new = cls.__new__(cls)
+    for name in node._fields:
+        setattr(new, name, clone(getattr(node, name, None)))
+    for name in node._attributes:
+        if hasattr(node, name):
+            setattr(new, name, getattr(node, name))
+    return new
 
 
 def zero():
@@ -47,7 +62,7 @@ def _substitute(tree, subs):
                 new = subs[node.id]
                 if isinstance(new, str):
                     return gast.Name(id=new, ctx=node.ctx, annotation=None, type_comment=None)
-                new = copy.deepcopy(new)
+                new = clone(new)
                 if isinstance(new, gast.Name):
                     new.ctx = node.ctx
                 return new
@@ -58,12 +73,12 @@ def _substitute(tree, subs):
 
 def expr(text, **subs):
     """A fresh expression tree for ``text`` with placeholders substituted."""
-    return _substitute(copy.deepcopy(_parse_expr(text)), subs)
+    return _substitute(clone(_parse_expr(text)), subs)
 
 
 def stmts(text, **subs):
     """Fresh statement trees for ``text`` with placeholders substituted."""
-    return [_substitute(s, subs) for s in copy.deepcopy(_parse_stmts(text))]
+    return [_substitute(s, subs) for s in clone(_parse_stmts(text))]
 
 
 def stmt(text, **subs):
@@ -80,7 +95,7 @@ def assign(target, value):
 
 def store(node):
     """A copy of an expression usable as an assignment target."""
-    node = copy.deepcopy(node)
+    node = clone(node)
     for sub in gast.walk(node):
         if isinstance(sub, (gast.Name, gast.Tuple, gast.List)) and isinstance(sub.ctx, gast.Load):
             sub.ctx = gast.Store()
@@ -99,7 +114,7 @@ def store(node):
 
 
 def load(node):
-    node = copy.deepcopy(node)
+    node = clone(node)
     for sub in gast.walk(node):
         if hasattr(sub, "ctx") and not isinstance(sub.ctx, gast.Load):
             sub.ctx = gast.Load()
