@@ -1182,3 +1182,25 @@ register(bisection_root, [(0.5, 8.0)], kinks=lambda c: abs(c - 1.0))
 _names = [case.name for case in CASES]
 assert len(_names) == len(set(_names)), "corpus function names must be unique"
 del _names
+
+
+# ============================================================= callees returning tuples (flat)
+def _polar(r, phi):
+    return r * math.cos(phi), r * math.sin(phi)
+
+
+def tuple_callee_uses(r, phi):
+    a, b = _polar(r, phi)  # unpacked at once
+    pair = _polar(b, a)  # kept as a value
+    c = _polar(r, 0.5)[1] * phi  # indexed inside an expression
+    return a * pair[0] + pair[1] * b + c
+
+
+register(tuple_callee_uses, [(0.5, 2.0), (-1.0, 1.0)])
+
+
+def tuple_callee_returned(r, phi):
+    return _polar(r * r, phi)
+
+
+register(tuple_callee_returned, [(0.5, 2.0), (-1.0, 1.0)])

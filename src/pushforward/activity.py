@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import gast
 
+from . import templates as T
+
 from .calls import classify, method_kind
 
 
@@ -112,7 +114,7 @@ class Activity:
         if not active:
             return False
         changed = False
-        for sub in gast.walk(target):
+        for sub in T.walk(target):
             if isinstance(sub, gast.Name) and isinstance(sub.ctx, gast.Store):
                 if sub.id not in self.names and sub.id in self.ctx.resolution.locals:
                     self.names.add(sub.id)
@@ -147,7 +149,7 @@ class Activity:
 
     def step(self, fdef) -> bool:
         changed = False
-        for node in gast.walk(fdef):
+        for node in T.walk(fdef):
             if isinstance(node, gast.Assign):
                 for t in node.targets:
                     changed |= self.assign(t, self.is_active(node.value), node.value)
@@ -164,7 +166,7 @@ class Activity:
             elif isinstance(node, gast.FunctionDef) and node is not fdef:
                 if node.name not in self.local_returns and any(
                         isinstance(r, gast.Return) and self.is_active(r.value)
-                        for r in gast.walk(node)):
+                        for r in T.walk(node)):
                     self.local_returns.add(node.name)
                     changed = True
         return changed
@@ -196,11 +198,11 @@ def analyse(fdef, ctx, active_params) -> Activity:
     while act.step(fdef):
         pass
     act.returns = any(isinstance(r, gast.Return) and act.is_active(r.value)
-                      for r in _own_nodes(fdef))
+                      for r in own_nodes(fdef))
     return act
 
 
-def _own_nodes(fdef):
+def own_nodes(fdef):
     """Nodes of ``fdef`` outside its nested function definitions."""
     stack = list(fdef.body)
     while stack:

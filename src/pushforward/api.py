@@ -322,15 +322,17 @@ def jvp(f, primals, tangents):
         value, tangent = pf.jvp(f, (3.0, 4.0), (1.0, None))   # d f / d x at (3, 4)
     """
     # The key holds the argument types, so the common all-float call is checked only once.
-    key = (f, tuple(map(type, primals)), tuple(map(type, tangents)))
+    key = (f,) + tuple(map(type, primals + tangents))
     entry = _JVP.get(key)
-    if entry is None:
-        entry = _JVP[key] = _jvp_entry(f, primals, tangents)
-    call, check = entry
+    if entry is None or len(primals) != len(tangents):
+        entry = _JVP[key] = _jvp_entry(f, tuple(primals), tuple(tangents))
+    fn, pick, check = entry
     if check:
         for p, t in zip(primals, tangents):
             _check_tangent(p, t, "")
-    return call(primals, tangents)
+    if pick is None:  # every argument differentiated, tangents passed positionally
+        return fn(*primals, *tangents)
+    return pick(fn, primals, tangents)
 
 
 def _jvp_entry(f, primals, tangents):
@@ -351,11 +353,13 @@ def _jvp_entry(f, primals, tangents):
     check = not all(type(primals[i]) in scalar and type(tangents[i]) in scalar for i in active_idx)
     if gen.positional and len(primals) == len(gen.params):
         if len(active_idx) == len(tangents):
-            return (lambda ps, ts: fn(*ps, *ts)), check
-        pick = operator.itemgetter(*active_idx) if active_idx else (lambda ts: ())
-        if len(active_idx) == 1:
+            return fn, None, check
+        get = operator.itemgetter(*active_idx) if len(active_idx) > 1 else None
+        if get is not None:
+            return fn, (lambda fn, ps, ts: fn(*ps, *get(ts))), check
+        if active_idx:
             i = active_idx[0]
-            return (lambda ps, ts: fn(*ps, ts[i])), check
-        return (lambda ps, ts: fn(*ps, *pick(ts))), check
+            return fn, (lambda fn, ps, ts: fn(*ps, ts[i])), check
+        return fn, (lambda fn, ps, ts: fn(*ps)), check
     names = [gen.tangent_params[p] for p in gen.active]
-    return (lambda ps, ts: fn(*ps, **{n: ts[i] for n, i in zip(names, active_idx)})), check
+    return fn, (lambda fn, ps, ts: fn(*ps, **{n: ts[i] for n, i in zip(names, active_idx)})), check

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import gast
 
+from . import templates as T
+
 from .resolve import MISSING
 from .rules import METHODS, RULES
 
@@ -52,7 +54,7 @@ def method_kind(name):
 
 def is_pure(node, ctx) -> bool:
     """True when evaluating ``node`` cannot have side effects: only rule-table calls."""
-    for sub in gast.walk(node):
+    for sub in T.walk(node):
         if isinstance(sub, gast.Call):
             if classify(sub, ctx).kind not in ("rule", "zero"):
                 return False

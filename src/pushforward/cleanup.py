@@ -108,8 +108,8 @@ def run(fdef, tangent_names):
 
 def _drop_unused_defs(fdef):
     """Nested functions whose every call now goes to their transformed twin."""
-    read = {n.id for n in gast.walk(fdef) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
-    for node in gast.walk(fdef):
+    read = {n.id for n in T.walk(fdef) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
+    for node in T.walk(fdef):
         for field in ("body", "orelse", "finalbody"):
             stmts = getattr(node, field, None)
             if isinstance(stmts, list) and node is not None:
@@ -118,12 +118,12 @@ def _drop_unused_defs(fdef):
 
 
 def _drop_unread(fdef, tangent_names):
-    read = {n.id for n in gast.walk(fdef) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
+    read = {n.id for n in T.walk(fdef) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
     dead = set(tangent_names) - read
     if not dead:
         return False
     changed = False
-    for node in gast.walk(fdef):
+    for node in T.walk(fdef):
         for field in ("body", "orelse", "finalbody"):
             stmts = getattr(node, field, None)
             if not isinstance(stmts, list):
@@ -146,7 +146,7 @@ def _only_assigns(s, dead):
     if len(names) != len(targets) or not all(t.id in dead for t in names):
         return False
     return not any(isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute)
-                   and n.func.attr in _MUTATORS for n in gast.walk(s.value))
+                   and n.func.attr in _MUTATORS for n in T.walk(s.value))
 
 
 _MUTATORS = {"pop", "append", "extend", "insert", "update", "clear", "remove"}

@@ -25,23 +25,26 @@ ANS = "__pf_ans__"  # the result of the rule at the root of an assignment, resol
 
 
 def _names_loaded(node):
-    return {n.id for n in gast.walk(node) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
+    return {n.id for n in T.walk(node) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
 
 
 def _names_stored(target):
     root = target
     while isinstance(root, (gast.Subscript, gast.Attribute)):
         root = root.value
-    return {n.id for n in gast.walk(root) if isinstance(n, gast.Name)}
+    return {n.id for n in T.walk(root) if isinstance(n, gast.Name)}
 
 
 class Forward:
-    def __init__(self, ctx, act):
+    def __init__(self, ctx, act, flat=0):
+        self.flat = flat  # > 0: this function returns its n values then n tangents, flat
+        self.nested = 0  # depth inside nested function definitions
         self.ctx = ctx
         self.act = act
         self.namer = ctx.namer
         self.pre = []
         self.hoisted = {}  # gast.dump of a constant expression -> its temporary, per statement
+        self.computed = {}  # gast.dump of a call whose value a temporary holds, per statement
         self.local_jvps = {}  # nested def name -> (generated name, [(param, tangent name)])
 
     # -- helpers -----------------------------------------------------------------------------
@@ -76,6 +79,8 @@ class Forward:
         tmp = self.namer.temp()
         if key is not None:
             self.hoisted[key] = tmp
+        elif is_pure(p, self.ctx):
+            self.computed[gast.dump(p)] = tmp
         self.pre.append(T.assign(tmp, p))
         if t is not None and not T.is_zero(t):
             if not self.simple(t):
@@ -145,6 +150,7 @@ class Forward:
     def stmt(self, s):
         saved, self.pre = self.pre, []
         saved_hoisted, self.hoisted = self.hoisted, {}
+        saved_computed, self.computed = self.computed, {}
         method = getattr(self, "s_" + type(s).__name__, None)
         if method is None:
             self.problem(s, "%s is not supported in a differentiated function" % _describe(s),
@@ -153,6 +159,7 @@ class Forward:
         else:
             out = method(s)
         result, self.pre, self.hoisted = self.pre + out, saved, saved_hoisted
+        self.computed = saved_computed
         return result
 
     def _verbatim(self, s):
@@ -175,7 +182,7 @@ class Forward:
                     return self._mutate(v, info.target)
             if info.kind in ("user", "local") and any(
                     self.act.is_active(a) for a in list(v.args) + [k.value for k in v.keywords]):
-                return [gast.Expr(value=self._pair_call(v, info))]
+                return [gast.Expr(value=self._pair_call(v, info)[0])]
         if self.act.is_active(v):
             p, _ = self.expr(v)
             return [gast.Expr(value=p)]
@@ -222,11 +229,18 @@ class Forward:
         if isinstance(value, gast.Call) and self.act.is_active(value):
             info = classify(value, self.ctx)
             if info.kind in ("user", "local"):
-                tt = self.tangent_target(target)
-                if tt is None:
-                    tt = T.name(self.ctx.throwaway(), gast.Store())
-                pair = gast.Tuple(elts=[target, tt], ctx=gast.Store())
-                return [T.assign(pair, self._pair_call(value, info))]
+                call, flat = self._pair_call(value, info)
+                if not flat:
+                    pair = gast.Tuple(elts=[target, self._tangent_or_throwaway(target)],
+                                      ctx=gast.Store())
+                    return [T.assign(pair, call)]
+                if isinstance(target, (gast.Tuple, gast.List)) and len(target.elts) == flat \
+                        and not any(isinstance(x, gast.Starred) for x in target.elts):
+                    tts = [self._tangent_or_throwaway(x) for x in target.elts]
+                    return [T.assign(gast.Tuple(elts=list(target.elts) + tts, ctx=gast.Store()),
+                                     call)]
+                p, t = self._unpack_flat(call, flat)
+                return self.emit_assign(target, p, t)
         if isinstance(target, (gast.Tuple, gast.List)) and isinstance(value, (gast.Tuple, gast.List)) \
                 and len(target.elts) == len(value.elts) \
                 and not any(isinstance(e, gast.Starred) for e in target.elts + value.elts):
@@ -240,6 +254,7 @@ class Forward:
             return [T.assign(target, p)]
         if t is None or T.is_zero(t):
             t = self.zero_of(p)
+        t = self._reuse(t)
         stored = _names_stored(target)
         uses_ans = ANS in _names_loaded(t)
         reads_target = bool(stored & _names_loaded(t))
@@ -381,13 +396,33 @@ class Forward:
         if isinstance(v, gast.Call) and self.act.is_active(v):
             info = classify(v, self.ctx)
             if info.kind in ("user", "local"):
-                return [gast.Return(value=self._pair_call(v, info))]
+                call, flat = self._pair_call(v, info)
+                if not flat:
+                    return [gast.Return(value=call)]
+                p, t = self._unpack_flat(call, flat)
+                return [gast.Return(value=gast.Tuple(elts=[p, t], ctx=gast.Load()))]
         p, t = self.expr(v)
         if t is None or T.is_zero(t):
             if not self.simple(p) and not isinstance(p, (gast.Tuple, gast.List, gast.Dict)):
                 p, _ = self.hoist(p, None)
             t = self.zero_of(p)
+        t = self._reuse(t)
+        if self.flat and not self.nested:  # values then tangents, in one flat tuple
+            return [gast.Return(value=gast.Tuple(elts=list(p.elts) + list(t.elts), ctx=gast.Load()))]
         return [gast.Return(value=gast.Tuple(elts=[p, t], ctx=gast.Load()))]
+
+    def _tangent_or_throwaway(self, target):
+        tt = self.tangent_target(target)
+        return tt if tt is not None else T.name(self.ctx.throwaway(), gast.Store())
+
+    def _unpack_flat(self, call, n):
+        """Store the results of a call returning ``v1..vn, dv1..dvn`` in temporaries."""
+        ts = [self.namer.temp() for _ in range(n)]
+        dts = [self.namer.tangent(t) for t in ts]
+        self.pre.append(T.assign(gast.Tuple(elts=[T.name(x, gast.Store()) for x in ts + dts],
+                                            ctx=gast.Store()), call))
+        return (gast.Tuple(elts=[T.name(x) for x in ts], ctx=gast.Load()),
+                gast.Tuple(elts=[T.name(x) for x in dts], ctx=gast.Load()))
 
     def s_FunctionDef(self, s):
         """A nested function: kept as written for constant uses, plus a transformed twin."""
@@ -400,7 +435,9 @@ class Forward:
         args = T.clone(s.args)
         args.kwonlyargs = args.kwonlyargs + [T.name(d, gast.Param()) for _, d in tangents]
         args.kw_defaults = args.kw_defaults + [T.const(0.0) for _ in tangents]
+        self.nested += 1
         body = self.body(s.body)
+        self.nested -= 1
         if not body or not isinstance(body[-1], gast.Return):
             body.append(gast.Return(value=T.expr("None, None")))
         twin = gast.FunctionDef(name=jvp_name, args=args, body=body, decorator_list=[],
@@ -411,7 +448,7 @@ class Forward:
         params = [a.id for a in fdef.args.args + fdef.args.kwonlyargs]
         if fdef.name in self.act.local_returns or any(self.act.is_name_active(p) for p in params):
             return True
-        return any(isinstance(n, gast.Name) and self.act.is_name_active(n.id) for n in gast.walk(fdef))
+        return any(isinstance(n, gast.Name) and self.act.is_name_active(n.id) for n in T.walk(fdef))
 
     # -- expressions ---------------------------------------------------------------------------
     def expr(self, e, root=False):
@@ -478,16 +515,27 @@ class Forward:
             pts_p = final.get(getattr(holders[param], "id", None), p)
             final[param] = pts_p
         tangent = _substitute(tangent, {k: v for k, v in final.items() if k.startswith("__pf_")})
+        tangent = self._reuse(tangent)
         new_primal = primal([final[param] for param in params])
         if "name" in state and state["name"] != ANS:
             tmp = state["name"]
             self.pre.append(T.assign(tmp, new_primal))
+            if is_pure(new_primal, self.ctx):
+                self.computed[gast.dump(new_primal)] = tmp
             if T.is_zero(tangent):
                 return T.name(tmp), None
             dtmp = self.namer.tangent(tmp)
             self.pre.append(T.assign(dtmp, tangent))
             return T.name(tmp), T.name(dtmp)
         return new_primal, (None if T.is_zero(tangent) else tangent)
+
+    def _reuse(self, tangent):
+        """Read a primal value this statement already stored (``math.sin(phi)`` in ``t2``)."""
+        if not self.computed and not self.hoisted:
+            return tangent
+        if not any(isinstance(n, gast.Call) for n in T.walk(tangent)):
+            return tangent
+        return _Reuse(dict(self.computed, **self.hoisted)).visit(tangent)
 
     def e_Name(self, e, root):
         return e, self.dname(e.id)
@@ -513,6 +561,9 @@ class Forward:
         index = e.slice
         if not is_pure(index, self.ctx):
             index, _ = self.hoist(index, None)
+        if isinstance(p, gast.Tuple) and isinstance(t, gast.Tuple) and isinstance(index, gast.Constant) \
+                and type(index.value) is int and -len(p.elts) <= index.value < len(p.elts):
+            return p.elts[index.value], t.elts[index.value]  # (t3, t4)[1] from a flat call
         primal = gast.Subscript(value=p, slice=index, ctx=gast.Load())
         if t is None:
             return primal, None
@@ -569,7 +620,9 @@ class Forward:
         if info.kind == "rule":
             return self._rule_call(e, info.target, root)
         if info.kind in ("user", "local"):
-            call = self._pair_call(e, info)
+            call, flat = self._pair_call(e, info)
+            if flat:
+                return self._unpack_flat(call, flat)
             tmp = self.namer.temp()
             dtmp = self.namer.tangent(tmp)
             self.pre.append(T.assign(gast.Tuple(elts=[T.name(tmp, gast.Store()),
@@ -650,11 +703,14 @@ class Forward:
         return self.hoist(primal, tangent)
 
     def _pair_call(self, e, info):
-        """A call to a transformed function, returning the pair (value, tangent)."""
+        """A call to a transformed function, and n if it returns ``v1..vn, dv1..dvn`` flat.
+
+        A call with n == 0 returns the pair (value, tangent).
+        """
         if any(isinstance(a, gast.Starred) for a in e.args) or any(k.arg is None for k in e.keywords):
             self.problem(e, "star-arguments in a call with differentiated arguments",
                          "pass the arguments one by one")
-            return e
+            return e, 0
         pos = self.operands(e.args)
         kws = self.operands([k.value for k in e.keywords])
         if info.kind == "local":
@@ -662,7 +718,7 @@ class Forward:
             if info.target not in self.local_jvps:  # called before its definition was emitted
                 self.problem(e, "the nested function '%s' is called before it is defined"
                              % info.target)
-                return e
+                return e, 0
             name, tangents = self.local_jvps[info.target]
             params = [a.id for a in fdef.args.args]
             bound = dict(zip(params, pos))
@@ -671,11 +727,11 @@ class Forward:
                    if p in bound and bound[p][1] is not None]
             return gast.Call(func=T.name(name), args=[p for p, _ in pos],
                              keywords=[gast.keyword(arg=k.arg, value=p) for k, (p, _) in
-                                       zip(e.keywords, kws)] + tkw)
+                                       zip(e.keywords, kws)] + tkw), 0
         callee = self.ctx.callee(info.target, e, len(e.args), [k.arg for k in e.keywords],
                                  [t is not None for _, t in pos], [t is not None for _, t in kws])
         if callee is None:
-            return e
+            return e, 0
         args = [p for p, _ in pos]
         keywords = [gast.keyword(arg=k.arg, value=p) for k, (p, _) in zip(e.keywords, kws)]
         by_param = {param: t for param, (_, t) in zip(callee.arg_params, pos + kws) if t is not None}
@@ -684,26 +740,33 @@ class Forward:
         else:
             keywords += [gast.keyword(arg=callee.tangent_params[p], value=by_param[p])
                          for p in callee.order]
-        return gast.Call(func=T.name(callee.name), args=args, keywords=keywords)
+        return gast.Call(func=T.name(callee.name), args=args, keywords=keywords), callee.flat
 
 
 def _index_like(node):
     """An index made of names, constants, arithmetic and slices (no calls)."""
     return all(isinstance(n, (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp, gast.Slice,
                               gast.Tuple, gast.operator, gast.unaryop, gast.expr_context))
-               for n in gast.walk(node))
+               for n in T.walk(node))
+
+
+class _Reuse(gast.NodeTransformer):
+    """Replace calls whose value a temporary already holds by that temporary."""
+
+    def __init__(self, known):
+        self.known = known
+
+    def visit_Call(self, node):
+        name = self.known.get(gast.dump(node))
+        return T.name(name) if name is not None else self.generic_visit(node)
 
 
 def _substitute(node, subs):
-    class Sub(gast.NodeTransformer):
-        def visit_Name(self, n):
-            return T.clone(subs[n.id]) if n.id in subs else n
-
-    return Sub().visit(node)
+    return T._substitute(node, subs)
 
 
 def _rename(node, old, new):
-    for sub in gast.walk(node):
+    for sub in T.walk(node):
         if isinstance(sub, gast.Name) and sub.id == old:
             sub.id = new
     return node

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import gast
 
+from .templates import walk as _walk
+
 
 def names_in(tree) -> set:
     """Every identifier a tree binds or reads (names, arguments, functions, attributes' roots)."""
     used = set()
-    for node in gast.walk(tree):
+    for node in _walk(tree):
         if isinstance(node, gast.Name):
             used.add(node.id)
         elif isinstance(node, (gast.FunctionDef, gast.ClassDef)):

@@ -20,16 +20,23 @@ _SCOPES = (gast.FunctionDef, gast.Lambda, gast.ListComp, gast.GeneratorExp, gast
 
 
 def run(fdef, ctx, active_params):
-    """Normalise ``fdef`` in place (it is the pipeline's own freshly parsed tree)."""
-    _lambdas_to_defs(fdef)
-    ctx.refresh_locals(fdef)
-    act = analyse(fdef, ctx, active_params)
-    _Comprehensions(ctx, act).visit(fdef)
-    return fdef
+    """Normalise ``fdef`` in place (the pipeline's own freshly parsed tree); True if changed."""
+    changed = _lambdas_to_defs(fdef)
+    if not any(isinstance(n, _LOWERED) for n in T.walk(fdef)):
+        return changed
+    if changed:
+        ctx.refresh_locals(fdef)
+    _Comprehensions(ctx, analyse(fdef, ctx, active_params)).visit(fdef)
+    return True
+
+
+# what _Comprehensions may rewrite: comprehensions, and lambdas called where they stand
+_LOWERED = (gast.ListComp, gast.GeneratorExp, gast.DictComp, gast.Lambda)
 
 
 def _lambdas_to_defs(fdef):
-    for node in gast.walk(fdef):
+    changed = False
+    for node in T.walk(fdef):
         for field in ("body", "orelse", "finalbody"):
             stmts = getattr(node, field, None)
             if not isinstance(stmts, list):
@@ -42,6 +49,8 @@ def _lambdas_to_defs(fdef):
                                            returns=None, type_comment=None, type_params=[])
                     stmts[i] = gast.copy_location(new, s)
                     gast.copy_location(new.body[0], s.value.body)
+                    changed = True
+    return changed
 
 
 class _Comprehensions(gast.NodeTransformer):
@@ -126,7 +135,7 @@ class _Comprehensions(gast.NodeTransformer):
                 and self.act.is_active(s.value)):
             return False
         target = s.targets[0].id
-        if any(isinstance(n, gast.Name) and n.id == target for n in gast.walk(s.value)):
+        if any(isinstance(n, gast.Name) and n.id == target for n in T.walk(s.value)):
             return False
         self._lower(s.value, "list" if isinstance(s.value, gast.ListComp) else "dict", target)
         return True
@@ -155,7 +164,7 @@ class _Comprehensions(gast.NodeTransformer):
             gast.copy_location(s, node)
         self.pre.extend([init] + inner)
         for s in inner:
-            for sub in gast.walk(s):
+            for sub in T.walk(s):
                 if isinstance(sub, gast.stmt) and not hasattr(sub, "lineno"):
                     gast.copy_location(sub, node)
         return T.name(acc)
@@ -165,10 +174,10 @@ class _Comprehensions(gast.NodeTransformer):
         outside = self.ctx.namer.used
         renames = {}
         for gen in node.generators:
-            for n in gast.walk(gen.target):
+            for n in T.walk(gen.target):
                 if isinstance(n, gast.Name) and n.id in outside and n.id not in renames:
                     renames[n.id] = self.ctx.namer.fresh(n.id)
-        for n in gast.walk(node):
+        for n in T.walk(node):
             if isinstance(n, gast.Name) and n.id in renames:
                 n.id = renames[n.id]
                 if self.act.is_name_active(_original(renames, n.id)):

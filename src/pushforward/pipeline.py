@@ -47,6 +47,7 @@ class Generated:
     bindings: dict = field(default_factory=dict)
     callees: list = field(default_factory=list)
     ok: bool = True
+    flat: int = 0  # n > 0: returns v1..vn, dv1..dvn instead of ((v1..vn), (dv1..dvn))
 
     @property
     def function(self):
@@ -90,6 +91,7 @@ class CalleeRef:
     order: list  # active parameters, in the callee's signature order
     tangent_params: dict
     arg_params: list  # the parameter each call argument binds (positional, then keywords)
+    flat: int
 
 
 class Ctx:
@@ -108,8 +110,7 @@ class Ctx:
 
     def refresh_locals(self, fdef):
         self.resolution = resolve.Resolution(self.func, fdef)
-        self.local_defs = {n.name: n for n in gast.walk(fdef)
-                           if isinstance(n, gast.FunctionDef) and n is not fdef}
+        self.local_defs = self.resolution.local_defs
 
     def problem(self, node, message, hint="", kind=errors.UnsupportedSyntaxError):
         self.problems.append(errors.Problem(kind, message, self.filename,
@@ -164,7 +165,7 @@ class Ctx:
             if is_active:
                 active.add(k)
         order = tuple(p for p in positional + kwonly if p in active)
-        gen = generate(func, order, self.problems)
+        gen = generate(func, order, self.problems, flat=True)
         if gen is None or not gen.ok:
             return None
         if gen is self.generated:  # recursion: the function calls itself by its own name
@@ -175,16 +176,32 @@ class Ctx:
             self.generated.callees.append(gen)
             ident = self._callees[id(gen)] = self.namer.fresh(gen.name)
         self.bindings[ident] = gen.cell
-        return CalleeRef(ident, gen.positional, list(order), gen.tangent_params, arg_params)
+        return CalleeRef(ident, gen.positional, list(order), gen.tangent_params, arg_params,
+                         gen.flat)
 
 
 def _plain_signature(args):
     return not (args.defaults or args.kwonlyargs or args.vararg or args.kwarg or args.posonlyargs)
 
 
-def generate(func, active, problems):
-    """The cached Generated JVP of ``func`` for ``active`` parameters (None if not possible)."""
-    key = (func, tuple(active))
+def _flat_returns(fdef):
+    """n if every return of ``fdef`` is a tuple display of n values (and it cannot fall off)."""
+    returns = [n for n in activity.own_nodes(fdef) if isinstance(n, gast.Return)]
+    sizes = {len(r.value.elts) if isinstance(r.value, gast.Tuple)
+             and not any(isinstance(e, gast.Starred) for e in r.value.elts) else 0
+             for r in returns}
+    if len(sizes) != 1 or not fdef.body or not isinstance(fdef.body[-1], gast.Return):
+        return 0
+    return sizes.pop()
+
+
+def generate(func, active, problems, flat=False):
+    """The cached Generated JVP of ``func`` for ``active`` parameters (None if not possible).
+
+    With ``flat``, a function returning tuple displays returns values and tangents in one flat
+    tuple (cheaper for callers, which unpack it at once); entry points return pairs.
+    """
+    key = (func, tuple(active), flat)
     if key in _CACHE:
         return _CACHE[key]
     try:
@@ -204,11 +221,12 @@ def generate(func, active, problems):
     gen.name = ctx.namer.fresh(name + "_jvp" + suffix)
     args = fdef.args
     gen.params = [a.id for a in args.posonlyargs + args.args + args.kwonlyargs]
-    normalize.run(fdef, ctx, active)
-    ctx.refresh_locals(fdef)
+    if normalize.run(fdef, ctx, active):
+        ctx.refresh_locals(fdef)
     _dump("normalize", fdef)
     act = activity.analyse(fdef, ctx, active)
-    fw = forward.Forward(ctx, act)
+    gen.flat = _flat_returns(fdef) if flat else 0
+    fw = forward.Forward(ctx, act, gen.flat)
     body = fw.body(fdef.body)
     if not body or not isinstance(body[-1], gast.Return):
         body.append(gast.Return(value=T.expr("None, None")))
@@ -290,7 +308,7 @@ def seeded(gen, wrt, fallback):
     guard = gast.If(test=T.expr("type(x) is not float", x=T.name(wrt)),
                     body=[gast.Return(value=call)], orelse=[])
     if any(isinstance(n, gast.Name) and n.id in (wrt, dname) and isinstance(n.ctx, (gast.Store, gast.Del))
-           for n in gast.walk(fdef)) or _used_as_container(fdef, dname):
+           for n in T.walk(fdef)) or _used_as_container(fdef, dname):
         seed = [T.assign(dname, T.const(1.0))]
     else:  # the seed is the constant 1.0: write it into the tangent code
         fdef, seed = cleanup.fold_unit_seed(fdef, dname), []
@@ -306,7 +324,7 @@ def seeded(gen, wrt, fallback):
 
 def _used_as_container(fdef, dname):
     """True if the tangent ``dname`` is indexed, iterated or has methods called on it."""
-    for node in gast.walk(fdef):
+    for node in T.walk(fdef):
         if isinstance(node, (gast.Subscript, gast.Attribute)) and isinstance(node.value, gast.Name) \
                 and node.value.id == dname:
             return True

@@ -4,7 +4,8 @@ Contract: an analysis, never mutates. ``Resolution.lookup(node)`` gives the obje
 ``Attribute`` chain (``np.linalg.norm``) refers to, found through the function's closure cells,
 its globals, then builtins, or :data:`MISSING` when the name is not defined (yet). Local names
 (parameters, assignments, loop targets, nested definitions) are never resolved: their values
-exist only at run time. ``import`` statements inside the function are resolved by importing.
+exist only at run time (None). ``import`` statements inside the function are resolved by
+importing. ``local_defs`` maps the names of nested function definitions to their nodes.
 """
 
 from __future__ import annotations
@@ -16,62 +17,64 @@ import types
 
 import gast
 
+from . import templates as T
+
 MISSING = object()
 
 
-def local_names(fdef) -> set:
-    """Names bound inside ``fdef`` (its own scope and nested ones), minus ``global`` ones."""
-    bound, declared_global = set(), set()
-    args = fdef.args
-    for a in args.args + args.posonlyargs + args.kwonlyargs + [args.vararg, args.kwarg]:
-        if a is not None:
-            bound.add(a.id)
-    for node in gast.walk(fdef):
-        if isinstance(node, gast.Name) and isinstance(node.ctx, (gast.Store, gast.Del, gast.Param)):
-            bound.add(node.id)
-        elif isinstance(node, (gast.FunctionDef, gast.ClassDef, gast.AsyncFunctionDef)) and node is not fdef:
-            bound.add(node.name)
-        elif isinstance(node, (gast.Import, gast.ImportFrom)):
-            for alias in node.names:
-                bound.add((alias.asname or alias.name).split(".")[0])
-        elif isinstance(node, gast.Global):
-            declared_global.update(node.names)
-    return bound - declared_global
+def _import(name):
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        return None
 
 
 class Resolution:
     def __init__(self, func, fdef):
         self.func = func
-        self.locals = local_names(fdef)
-        self.imports = {}  # local name -> module, from imports inside the function
-        code = func.__code__
-        self.cells = dict(zip(code.co_freevars, func.__closure__ or ()))
+        self.cells = dict(zip(func.__code__.co_freevars, func.__closure__ or ()))
+        self.imports = {}  # local name -> object, from imports inside the function
+        self.local_defs = {}
         self.table = {}
-        for node in gast.walk(fdef):
-            if isinstance(node, gast.Import):
+        bound, declared_global, loads = set(), set(), []
+        args = fdef.args
+        for a in args.args + args.posonlyargs + args.kwonlyargs + [args.vararg, args.kwarg]:
+            if a is not None:
+                bound.add(a.id)
+        for node in T.walk(fdef):  # one walk collects everything
+            if isinstance(node, gast.Name):
+                if isinstance(node.ctx, gast.Load):
+                    loads.append(node)
+                else:
+                    bound.add(node.id)
+            elif isinstance(node, gast.Attribute):
+                if isinstance(node.ctx, gast.Load):
+                    loads.append(node)
+            elif isinstance(node, (gast.FunctionDef, gast.ClassDef, gast.AsyncFunctionDef)):
+                if node is not fdef:
+                    bound.add(node.name)
+                    if isinstance(node, gast.FunctionDef):
+                        self.local_defs[node.name] = node
+            elif isinstance(node, gast.Import):
                 for alias in node.names:
-                    try:
-                        mod = importlib.import_module(alias.name)
-                    except ImportError:
-                        continue
-                    if alias.asname:
-                        self.imports[alias.asname] = mod
-                    else:
-                        self.imports[alias.name.split(".")[0]] = importlib.import_module(
-                            alias.name.split(".")[0])
-            elif isinstance(node, gast.ImportFrom) and node.module and node.level == 0:
-                try:
-                    mod = importlib.import_module(node.module)
-                except ImportError:
-                    continue
+                    root = alias.name.split(".")[0]
+                    bound.add(alias.asname or root)
+                    mod = _import(alias.name)
+                    if mod is not None:
+                        self.imports[alias.asname or root] = mod if alias.asname else _import(root)
+            elif isinstance(node, gast.ImportFrom):
+                mod = _import(node.module) if node.module and node.level == 0 else None
                 for alias in node.names:
-                    if hasattr(mod, alias.name):
+                    bound.add(alias.asname or alias.name)
+                    if mod is not None and hasattr(mod, alias.name):
                         self.imports[alias.asname or alias.name] = getattr(mod, alias.name)
-        for node in gast.walk(fdef):
-            if isinstance(node, (gast.Name, gast.Attribute)) and isinstance(node.ctx, gast.Load):
-                value = self._resolve(node)
-                if value is not None:
-                    self.table[node] = value
+            elif isinstance(node, gast.Global):
+                declared_global.update(node.names)
+        self.locals = bound - declared_global
+        for node in loads:
+            value = self._resolve(node)
+            if value is not None:
+                self.table[node] = value
 
     def _resolve(self, node):
         if isinstance(node, gast.Name):
@@ -87,7 +90,11 @@ class Resolution:
             if node.id in self.func.__globals__:
                 return self.func.__globals__[node.id]
             return getattr(builtins, node.id, MISSING)
-        base = self._resolve(node.value) if isinstance(node.value, (gast.Name, gast.Attribute)) else None
+        if not isinstance(node.value, (gast.Name, gast.Attribute)):
+            return None
+        base = self.table.get(node.value)
+        if base is None:
+            base = self._resolve(node.value)
         if base is None or base is MISSING:
             return base
         if isinstance(base, types.ModuleType) or inspect.isclass(base):

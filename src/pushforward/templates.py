@@ -23,6 +23,21 @@ def _parse_stmts(text):
     return gast.parse(text).body
 
 
+def walk(node):
+    """Every node of a tree (depth first); several times faster than ``gast.walk``."""
+    stack = [node]
+    pop, push, extend, AST = stack.pop, stack.append, stack.extend, gast.AST
+    while stack:
+        n = pop()
+        yield n
+        for name in n._fields:
+            v = getattr(n, name, None)
+            if v.__class__ is list:
+                extend([x for x in v if isinstance(x, AST)])
+            elif isinstance(v, AST):
+                push(v)
+
+
 def clone(node):
     """A deep copy of a gast tree, several times faster than ``copy.deepcopy``."""
     if isinstance(node, list):
@@ -55,20 +70,29 @@ def const(value):
     return gast.Constant(value=value, kind=None)
 
 
-def _substitute(tree, subs):
-    class Sub(gast.NodeTransformer):
-        def visit_Name(self, node):
-            if node.id in subs:
-                new = subs[node.id]
-                if isinstance(new, str):
-                    return gast.Name(id=new, ctx=node.ctx, annotation=None, type_comment=None)
-                new = clone(new)
-                if isinstance(new, gast.Name):
-                    new.ctx = node.ctx
-                return new
-            return node
+class _Sub(gast.NodeTransformer):
+    """Replace placeholder names by the given nodes; a node used twice is copied the 2nd time."""
 
-    return Sub().visit(tree)
+    def __init__(self, subs):
+        self.subs, self.used = subs, set()
+
+    def visit_Name(self, node):
+        subs = self.subs
+        if node.id in subs:
+            new = subs[node.id]
+            if isinstance(new, str):
+                return gast.Name(id=new, ctx=node.ctx, annotation=None, type_comment=None)
+            if node.id in self.used:
+                new = clone(new)
+            self.used.add(node.id)
+            if isinstance(new, gast.Name) and new.ctx.__class__ is not node.ctx.__class__:
+                new = gast.Name(id=new.id, ctx=node.ctx, annotation=None, type_comment=None)
+            return new
+        return node
+
+
+def _substitute(tree, subs):
+    return _Sub(subs).visit(tree) if subs else tree
 
 
 def expr(text, **subs):
@@ -96,17 +120,17 @@ def assign(target, value):
 def store(node):
     """A copy of an expression usable as an assignment target."""
     node = clone(node)
-    for sub in gast.walk(node):
+    for sub in walk(node):
         if isinstance(sub, (gast.Name, gast.Tuple, gast.List)) and isinstance(sub.ctx, gast.Load):
             sub.ctx = gast.Store()
     # only the outermost names/tuples are stores; subscripts' inner parts must stay loads
-    for sub in gast.walk(node):
+    for sub in walk(node):
         if isinstance(sub, (gast.Subscript, gast.Attribute)):
-            for inner in gast.walk(sub.value):
+            for inner in walk(sub.value):
                 if hasattr(inner, "ctx"):
                     inner.ctx = gast.Load()
             if isinstance(sub, gast.Subscript):
-                for inner in gast.walk(sub.slice):
+                for inner in walk(sub.slice):
                     if hasattr(inner, "ctx"):
                         inner.ctx = gast.Load()
             sub.ctx = gast.Store()
@@ -115,7 +139,7 @@ def store(node):
 
 def load(node):
     node = clone(node)
-    for sub in gast.walk(node):
+    for sub in walk(node):
         if hasattr(sub, "ctx") and not isinstance(sub.ctx, gast.Load):
             sub.ctx = gast.Load()
     return node
