@@ -195,12 +195,23 @@ def _pick(tree, j):
     return tree
 
 
+def _wrap(fn, f):
+    """Give ``fn`` the name and docstring of ``f``, and ``f`` itself as ``fn.primal``.
+
+    No ``__wrapped__``: ``inspect.getsource(fn)`` then shows the generated code, as pdb does.
+    """
+    functools.update_wrapper(fn, f)
+    del fn.__wrapped__
+    fn.primal = f
+    return fn
+
+
 class _Deferred:
     """A decorated function whose callees are not defined yet: transformed at the first call."""
 
     def __init__(self, f, wrt):
         self._f, self._wrt, self._fn = f, wrt, None
-        functools.update_wrapper(self, f)
+        _wrap(self, f)
 
     def _build(self):
         if self._fn is None:
@@ -225,7 +236,7 @@ def _build(f, wrt):
     else:
         gen.compile()
         fn, src = general, gen.source
-    fn = functools.update_wrapper(fn, f)
+    fn = _wrap(fn, f)
     fn.source = "\n\n".join([src] + sources)
     fn.wrt = names[0] if single else tuple(names)
     return fn
@@ -244,10 +255,10 @@ def forward_diff(f=None, *, wrt=None):
             return x * y + math.exp(x * y)
 
         value, dfdx = f(1.0, 2.0)
-        value, (dx, dy) = pf.forward_diff(f.__wrapped__, wrt=("x", "y"))(1.0, 2.0)
+        value, (dx, dy) = pf.forward_diff(f.primal, wrt=("x", "y"))(1.0, 2.0)
 
     ``wrt`` is a parameter name, an index, or a tuple of them. The generated code is in
-    ``.source``.
+    ``.source``, the original function in ``.primal``.
     """
     if f is None:
         return lambda g: forward_diff(g, wrt=wrt)
