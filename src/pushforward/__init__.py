@@ -6,6 +6,7 @@ primal statement followed by its tangent. See ``forward_diff``, ``jvp`` and ``so
 
 from .api import forward_diff, jvp, source
 from .errors import PushforwardError
+from .register import defjvp, nondifferentiable
 
-__all__ = ["forward_diff", "jvp", "source", "PushforwardError"]
+__all__ = ["forward_diff", "jvp", "source", "defjvp", "nondifferentiable", "PushforwardError"]
 __version__ = "0.1.0"

@@ -22,3 +22,25 @@ def to_source(node) -> str:
         return astor.to_source(tree, pretty_source="".join)  # no line wrapping
     except Exception:  # pragma: no cover - depends on the astor/Python pair
         return ast.unparse(tree) + "\n"
+
+
+def _statements(node, out):
+    """Statements of a tree in source order (bodies, handlers, else and finally blocks)."""
+    for field in ("body", "handlers", "orelse", "finalbody"):
+        for child in getattr(node, field, None) or []:
+            if isinstance(child, (ast.stmt, gast.stmt, ast.excepthandler, gast.excepthandler)):
+                if not isinstance(child, (ast.excepthandler, gast.excepthandler)):
+                    out.append(child)
+                _statements(child, out)
+    return out
+
+
+def origins(node, source):
+    """{generated line: user line} for the statements of ``node`` printed as ``source``."""
+    generated = _statements(ast.parse(source).body[0], [])
+    ours = _statements(node, [])
+    if len(generated) != len(ours):  # pragma: no cover - printing changed the structure
+        return {}
+    return {g.lineno: o.origin for g, o in zip(generated, ours)
+            if getattr(o, "origin", None) and not (isinstance(g, ast.Expr)
+                                                   and isinstance(g.value, ast.Constant))}

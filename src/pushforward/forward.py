@@ -19,7 +19,8 @@ from . import templates as T
 from .activity import iteration_parts
 from .calls import classify, is_pure, method_kind
 from .cleanup import simplify
-from .rules import BINOPS, UNARYOPS
+from .rules import BINOPS, HELPERS, UNARYOPS
+from .special import zeros_like
 
 ANS = "__pf_ans__"  # the result of the rule at the root of an assignment, resolved by s_Assign
 
@@ -106,7 +107,7 @@ class Forward:
                 return T.const(0.0)
         if isinstance(p, gast.Constant) and p.value is None:
             return T.const(None)
-        return T.expr("zeros_like(p)", p=p, zeros_like=self.ctx.helper("zeros_like"))
+        return T.expr("zeros_like(p)", p=p, zeros_like=self.ctx.bind("zeros_like", zeros_like))
 
     def tangent_target(self, target):
         """The tangent of an assignment target, or None if it carries no tangent."""
@@ -160,6 +161,10 @@ class Forward:
             out = method(s)
         result, self.pre, self.hoisted = self.pre + out, saved, saved_hoisted
         self.computed = saved_computed
+        origin = getattr(s, "lineno", None)
+        for new in result:  # where each generated statement comes from, for tracebacks
+            if getattr(new, "origin", None) is None:
+                new.origin = origin
         return result
 
     def _verbatim(self, s):
@@ -403,9 +408,10 @@ class Forward:
                 return [gast.Return(value=gast.Tuple(elts=[p, t], ctx=gast.Load()))]
         p, t = self.expr(v)
         if t is None or T.is_zero(t):
-            if not self.simple(p) and not isinstance(p, (gast.Tuple, gast.List, gast.Dict)):
-                p, _ = self.hoist(p, None)
             t = self.zero_of(p)
+            if isinstance(t, gast.Call) and not self.simple(p):  # zeros_like(p): p once
+                p, _ = self.hoist(p, None)
+                t = self.zero_of(p)
         t = self._reuse(t)
         if self.flat and not self.nested:  # values then tangents, in one flat tuple
             return [gast.Return(value=gast.Tuple(elts=list(p.elts) + list(t.elts), ctx=gast.Load()))]
@@ -476,7 +482,7 @@ class Forward:
             out.append((p, t))
         return out
 
-    def apply(self, template, params, pts, primal, root, builder=None):
+    def apply(self, template, params, pts, primal, root, builder=None, namespace=HELPERS):
         """Instantiate a rule, storing in temporaries only the operands its tangent reads.
 
         Operands are first bound to placeholders; after zero tangents are folded away, an operand
@@ -503,7 +509,8 @@ class Forward:
             uses = _template_names(template)
             if "ans" in uses:
                 subs["ans"] = ans()
-            subs.update({n: self.ctx.helper(n) for n in uses if n in self.ctx.helper_names})
+            subs.update({n: self.ctx.bind(n, namespace[n]) for n in uses
+                         if n in namespace and n not in subs})
             tangent = T.expr(template, **subs)
         tangent = simplify(tangent)
         read = _names_loaded(tangent)
@@ -686,7 +693,7 @@ class Forward:
             return gast.Call(func=func, args=ps[:npos],
                              keywords=[gast.keyword(arg=k, value=v) for k, v in zip(kwnames, ps[npos:])])
 
-        return self.apply(template, params, pts, primal, root)
+        return self.apply(template, params, pts, primal, root, namespace=rule.namespace)
 
     def _method_call(self, e, method):
         kind, _ = method_kind(method)

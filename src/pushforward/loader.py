@@ -1,7 +1,7 @@
 """compile: generated source -> a live function whose globals are the user's module.
 
-Contract: ``load(source, bindings, func)`` compiles ``source`` (one function definition) with
-the text registered in ``linecache`` under a deterministic ``<pushforward ...>`` file name, so
+Contract: ``load(source, bindings, func, label)`` compiles ``source`` (one function definition)
+with the text registered in ``linecache`` (and written to a file named after its content), so
 ``inspect.getsource``, tracebacks and ``pdb`` show it. The function's globals are the user
 function's globals (read live, never copied), the user's closure cells are shared, and the names
 in ``bindings`` (rule helpers such as ``math``, other generated functions) are closure cells.
@@ -12,18 +12,46 @@ from __future__ import annotations
 import ast
 import hashlib
 import linecache
+import os
+import tempfile
 import types
 
 
-def register(source, label):
-    digest = hashlib.sha1(source.encode()).hexdigest()[:10]
-    filename = "<pushforward %s %s>" % (label, digest)
-    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+def _cache_dir():
+    user = getattr(os, "getuid", lambda: "user")()
+    return os.path.join(tempfile.gettempdir(), "pushforward-%s" % user)
+
+
+def register(source, label, notes=None):
+    """Register ``source`` under a file name; ``notes`` {line: text} become end-of-line comments.
+
+    The comments (``# model.py:12``: the user's line each statement comes from) appear in
+    tracebacks and pdb; the compiled code is the same, line for line. The text is also written
+    to a file named after its content in the temporary directory, so that Python's own
+    traceback printer, which reads files rather than ``linecache``, shows the lines too.
+    """
+    lines = source.splitlines(True)
+    for lineno, note in (notes or {}).items():
+        lines[lineno - 1] = "%s  # %s\n" % (lines[lineno - 1].rstrip("\n"), note)
+    text = "".join(lines)
+    digest = hashlib.sha1(text.encode()).hexdigest()[:10]
+    filename = os.path.join(_cache_dir(), "%s_%s.py" % (label.replace("<", "").replace(">", ""),
+                                                     digest))
+    try:
+        if not os.path.exists(filename):
+            os.makedirs(os.path.dirname(filename), exist_ok=True)
+            partial = "%s.%d.tmp" % (filename, os.getpid())
+            with open(partial, "w") as fh:
+                fh.write(text)
+            os.replace(partial, filename)
+    except OSError:  # a read-only file system: linecache alone still serves inspect and pdb
+        filename = "<pushforward %s %s>" % (label, digest)
+    linecache.cache[filename] = (len(text), None, lines, filename)
     return filename
 
 
-def load(source, bindings, func, label):
-    filename = register(source, label)
+def load(source, bindings, func, label, notes=None):
+    filename = register(source, label, notes)
     tree = ast.parse(source, filename)
     inner = tree.body[0]
     user_cells = dict(zip(func.__code__.co_freevars, func.__closure__ or ()))

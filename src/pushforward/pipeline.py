@@ -11,6 +11,7 @@ callees is collected and raised together. ``PUSHFORWARD_DEBUG=1`` prints every s
 from __future__ import annotations
 
 import inspect
+import linecache
 import os
 import types
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ import gast
 from . import activity, cleanup, codegen, errors, forward, loader, normalize, parse, resolve
 from . import templates as T
 from .naming import Namer, names_in
-from .rules import HELPERS
+from .special import zeros_like
 
 PASSES = ("parse", "resolve", "normalize", "activity", "forward", "cleanup", "codegen", "compile")
 
@@ -69,7 +70,8 @@ class Generated:
             return
         self.source = self.source or codegen.to_source(self.fdef)
         _dump("codegen", self.source)
-        fn = loader.load(self.source, self.bindings, self.func, self.name)
+        fn = loader.load(self.source, self.bindings, self.func, self.name,
+                         _notes(self.fdef, self.source, self.func))
         fn.__defaults__ = self.func.__defaults__
         fn.__kwdefaults__ = dict(self.func.__kwdefaults__ or {}) or None
         fn.__doc__ = self.func.__doc__
@@ -97,8 +99,6 @@ class CalleeRef:
 class Ctx:
     """Per-function state shared by the passes: names, resolution, problems, bindings."""
 
-    helper_names = frozenset(HELPERS)
-
     def __init__(self, func, fdef, filename, problems, generated):
         self.func, self.filename, self.problems, self.generated = func, filename, problems, generated
         self.namer = Namer(names_in(fdef) | set(func.__code__.co_names))
@@ -117,17 +117,17 @@ class Ctx:
                                             getattr(node, "lineno", 0) or 0,
                                             getattr(node, "col_offset", 0) or 0, hint))
 
-    def helper(self, name):
-        """A name node bound (in the generated closure) to the rule helper ``name``."""
-        if name not in self._helpers:
-            obj = HELPERS[name]
+    def bind(self, name, obj):
+        """A name node bound, in the generated closure, to ``obj`` (a rule's ``math``, ...)."""
+        key = (name, id(obj))
+        if key not in self._helpers:
             ident = name
             if ident in self.namer.used and self._user_value(ident) is not obj:
                 ident = self.namer.fresh(name + "_")
             self.namer.used.add(ident)
-            self._helpers[name] = ident
+            self._helpers[key] = ident
             self.bindings[ident] = obj
-        return T.name(self._helpers[name])
+        return T.name(self._helpers[key])
 
     def _user_value(self, ident):
         return self.func.__globals__.get(ident, None)
@@ -233,7 +233,7 @@ def generate(func, active, problems, flat=False):
     gen.tangent_params = {p: ctx.namer.tangent(p) for p in active}
     # parameters that are not differentiated but receive differentiated values later
     prologue = [T.assign(ctx.namer.tangent(p), T.expr("zeros_like(p)", p=T.name(p),
-                                                    zeros_like=ctx.helper("zeros_like")))
+                                                    zeros_like=ctx.bind("zeros_like", zeros_like)))
                 for p in gen.params if p not in active and act.is_name_active(p)]
     new_args = T.clone(args)
     tparams = [T.name(gen.tangent_params[p], gast.Param()) for p in active]
@@ -253,6 +253,17 @@ def generate(func, active, problems, flat=False):
         del _CACHE[key]
         return gen
     return gen
+
+
+def _notes(fdef, source, func):
+    """Comments for tracebacks: the user's file and line of each generated statement."""
+    path = func.__code__.co_filename
+    where = os.path.basename(path)
+    notes = {}
+    for line, origin in codegen.origins(fdef, source).items():
+        text = linecache.getline(path, origin).strip()
+        notes[line] = "%s:%d: %s" % (where, origin, text) if text else "%s:%d" % (where, origin)
+    return notes
 
 
 def _docstring_first(prologue, body):
@@ -314,7 +325,7 @@ def seeded(gen, wrt, fallback):
         fdef, seed = cleanup.fold_unit_seed(fdef, dname), []
     fdef.body = _docstring_first([guard] + seed, fdef.body)
     source = codegen.to_source(fdef)
-    fn = loader.load(source, bindings, gen.func, fdef.name)
+    fn = loader.load(source, bindings, gen.func, fdef.name, _notes(fdef, source, gen.func))
     fn.__defaults__ = gen.func.__defaults__
     fn.__kwdefaults__ = gen.func.__kwdefaults__
     fn.__doc__ = gen.func.__doc__

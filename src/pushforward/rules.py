@@ -47,6 +47,11 @@ class Rule:
     variants: dict = field(default_factory=dict)  # nargs (or "*") -> (params, template)
     zero: bool = False
     builder: object = None  # python function(args, ans) -> tangent node, for variadic rules
+    namespace: dict = None  # what the templates' other names refer to (default: HELPERS)
+
+    def __post_init__(self):
+        if self.namespace is None:
+            self.namespace = HELPERS
 
     def params(self, nargs):
         if nargs in self.variants:

@@ -33,6 +33,6 @@ def zeros_like(x):
         return type(x)(zeros_like(v) for v in x)
     if isinstance(x, dict):
         return {k: zeros_like(v) for k, v in x.items()}
-    if hasattr(x, "shape") and hasattr(x, "dtype"):
+    if hasattr(x, "shape") and hasattr(x, "dtype") and x.shape != ():
         return __import__("numpy").zeros_like(x, dtype=float)
     return 0.0

@@ -48,7 +48,7 @@ def clone(node):
     new = cls.__new__(cls)
     for name in node._fields:
         setattr(new, name, clone(getattr(node, name, None)))
-    for name in node._attributes:
+    for name in node._attributes + ("origin",):
         if hasattr(node, name):
             setattr(new, name, getattr(node, name))
     return new
