@@ -156,6 +156,12 @@ def _general(f, gen, names, single):
             tangents = {names[0]: 1.0}
             value, tangent = _call_jvp(gen, bound, tangents)
             return value, _map_output(tangent, float)
+        if any(isinstance(p, np.ndarray) for p in primals):
+            raise InputTypeError(
+                "forward_diff of an array argument (%s) is not supported yet: full Jacobians of "
+                "array inputs come with pushforward's NumPy support; pf.jvp gives directional "
+                "derivatives" % ", ".join(n for n, p in zip(names, primals)
+                                          if isinstance(p, np.ndarray)))
         rows = np.eye(total)
         tangents, start = {}, 0
         for n, p in zip(names, primals):

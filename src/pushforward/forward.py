@@ -16,7 +16,7 @@ import gast
 
 from . import errors
 from . import templates as T
-from .activity import iteration_parts
+from .activity import iteration_parts, own_nodes
 from .calls import classify, is_pure, method_kind
 from .cleanup import simplify
 from .rules import BINOPS, HELPERS, UNARYOPS
@@ -43,6 +43,9 @@ class Forward:
         self.ctx = ctx
         self.act = act
         self.namer = ctx.namer
+        self.globals = {n for g in T.walk(ctx.fdef) if isinstance(g, gast.Global) for n in g.names}
+        self.declared = self.globals | {n for g in T.walk(ctx.fdef) if isinstance(g, gast.Nonlocal)
+                                        for n in g.names}
         self.pre = []
         self.hoisted = {}  # gast.dump of a constant expression -> its temporary, per statement
         self.computed = {}  # gast.dump of a call whose value a temporary holds, per statement
@@ -142,6 +145,17 @@ class Forward:
                               ctx=gast.Load())
 
     # -- statements ----------------------------------------------------------------------------
+    def function(self, fdef):
+        """The transformed body of the function being differentiated."""
+        if isinstance(fdef, gast.AsyncFunctionDef):
+            self.problem(fdef, "an async function cannot be differentiated",
+                         "differentiate the synchronous computation it awaits")
+        for node in own_nodes(fdef):
+            if isinstance(node, (gast.Yield, gast.YieldFrom, gast.Await)):
+                self.problem(node, "'%s' is not supported in a differentiated function"
+                             % _describe(node), _advice(node))
+        return self.body(fdef.body)
+
     def body(self, stmts):
         out = []
         for s in stmts:
@@ -176,9 +190,7 @@ class Forward:
     def s_Expr(self, s):
         v = s.value
         if isinstance(v, (gast.Yield, gast.YieldFrom, gast.Await)):
-            self.problem(v, "'%s' is not supported in a differentiated function" % _describe(v),
-                         _advice(v))
-            return [s]
+            return [s]  # reported by function()
         if isinstance(v, gast.Call):
             info = classify(v, self.ctx)
             if info.kind == "method" and method_kind(info.target)[0] == "mutate":
@@ -212,7 +224,23 @@ class Forward:
                             args=targs, keywords=[])
         return [gast.Expr(value=primal), gast.Expr(value=simplify(tangent))]
 
+    def _outer_write(self, targets, value):
+        """A differentiated value stored in a global or nonlocal name: say so, True."""
+        names = set()
+        for target in targets:
+            names |= _names_stored(target)
+        written = sorted(names & self.declared)
+        if written and self.act.is_active(value):
+            kind = "global" if written[0] in self.globals else "nonlocal"
+            self.problem(targets[0], "a differentiated value is written to the %s name '%s'"
+                         % (kind, written[0]), "return the value instead: a %s cannot carry a "
+                         "derivative out of the function" % kind)
+            return True
+        return False
+
     def s_Assign(self, s):
+        if self._outer_write(s.targets, s.value):
+            return [s]
         if not self.act.is_active(s.value) and all(self.tangent_target(t) is None for t in s.targets):
             return [s]
         if len(s.targets) > 1:
@@ -295,6 +323,8 @@ class Forward:
         return [primal, T.assign(ttarget, tvalue)]
 
     def s_AugAssign(self, s):
+        if self._outer_write([s.target], s.value):
+            return [s]
         target_active = self.tangent_target(s.target) is not None
         if not target_active and not self.act.is_active(s.value):
             return [s]

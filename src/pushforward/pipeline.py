@@ -101,6 +101,7 @@ class Ctx:
 
     def __init__(self, func, fdef, filename, problems, generated):
         self.func, self.filename, self.problems, self.generated = func, filename, problems, generated
+        self.fdef = fdef
         self.namer = Namer(names_in(fdef) | set(func.__code__.co_names))
         self.bindings = generated.bindings
         self._helpers = {}
@@ -165,7 +166,7 @@ class Ctx:
             if is_active:
                 active.add(k)
         order = tuple(p for p in positional + kwonly if p in active)
-        gen = generate(func, order, self.problems, flat=True)
+        gen = generate(func, order, self.problems, flat=True, caller=self, call=call)
         if gen is None or not gen.ok:
             return None
         if gen is self.generated:  # recursion: the function calls itself by its own name
@@ -195,7 +196,7 @@ def _flat_returns(fdef):
     return sizes.pop()
 
 
-def generate(func, active, problems, flat=False):
+def generate(func, active, problems, flat=False, caller=None, call=None):
     """The cached Generated JVP of ``func`` for ``active`` parameters (None if not possible).
 
     With ``flat``, a function returning tuple displays returns values and tangents in one flat
@@ -207,7 +208,9 @@ def generate(func, active, problems, flat=False):
     try:
         parsed = parse.parse(func)
     except errors.SourceUnavailableError as exc:
-        problems.append(errors.Problem(errors.NoRuleError, str(exc), "<unknown>", 0, 0))
+        if caller is None:
+            raise
+        caller.problem(call, str(exc), kind=errors.NoRuleError)  # reported where it is called
         return None
     fdef = parsed.node
     _dump("parse", fdef)
@@ -227,7 +230,7 @@ def generate(func, active, problems, flat=False):
     act = activity.analyse(fdef, ctx, active)
     gen.flat = _flat_returns(fdef) if flat else 0
     fw = forward.Forward(ctx, act, gen.flat)
-    body = fw.body(fdef.body)
+    body = fw.function(fdef)
     if not body or not isinstance(body[-1], gast.Return):
         body.append(gast.Return(value=T.expr("None, None")))
     gen.tangent_params = {p: ctx.namer.tangent(p) for p in active}

@@ -1,0 +1,74 @@
+"""Functions pushforward must refuse, each problem marked on its line with '# ERR: <text>'.
+
+The text after 'ERR:' is the source fragment the error's column must point at.
+"""
+
+import math
+import zlib
+
+import corpus_helpers
+
+TOTAL = 0.0
+
+
+def uses_yield(x):
+    y = x * 2.0
+    yield y  # ERR: yield
+
+
+async def is_async(x):  # ERR: async
+    return x * 2.0
+
+
+def writes_global(x):
+    global TOTAL
+    TOTAL = x * 2.0  # ERR: TOTAL
+    return x
+
+
+def writes_nonlocal(x):
+    acc = 0.0
+
+    def add(v):
+        nonlocal acc
+        acc += v * x  # ERR: acc
+        return acc
+
+    return add(1.0)
+
+
+def defines_class(x):
+    class Point:  # ERR: class
+        pass
+
+    return x * 2.0
+
+
+def star_args(x):
+    args = (x, 2.0)
+    return corpus_helpers.norm2(*args)  # ERR: corpus_helpers.norm2(*args)
+
+
+def calls_c_function(x):
+    return zlib.crc32(x) + x  # ERR: zlib.crc32
+
+
+def calls_undefined(x):
+    return not_defined_anywhere(x) * 2.0  # noqa: F821  # ERR: not_defined_anywhere
+
+
+def function_in_variable(x):
+    f = math.sin if x > 0 else math.cos
+    return f(x)  # ERR: f
+
+
+def many_problems(x):
+    y = zlib.adler32(x)  # ERR: zlib.adler32
+    z = calls_c_function(y)
+    class Inner:  # ERR: class
+        pass
+    return z
+
+
+def simple(x, y):
+    return x * y + math.sin(x)

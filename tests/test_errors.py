@@ -1,0 +1,125 @@
+"""Every error a user can cause: its class, and the user's file:line:col in its message."""
+
+import math
+import pathlib
+import re
+
+import numpy as np
+import pytest
+
+import bad_functions as bad
+import pushforward as pf
+from pushforward import errors
+
+SOURCE = pathlib.Path(bad.__file__).resolve()
+LINES = SOURCE.read_text().splitlines()
+
+
+def marked(fragment_or_index):
+    """'file:line:col' of the n-th '# ERR:' marker (or the one with this fragment)."""
+    marks = [(i + 1, line.split("# ERR: ")[1], line) for i, line in enumerate(LINES)
+             if "# ERR: " in line]
+    if isinstance(fragment_or_index, int):
+        lineno, fragment, line = marks[fragment_or_index]
+    else:
+        lineno, fragment, line = next(m for m in marks if m[1] == fragment_or_index)
+    if fragment in ("async", "class"):
+        col = line.index(fragment)
+    else:
+        col = line.index(fragment)
+    return "%s:%d:%d" % (SOURCE, lineno, col + 1)
+
+
+CASES = [
+    (bad.uses_yield, errors.UnsupportedSyntaxError, ["yield"], "yield"),
+    (bad.is_async, errors.UnsupportedSyntaxError, ["async"], "async"),
+    (bad.writes_global, errors.UnsupportedSyntaxError, ["TOTAL"], "global name 'TOTAL'"),
+    (bad.writes_nonlocal, errors.UnsupportedSyntaxError, ["acc"], "nonlocal name 'acc'"),
+    (bad.defines_class, errors.UnsupportedSyntaxError, ["class"], "class definition"),
+    (bad.star_args, errors.UnsupportedSyntaxError, ["corpus_helpers.norm2(*args)"], "star-arguments"),
+    (bad.calls_c_function, errors.NoRuleError, ["zlib.crc32"], "pushforward.defjvp(zlib.crc32)"),
+    (bad.calls_undefined, errors.UndefinedNameError, ["not_defined_anywhere"], "not defined"),
+    (bad.function_in_variable, errors.NoRuleError, ["f"], "held in a variable"),
+]
+
+
+@pytest.mark.parametrize("func,kind,fragments,words", CASES, ids=[c[0].__name__ for c in CASES])
+def test_error_names_construct_and_location(func, kind, fragments, words):
+    with pytest.raises(kind) as info:
+        if func is bad.calls_undefined:
+            pf.forward_diff(func)(1.0)  # an undefined callee is looked up again at the first call
+        else:
+            pf.forward_diff(func)
+    message = str(info.value)
+    assert isinstance(info.value, pf.PushforwardError)
+    for fragment in fragments:
+        assert marked(fragment) in message, message
+    assert words in message
+    assert "^" in message  # the source line with a caret under the construct
+
+
+def test_all_problems_of_a_function_and_its_callees_together():
+    with pytest.raises(errors.TransformError) as info:
+        pf.forward_diff(bad.many_problems)
+    problems = info.value.problems
+    where = ["%s:%d:%d" % (p.filename, p.lineno, p.col + 1) for p in problems]
+    assert marked("zlib.adler32") in where
+    assert marked("class") in where or any("class" in p.message for p in problems)
+    assert marked("zlib.crc32") in where  # found in the callee calls_c_function
+    assert len(problems) == 3
+    assert "3 problems" in str(info.value)
+
+
+def test_caret_is_under_the_construct():
+    with pytest.raises(errors.NoRuleError) as info:
+        pf.forward_diff(bad.calls_c_function)
+    lines = str(info.value).splitlines()
+    code = next(i for i, line in enumerate(lines) if "zlib.crc32(x)" in line)
+    assert lines[code + 1].index("^") == lines[code].index("zlib.crc32")
+
+
+def test_source_unavailable():
+    namespace = {"math": math}
+    exec("def f(x):\n    return math.sin(x)\n", namespace)
+    with pytest.raises(errors.SourceUnavailableError, match="define the function in a .py file"):
+        pf.forward_diff(namespace["f"])
+    with pytest.raises(errors.SourceUnavailableError, match="Python functions defined in a .py file"):
+        pf.forward_diff(math.sin)
+
+
+def test_wrt_names_no_argument():
+    with pytest.raises(errors.WrtError, match="names no parameter of simple; its parameters are: x, y"):
+        pf.forward_diff(bad.simple, wrt="z")
+    with pytest.raises(errors.WrtError, match="has 2 parameters"):
+        pf.forward_diff(bad.simple, wrt=5)
+
+
+def test_tangent_structure_mismatch():
+    with pytest.raises(errors.TangentMismatchError, match="2 primals and 1 tangents"):
+        pf.jvp(bad.simple, (1.0, 2.0), (1.0,))
+
+    def total(xs):
+        return sum(xs)
+
+    with pytest.raises(errors.TangentMismatchError, match="length 3"):
+        pf.jvp(total, ([1.0, 2.0, 3.0],), ([1.0, 2.0],))
+    with pytest.raises(errors.TangentMismatchError, match="shape"):
+        pf.jvp(total, (np.ones(3),), (np.ones(4),))
+
+
+@pytest.mark.parametrize("value", ["1.0", None])
+def test_non_numeric_differentiated_input(value):
+    with pytest.raises(errors.InputTypeError, match=re.escape("argument 'x'")):
+        pf.forward_diff(bad.simple)(value, 2.0)
+
+
+def test_errors_are_raised_before_user_code_runs():
+    calls = []
+
+    def noisy(x):
+        calls.append(x)
+        return bad.calls_c_function(x)
+
+    with pytest.raises(errors.NoRuleError):
+        pf.forward_diff(noisy)
+    assert calls == []
