@@ -147,9 +147,9 @@ class Activity:
             return any([self.assign(t, self.is_active(p)) for t, p in zip(target.elts, parts)])
         return self.assign(target, self.is_active(it))
 
-    def step(self, fdef) -> bool:
+    def step(self, nodes, fdef) -> bool:
         changed = False
-        for node in T.walk(fdef):
+        for node in nodes:
             if isinstance(node, gast.Assign):
                 for t in node.targets:
                     changed |= self.assign(t, self.is_active(node.value), node.value)
@@ -193,9 +193,14 @@ class Activity:
         return False
 
 
+_STEP_NODES = (gast.Assign, gast.AugAssign, gast.AnnAssign, gast.NamedExpr, gast.For,
+               gast.comprehension, gast.withitem, gast.Call, gast.FunctionDef)
+
+
 def analyse(fdef, ctx, active_params) -> Activity:
     act = Activity(ctx, active_params)
-    while act.step(fdef):
+    nodes = [n for n in T.walk(fdef) if isinstance(n, _STEP_NODES)]
+    while act.step(nodes, fdef):
         pass
     act.returns = any(isinstance(r, gast.Return) and act.is_active(r.value)
                       for r in own_nodes(fdef))

@@ -100,43 +100,31 @@ class _ZeroToConstant(gast.NodeTransformer):
 def run(fdef, tangent_names):
     """Final tidy-up of a generated function (see the module contract)."""
     fdef = _ZeroToConstant().visit(fdef)
-    _drop_unused_defs(fdef)
-    while _drop_unread(fdef, tangent_names):
+    while _drop_dead(fdef, set(tangent_names)):
         pass
     return fdef
 
 
-def _drop_unused_defs(fdef):
-    """Nested functions whose every call now goes to their transformed twin."""
-    read = {n.id for n in T.walk(fdef) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
+def _drop_dead(fdef, tangent_names):
+    """Drop assignments to tangents nobody reads, and nested functions nobody calls (their
+    calls now go to the transformed twin). True if anything was dropped."""
+    read, blocks = set(), []
     for node in T.walk(fdef):
-        for field in ("body", "orelse", "finalbody"):
-            stmts = getattr(node, field, None)
-            if isinstance(stmts, list) and node is not None:
-                stmts[:] = [s for s in stmts if not (isinstance(s, gast.FunctionDef)
-                                                     and s is not fdef and s.name not in read)]
-
-
-def _drop_unread(fdef, tangent_names):
-    read = {n.id for n in T.walk(fdef) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
-    dead = set(tangent_names) - read
-    if not dead:
-        return False
+        if isinstance(node, gast.Name):
+            if isinstance(node.ctx, gast.Load):
+                read.add(node.id)
+        elif isinstance(node, gast.stmt) or isinstance(node, gast.excepthandler):
+            blocks.extend(getattr(node, f) for f in ("body", "orelse", "finalbody")
+                          if isinstance(getattr(node, f, None), list))
+    dead = tangent_names - read
     changed = False
-    for node in T.walk(fdef):
-        for field in ("body", "orelse", "finalbody"):
-            stmts = getattr(node, field, None)
-            if not isinstance(stmts, list):
-                continue
-            keep = []
-            for s in stmts:
-                if isinstance(s, (gast.Assign, gast.AugAssign)) and _only_assigns(s, dead):
-                    changed = True
-                    continue
-                keep.append(s)
-            if not keep and stmts and field == "body":
-                keep = [gast.Pass()]
-            stmts[:] = keep
+    for stmts in blocks:
+        keep = [s for s in stmts
+                if not (isinstance(s, (gast.Assign, gast.AugAssign)) and _only_assigns(s, dead))
+                and not (isinstance(s, gast.FunctionDef) and s is not fdef and s.name not in read)]
+        if len(keep) != len(stmts):
+            changed = True
+            stmts[:] = keep or [gast.Pass()]
     return changed
 
 

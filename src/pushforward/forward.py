@@ -43,9 +43,8 @@ class Forward:
         self.ctx = ctx
         self.act = act
         self.namer = ctx.namer
-        self.globals = {n for g in T.walk(ctx.fdef) if isinstance(g, gast.Global) for n in g.names}
-        self.declared = self.globals | {n for g in T.walk(ctx.fdef) if isinstance(g, gast.Nonlocal)
-                                        for n in g.names}
+        self.globals = ctx.resolution.globals
+        self.declared = self.globals | ctx.resolution.nonlocals
         self.pre = []
         self.hoisted = {}  # gast.dump of a constant expression -> its temporary, per statement
         self.computed = {}  # gast.dump of a call whose value a temporary holds, per statement

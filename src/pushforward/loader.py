@@ -64,9 +64,10 @@ def load(source, bindings, func, label, notes=None):
         decorator_list=[], returns=None, type_comment=None)
     if "type_params" in ast.FunctionDef._fields:
         factory.type_params = []
-    factory.lineno, factory.col_offset = 1, 0
+    for node in [factory, factory.body[-1], factory.body[-1].value, factory.args] + factory.args.args:
+        node.lineno, node.col_offset = 1, 0  # only the wrapper lacks locations: the
+        node.end_lineno, node.end_col_offset = 1, 0  # function itself comes from ast.parse
     module = ast.Module(body=[factory], type_ignores=[])
-    ast.fix_missing_locations(module)
     code = compile(module, filename, "exec")
     factory_code = next(c for c in code.co_consts if isinstance(c, types.CodeType))
     inner_code = next(c for c in factory_code.co_consts

@@ -7,26 +7,6 @@ only, so the same input always gives the same output.
 
 from __future__ import annotations
 
-import gast
-
-from .templates import walk as _walk
-
-
-def names_in(tree) -> set:
-    """Every identifier a tree binds or reads (names, arguments, functions, attributes' roots)."""
-    used = set()
-    for node in _walk(tree):
-        if isinstance(node, gast.Name):
-            used.add(node.id)
-        elif isinstance(node, (gast.FunctionDef, gast.ClassDef)):
-            used.add(node.name)
-        elif isinstance(node, gast.alias):
-            used.add((node.asname or node.name).split(".")[0])
-        elif isinstance(node, gast.ExceptHandler) and node.name is not None:
-            used.add(node.name.id if isinstance(node.name, gast.Name) else node.name)
-    return used
-
-
 class Namer:
     def __init__(self, used=()):
         self.used = set(used)

@@ -21,17 +21,13 @@ _SCOPES = (gast.FunctionDef, gast.Lambda, gast.ListComp, gast.GeneratorExp, gast
 
 def run(fdef, ctx, active_params):
     """Normalise ``fdef`` in place (the pipeline's own freshly parsed tree); True if changed."""
-    changed = _lambdas_to_defs(fdef)
-    if not any(isinstance(n, _LOWERED) for n in T.walk(fdef)):
-        return changed
-    if changed:
+    if not ctx.resolution.lowerable:
+        return False
+    if _lambdas_to_defs(fdef):
         ctx.refresh_locals(fdef)
     _Comprehensions(ctx, analyse(fdef, ctx, active_params)).visit(fdef)
     return True
 
-
-# what _Comprehensions may rewrite: comprehensions, and lambdas called where they stand
-_LOWERED = (gast.ListComp, gast.GeneratorExp, gast.DictComp, gast.Lambda)
 
 
 def _lambdas_to_defs(fdef):

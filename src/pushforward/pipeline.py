@@ -20,7 +20,7 @@ import gast
 
 from . import activity, cleanup, codegen, errors, forward, loader, normalize, parse, resolve
 from . import templates as T
-from .naming import Namer, names_in
+from .naming import Namer
 from .special import zeros_like
 
 PASSES = ("parse", "resolve", "normalize", "activity", "forward", "cleanup", "codegen", "compile")
@@ -49,6 +49,7 @@ class Generated:
     callees: list = field(default_factory=list)
     ok: bool = True
     flat: int = 0  # n > 0: returns v1..vn, dv1..dvn instead of ((v1..vn), (dv1..dvn))
+    namer: object = None
 
     @property
     def function(self):
@@ -102,12 +103,12 @@ class Ctx:
     def __init__(self, func, fdef, filename, problems, generated):
         self.func, self.filename, self.problems, self.generated = func, filename, problems, generated
         self.fdef = fdef
-        self.namer = Namer(names_in(fdef) | set(func.__code__.co_names))
+        self.refresh_locals(fdef)
+        self.namer = Namer(self.resolution.names | set(func.__code__.co_names))
         self.bindings = generated.bindings
         self._helpers = {}
         self._throwaway = None
         self._callees = {}  # id(Generated) -> the name it is called by here
-        self.refresh_locals(fdef)
 
     def refresh_locals(self, fdef):
         self.resolution = resolve.Resolution(self.func, fdef)
@@ -229,6 +230,7 @@ def generate(func, active, problems, flat=False, caller=None, call=None):
     _dump("normalize", fdef)
     act = activity.analyse(fdef, ctx, active)
     gen.flat = _flat_returns(fdef) if flat else 0
+    gen.namer = ctx.namer
     fw = forward.Forward(ctx, act, gen.flat)
     body = fw.function(fdef)
     if not body or not isinstance(body[-1], gast.Return):
@@ -308,9 +310,7 @@ def seeded(gen, wrt, fallback):
             fdef.args.kw_defaults = [d for a, d in zip(items, fdef.args.kw_defaults) if a.id != dname]
         setattr(fdef.args, field_, keep)
     bindings = dict(gen.bindings)
-    general = "general_case"
-    while general in bindings or general in names_in(fdef):
-        general += "_"
+    general = gen.namer.fresh("general_case")
     bindings[general] = fallback
     call = gast.Call(func=T.name(general),
                      args=[T.name(a.id) for a in fdef.args.posonlyargs + fdef.args.args],
@@ -321,8 +321,7 @@ def seeded(gen, wrt, fallback):
         call.keywords.append(gast.keyword(arg=None, value=T.name(fdef.args.kwarg.id)))
     guard = gast.If(test=T.expr("type(x) is not float", x=T.name(wrt)),
                     body=[gast.Return(value=call)], orelse=[])
-    if any(isinstance(n, gast.Name) and n.id in (wrt, dname) and isinstance(n.ctx, (gast.Store, gast.Del))
-           for n in T.walk(fdef)) or _used_as_container(fdef, dname):
+    if _seed_changes(fdef, wrt, dname):
         seed = [T.assign(dname, T.const(1.0))]
     else:  # the seed is the constant 1.0: write it into the tangent code
         fdef, seed = cleanup.fold_unit_seed(fdef, dname), []
@@ -336,14 +335,18 @@ def seeded(gen, wrt, fallback):
     return gen._seeded
 
 
-def _used_as_container(fdef, dname):
-    """True if the tangent ``dname`` is indexed, iterated or has methods called on it."""
+def _seed_changes(fdef, wrt, dname):
+    """True unless ``dname`` stays the number 1.0: the argument or its tangent is reassigned,
+    or the tangent is used as a container (indexed, iterated, its methods called)."""
     for node in T.walk(fdef):
+        if isinstance(node, gast.Name) and node.id in (wrt, dname) \
+                and isinstance(node.ctx, (gast.Store, gast.Del)):
+            return True
         if isinstance(node, (gast.Subscript, gast.Attribute)) and isinstance(node.value, gast.Name) \
                 and node.value.id == dname:
             return True
         if isinstance(node, gast.Call) and isinstance(node.func, gast.Name) \
-                and node.func.id not in ("float",) and node.func.id in _ITERATING \
+                and node.func.id in _ITERATING \
                 and any(isinstance(a, gast.Name) and a.id == dname for a in node.args):
             return True
     return False

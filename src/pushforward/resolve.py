@@ -37,12 +37,16 @@ class Resolution:
         self.local_defs = {}
         self.table = {}
         bound, declared_global, loads = set(), set(), []
+        self.names = set()  # every identifier in the tree, for the name allocator
+        self.nonlocals = set()
+        self.lowerable = False  # has comprehensions or lambdas (for normalize)
         args = fdef.args
         for a in args.args + args.posonlyargs + args.kwonlyargs + [args.vararg, args.kwarg]:
             if a is not None:
                 bound.add(a.id)
         for node in T.walk(fdef):  # one walk collects everything
             if isinstance(node, gast.Name):
+                self.names.add(node.id)
                 if isinstance(node.ctx, gast.Load):
                     loads.append(node)
                 else:
@@ -50,7 +54,10 @@ class Resolution:
             elif isinstance(node, gast.Attribute):
                 if isinstance(node.ctx, gast.Load):
                     loads.append(node)
+            elif isinstance(node, (gast.ListComp, gast.GeneratorExp, gast.DictComp, gast.Lambda)):
+                self.lowerable = True
             elif isinstance(node, (gast.FunctionDef, gast.ClassDef, gast.AsyncFunctionDef)):
+                self.names.add(node.name)
                 if node is not fdef:
                     bound.add(node.name)
                     if isinstance(node, gast.FunctionDef):
@@ -70,6 +77,12 @@ class Resolution:
                         self.imports[alias.asname or alias.name] = getattr(mod, alias.name)
             elif isinstance(node, gast.Global):
                 declared_global.update(node.names)
+            elif isinstance(node, gast.Nonlocal):
+                self.nonlocals.update(node.names)
+            elif isinstance(node, gast.ExceptHandler) and node.name is not None:
+                self.names.add(getattr(node.name, "id", node.name))
+        self.names |= bound
+        self.globals = declared_global
         self.locals = bound - declared_global
         for node in loads:
             value = self._resolve(node)
