@@ -9,6 +9,8 @@ import sys
 
 import pytest
 
+import pushforward as pf
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 
@@ -16,8 +18,10 @@ def _python_blocks(path):
     return re.findall(r"```python\n(.*?)```", path.read_text(), flags=re.S)
 
 
-@pytest.mark.parametrize("doc", ["README.md", "docs/guide.md"])
+@pytest.mark.parametrize("doc", ["README.md", "docs/guide.md", "docs/rules.md"])
 def test_doc_snippets_run(doc, tmp_path, monkeypatch):
+    if doc == "docs/rules.md":
+        pytest.importorskip("scipy")
     path = ROOT / doc
     blocks = _python_blocks(path)
     assert blocks, "no python snippets in %s" % doc
@@ -25,7 +29,15 @@ def test_doc_snippets_run(doc, tmp_path, monkeypatch):
     script = tmp_path / ("snippets_%s.py" % path.stem)
     script.write_text("\n\n".join(blocks))
     monkeypatch.syspath_prepend(str(tmp_path))
-    runpy.run_path(str(script), run_name="__main__")
+    from pushforward.rules import RULES
+
+    saved = dict(RULES)  # a snippet may register rules: keep them to itself
+    try:
+        runpy.run_path(str(script), run_name="__main__")
+    finally:
+        RULES.clear()
+        RULES.update(saved)
+        pf.api.clear_cache()
 
 
 def test_readme_source_block_is_current():
@@ -77,3 +89,22 @@ def test_cli_errors_are_one_line():
                           str(ROOT / "examples" / "quickstart.py") + ":f", "--wrt", "z"],
                          capture_output=True, text=True, timeout=60)
     assert out.returncode == 1 and "names no parameter" in out.stderr and "Traceback" not in out.stderr
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="math.cbrt and math.exp2 are 3.11+")
+def test_rules_doc_lists_the_table():
+    from pushforward import rules
+
+    text = (ROOT / "docs" / "rules.md").read_text()
+    listed = re.search(r"<!-- rules:begin -->\n(.*)<!-- rules:end -->", text, flags=re.S).group(1)
+    assert listed == rules.table_markdown()
+
+
+def test_cli_doc_check_output_is_current():
+    text = (ROOT / "docs" / "cli.md").read_text()
+    shown = re.search(r"\$ pushforward check tests/cli_files/good_model.py\n(.*?)```", text,
+                      flags=re.S).group(1)
+    out = subprocess.run([sys.executable, "-m", "pushforward", "check",
+                          "tests/cli_files/good_model.py"], capture_output=True, text=True,
+                         timeout=60, cwd=ROOT)
+    assert out.stdout == shown

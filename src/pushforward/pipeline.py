@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import gast
 
-from . import activity, cleanup, codegen, errors, forward, loader, normalize, parse, resolve
+from . import activity, calls, cleanup, codegen, errors, forward, loader, normalize, parse, resolve
 from . import templates as T
 from .naming import Namer
 from .special import zeros_like
@@ -50,6 +50,7 @@ class Generated:
     ok: bool = True
     flat: int = 0  # n > 0: returns v1..vn, dv1..dvn instead of ((v1..vn), (dv1..dvn))
     namer: object = None
+    calls: list = field(default_factory=list)  # (line, col, callee, how it is treated)
 
     @property
     def function(self):
@@ -215,6 +216,11 @@ def generate(func, active, problems, flat=False, caller=None, call=None):
         return None
     fdef = parsed.node
     _dump("parse", fdef)
+    if flat and not _flat_returns(fdef):  # one generated function serves both conventions
+        flat = False
+        key = (func, tuple(active), flat)
+        if key in _CACHE:
+            return _CACHE[key]
     name = func.__name__ if func.__name__ != "<lambda>" else "lambda"
     gen = Generated(func, tuple(active), "", [], {}, _plain_signature(fdef.args))
     _CACHE[key] = gen  # visible to recursive calls while the body is generated
@@ -229,6 +235,7 @@ def generate(func, active, problems, flat=False, caller=None, call=None):
         ctx.refresh_locals(fdef)
     _dump("normalize", fdef)
     act = activity.analyse(fdef, ctx, active)
+    gen.calls = _call_report(fdef, ctx, act)
     gen.flat = _flat_returns(fdef) if flat else 0
     gen.namer = ctx.namer
     fw = forward.Forward(ctx, act, gen.flat)
@@ -258,6 +265,30 @@ def generate(func, active, problems, flat=False, caller=None, call=None):
         del _CACHE[key]
         return gen
     return gen
+
+
+def _call_report(fdef, ctx, act):
+    """How each call in the function is treated, for ``pushforward check``."""
+    report = []
+    for node in T.walk(fdef):
+        if not isinstance(node, gast.Call):
+            continue
+        info = calls.classify(node, ctx)
+        name = forward._dotted(node.func)
+        if info.kind == "zero":
+            how = "constant: not differentiable"
+        elif not act.is_active(node):
+            how = "constant: no differentiated argument"
+        elif info.kind == "rule":
+            how = "differentiated by its rule"
+        elif info.kind in ("user", "local"):
+            how = "differentiated: transformed too"
+        elif info.kind == "method":
+            how = "differentiated: method of a differentiated value"
+        else:
+            how = "cannot be differentiated"
+        report.append((node.lineno, node.col_offset, name, how))
+    return sorted(report)
 
 
 def _notes(fdef, source, func):

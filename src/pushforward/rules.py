@@ -188,6 +188,7 @@ def _extreme(op):
     from .templates import expr, zero as zero_node
 
     def build(args, ans):
+        """the tangent of the argument returned (the first one on ties)"""
         if len(args) == 1:  # an iterable
             (xs, dxs), = args
             return expr("dxs[xs.index(ans)]", xs=xs, dxs=dxs, ans=ans())
@@ -206,6 +207,7 @@ def _extreme(op):
 
 
 def _hypot(args, ans):
+    """`(x * dx + y * dy + ...) / ans`"""
     from .templates import expr, zero as zero_node
 
     total = None
@@ -238,3 +240,25 @@ METHODS = {
     "count": ("zero", ()),
     "keys": ("zero", ()),
 }
+
+
+def table_markdown():
+    """The built-in rules as a Markdown table (docs/rules.md holds this text)."""
+    rows = ["| primitive | arguments | tangent |", "|---|---|---|"]
+    for name, template in sorted(("`%s`" % k.replace("Square", "x * x"), v)
+                                 for k, v in BINOPS.items() if k != "Square"):
+        rows.append("| operator %s | l, r | %s |" % (
+            name, "`%s`" % template if template else "zero (piecewise constant)"))
+    rows.append("| operator `x * x` (same name) | l | `%s` |" % BINOPS["Square"])
+    for name, template in sorted(UNARYOPS.items()):
+        rows.append("| unary `%s` | x | `%s` |" % (name, template))
+    for rule in sorted(RULES.values(), key=lambda r: r.name):
+        if rule.zero:
+            rows.append("| `%s` | | zero (not differentiable) |" % rule.name)
+        elif rule.builder is not None:
+            doc = (rule.builder.__doc__ or "").strip().splitlines()[0]
+            rows.append("| `%s` | any number, or one iterable | %s |" % (rule.name, doc))
+        for key, (params, template) in sorted(rule.variants.items(), key=lambda kv: str(kv[0])):
+            rows.append("| `%s` | %s | `%s` |" % (rule.name, ", ".join(params),
+                                                  template.replace("|", "\\|")))
+    return "\n".join(rows) + "\n"

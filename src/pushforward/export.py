@@ -1,0 +1,176 @@
+"""Standalone export: a generated JVP as a module that runs without pushforward.
+
+``standalone(func, wrt)`` returns Python source defining ``<func>_jvp(args..., tangents...)``:
+the function's original arguments followed by one tangent per differentiated argument, in
+``wrt`` order (keyword-only when the function has defaults or keyword-only arguments), returning
+``(value, tangent)``. The module imports the modules the generated code uses, as the user's
+module does, and defines what else it needs: the transformed callees, the user's functions it
+calls with constant arguments, module-level constants, and the helpers of
+:mod:`pushforward.special`. It never imports pushforward.
+"""
+
+from __future__ import annotations
+
+import builtins
+import inspect
+import os
+import textwrap
+import types
+
+import gast
+
+from . import special
+from . import templates as T
+from .codegen import to_source
+from .errors import PushforwardError
+from .pipeline import transform
+
+_LITERALS = (int, float, complex, str, bytes, bool, type(None))
+
+
+class ExportError(PushforwardError):
+    """A value the generated code needs cannot be written into a standalone module."""
+
+
+def _literal(value):
+    if isinstance(value, _LITERALS):
+        return True
+    if isinstance(value, (tuple, list, frozenset, set)):
+        return all(_literal(v) for v in value)
+    if isinstance(value, dict):
+        return all(_literal(k) and _literal(v) for k, v in value.items())
+    return False
+
+
+def _free_names(source):
+    """Global names a function's source reads (not bound in it, not builtins)."""
+    tree = gast.parse(textwrap.dedent(source))
+    bound, loads = set(), []
+    for node in T.walk(tree):
+        if isinstance(node, gast.Name):
+            (loads.append(node.id) if isinstance(node.ctx, gast.Load) else bound.add(node.id))
+        elif isinstance(node, (gast.FunctionDef, gast.ClassDef)):
+            bound.add(node.name)
+        elif isinstance(node, gast.alias):
+            bound.add((node.asname or node.name).split(".")[0])
+    seen = []
+    for name in loads:
+        if name not in bound and name not in seen and not hasattr(builtins, name):
+            seen.append(name)
+    return seen
+
+
+class _Module:
+    def __init__(self):
+        self.imports, self.constants, self.functions, self.aliases = [], [], [], []
+        self.defined = set()
+
+    def need(self, name, value, where):
+        """Define ``name`` (bound to ``value``) unless it is already."""
+        if name in self.defined:
+            return
+        self.defined.add(name)
+        if isinstance(value, types.ModuleType):
+            mod = value.__name__
+            self.imports.append("import %s" % mod if name == mod else "import %s as %s" % (mod, name))
+        elif isinstance(value, types.FunctionType) and value.__module__ == special.__name__:
+            self.add_function(inspect.getsource(value), value.__globals__, name, value.__name__)
+        elif isinstance(value, types.FunctionType):
+            try:
+                source = textwrap.dedent(inspect.getsource(value))
+            except (OSError, TypeError):
+                raise ExportError("cannot export %s: it calls %s, whose source is not "
+                                  "available" % (where, value.__qualname__)) from None
+            if value.__closure__:
+                raise ExportError("cannot export %s: it calls %s, a closure; define it at "
+                                  "module level" % (where, value.__qualname__))
+            self.add_function(source, value.__globals__, name, value.__name__)
+        elif callable(value) and getattr(value, "__module__", None) and \
+                getattr(value, "__name__", None):
+            mod = value.__module__
+            line = "from %s import %s" % (mod, value.__name__)
+            if name != value.__name__:
+                line += " as %s" % name
+            self.imports.append(line)
+        elif _literal(value):
+            self.constants.append("%s = %r" % (name, value))
+        else:
+            raise ExportError("cannot export %s: it reads the global %r, a %s; a standalone "
+                              "module can hold modules, functions and literal constants"
+                              % (where, name, type(value).__name__))
+
+    def add_function(self, source, globals_, name, defined_as):
+        source = "\n".join(line for line in source.splitlines()
+                           if not line.lstrip().startswith("@")) + "\n"
+        self.functions.append(source)
+        if name != defined_as:
+            self.aliases.append("%s = %s" % (name, defined_as))
+            self.defined.add(defined_as)
+        for free in _free_names(source):
+            if free != defined_as and free in globals_:
+                self.need(free, globals_[free], defined_as)
+            elif free != defined_as and not hasattr(builtins, free):
+                raise ExportError("cannot export: %s reads %r, which is not defined"
+                                  % (defined_as, free))
+
+    def text(self, header):
+        parts = [header]
+        if self.imports:
+            parts.append("\n".join(sorted(set(self.imports))))
+        if self.constants:
+            parts.append("\n".join(self.constants))
+        parts.extend(self.functions)
+        if self.aliases:
+            parts.append("\n".join(self.aliases))
+        return "\n\n\n".join(p.rstrip("\n") for p in parts) + "\n"
+
+
+def _collect(gen, out, seen):
+    """The generated functions to export, callees first."""
+    if id(gen) in seen:
+        return
+    seen.add(id(gen))
+    for callee in gen.callees:
+        _collect(callee, out, seen)
+    out.append(gen)
+
+
+def standalone(func, wrt):
+    """The source of a module defining ``<func>_jvp`` (see the module docstring)."""
+    gen = transform(func, tuple(wrt))
+    gen.compile()
+    entry = func.__name__ + "_jvp"
+    module = _Module()
+    gens = []
+    _collect(gen, gens, set())
+    module.defined.update(g.name for g in gens)
+    module.defined.add(entry)
+    for g in gens:
+        source = g.source
+        if g is gen:
+            source = source.replace("def %s(" % g.name, "def %s(" % entry, 1)
+            if g.name != entry and g.name in _free_names(source):
+                module.aliases.append("%s = %s" % (g.name, entry))  # recursive calls
+            entry_source = source
+        module.functions.append(source)
+        for ident, value in g.bindings.items():
+            if isinstance(value, types.CellType):
+                target = value.cell_contents.__name__
+                if ident != target and ident not in module.defined:
+                    module.defined.add(ident)
+                    module.aliases.append("%s = %s" % (ident, target))
+            else:
+                module.need(ident, value, func.__qualname__)
+        for free in _free_names(source):
+            if free not in module.defined and free not in g.bindings:
+                if free in func.__globals__ or free in g.func.__globals__:
+                    module.need(free, g.func.__globals__.get(free, func.__globals__.get(free)),
+                                func.__qualname__)
+    signature = next(line for line in entry_source.splitlines() if line.startswith("def "))[4:-1]
+    header = ('"""Generated by pushforward from %s:%s: forward-mode derivative code.\n\n'
+              '%s returns (value, tangent): the value of %s and its\nderivative along the '
+              'tangents %s of %s. This module does not need pushforward.\n"""'
+              % (os.path.basename(func.__code__.co_filename), func.__qualname__, signature,
+                 func.__name__, ", ".join(gen.tangent_params[p] for p in gen.active),
+                 ", ".join(gen.active)))
+    return module.text(header)
