@@ -1204,3 +1204,45 @@ def tuple_callee_returned(r, phi):
 
 
 register(tuple_callee_returned, [(0.5, 2.0), (-1.0, 1.0)])
+
+
+# ============================================================ try / except / finally, with blocks
+class _Scale:
+    """A context manager defined at module level, used in a differentiated with-block."""
+
+    def __init__(self, factor):
+        self.factor = factor
+
+    def __enter__(self):
+        return self.factor
+
+    def __exit__(self, *exc):
+        return False
+
+
+def try_except_finally(x, y):
+    total = 0.0
+    try:
+        total = total + math.log(x) * y
+        if x > 1.0:
+            raise ValueError("large")
+    except ValueError:
+        total = total - x * x
+    else:
+        total = total + math.sqrt(x)
+    finally:
+        total = total * 1.5
+    return total
+
+
+register(try_except_finally, [(0.2, 2.5), (-1.0, 1.0)], kinks=lambda x, y: abs(x - 1.0), margin=0.05)
+
+
+def with_block(x):
+    with _Scale(2.0) as s:
+        y = s * math.sin(x)
+        z = y * x
+    return z + y
+
+
+register(with_block, [(-2.0, 2.0)])

@@ -116,3 +116,19 @@ def test_help_has_examples():
     for args in (("--help",), ("dump", "--help"), ("check", "--help")):
         out = run(*args)
         assert out.returncode == 0 and "examples:" in out.stdout
+
+
+def test_exported_scalar_code_compiles_with_numba(tmp_path):
+    numba = pytest.importorskip("numba")
+    import types
+
+    source = ROOT.parent / "bench" / "workloads_scalar.py"
+    target = tmp_path / "pendulum_export.py"
+    assert run("dump", "%s:pendulum" % source, "-o", target).returncode == 0
+    namespace = {"__name__": "pendulum_export"}
+    exec(compile(target.read_text(), str(target), "exec"), namespace)
+    plain = namespace["pendulum_jvp"](0.3, 0.0, 0.01, 50, 1.0)
+    for name, obj in list(namespace.items()):
+        if isinstance(obj, types.FunctionType):
+            namespace[name] = numba.njit(obj)
+    assert namespace["pendulum_jvp"](0.3, 0.0, 0.01, 50, 1.0) == pytest.approx(plain, rel=1e-12)

@@ -109,6 +109,8 @@ class Forward:
                 return T.const(0.0)
         if isinstance(p, gast.Constant) and p.value is None:
             return T.const(None)
+        if isinstance(p, gast.Name) and p.id not in self.ctx.resolution.containers:
+            return T.const(0.0)  # never indexed, iterated or measured: taken to be a number
         return T.expr("zeros_like(p)", p=p, zeros_like=self.ctx.bind("zeros_like", zeros_like))
 
     def tangent_target(self, target):

@@ -21,7 +21,6 @@ import gast
 from . import activity, calls, cleanup, codegen, errors, forward, loader, normalize, parse, resolve
 from . import templates as T
 from .naming import Namer
-from .special import zeros_like
 
 PASSES = ("parse", "resolve", "normalize", "activity", "forward", "cleanup", "codegen", "compile")
 
@@ -244,8 +243,7 @@ def generate(func, active, problems, flat=False, caller=None, call=None):
         body.append(gast.Return(value=T.expr("None, None")))
     gen.tangent_params = {p: ctx.namer.tangent(p) for p in active}
     # parameters that are not differentiated but receive differentiated values later
-    prologue = [T.assign(ctx.namer.tangent(p), T.expr("zeros_like(p)", p=T.name(p),
-                                                    zeros_like=ctx.bind("zeros_like", zeros_like)))
+    prologue = [T.assign(ctx.namer.tangent(p), fw.zero_of(T.name(p)))
                 for p in gen.params if p not in active and act.is_name_active(p)]
     new_args = T.clone(args)
     tparams = [T.name(gen.tangent_params[p], gast.Param()) for p in active]

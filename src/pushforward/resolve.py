@@ -21,6 +21,10 @@ from . import templates as T
 
 MISSING = object()
 
+# builtins whose arguments are containers
+_TAKES_CONTAINERS = {"len", "zip", "enumerate", "sum", "list", "tuple", "sorted", "reversed",
+                     "dict", "iter", "max", "min", "any", "all", "map", "filter"}
+
 
 def _import(name):
     try:
@@ -40,6 +44,7 @@ class Resolution:
         self.names = set()  # every identifier in the tree, for the name allocator
         self.nonlocals = set()
         self.lowerable = False  # has comprehensions or lambdas (for normalize)
+        self.containers = set()  # names indexed, iterated, measured or with methods called
         args = fdef.args
         for a in args.args + args.posonlyargs + args.kwonlyargs + [args.vararg, args.kwarg]:
             if a is not None:
@@ -54,6 +59,20 @@ class Resolution:
             elif isinstance(node, gast.Attribute):
                 if isinstance(node.ctx, gast.Load):
                     loads.append(node)
+                if isinstance(node.value, gast.Name):
+                    self.containers.add(node.value.id)
+            elif isinstance(node, gast.Subscript):
+                if isinstance(node.value, gast.Name):
+                    self.containers.add(node.value.id)
+            elif isinstance(node, (gast.For, gast.comprehension)):
+                if isinstance(node.iter, gast.Name):
+                    self.containers.add(node.iter.id)
+            elif isinstance(node, gast.Call) and isinstance(node.func, gast.Name) \
+                    and node.func.id in _TAKES_CONTAINERS \
+                    and (len(node.args) == 1 or node.func.id not in ("max", "min")):
+                self.containers.update(a.id for a in node.args if isinstance(a, gast.Name))
+            elif isinstance(node, gast.Starred) and isinstance(node.value, gast.Name):
+                self.containers.add(node.value.id)
             elif isinstance(node, (gast.ListComp, gast.GeneratorExp, gast.DictComp, gast.Lambda)):
                 self.lowerable = True
             elif isinstance(node, (gast.FunctionDef, gast.ClassDef, gast.AsyncFunctionDef)):
