@@ -296,6 +296,8 @@ def _check_tangent(p, t, path):
     """
     if t is None:
         return
+    if type(p) is list and type(t) is list and len(p) == len(t) and (not p or type(p[0]) is float):
+        return  # the common case, first
     if isinstance(p, (list, tuple)):
         if not isinstance(t, (list, tuple)) or len(t) != len(p):
             raise TangentMismatchError("tangent%s should be a sequence of length %d like its primal, "
@@ -339,7 +341,15 @@ def jvp(f, primals, tangents):
         value, tangent = pf.jvp(f, (3.0, 4.0), (1.0, None))   # d f / d x at (3, 4)
     """
     # The key holds the argument types, so the common all-float call is checked only once.
-    key = (f,) + tuple(map(type, primals + tangents))
+    # (Spelled out for one and two arguments: this runs on every call.)
+    n = len(primals)
+    if n == 1:
+        key = (f, type(primals[0]), type(tangents[0]) if tangents else None)
+    elif n == 2:
+        key = (f, type(primals[0]), type(primals[1]), type(tangents[0]),
+               type(tangents[1]) if len(tangents) > 1 else None)
+    else:
+        key = (f,) + tuple(map(type, primals + tangents))
     entry = _JVP.get(key)
     if entry is None or len(primals) != len(tangents):
         entry = _JVP[key] = _jvp_entry(f, tuple(primals), tuple(tangents))
@@ -348,6 +358,10 @@ def jvp(f, primals, tangents):
         for p, t in zip(primals, tangents):
             _check_tangent(p, t, "")
     if pick is None:  # every argument differentiated, tangents passed positionally
+        if n == 1:
+            return fn(primals[0], tangents[0])
+        if n == 2:
+            return fn(primals[0], primals[1], tangents[0], tangents[1])
         return fn(*primals, *tangents)
     return pick(fn, primals, tangents)
 

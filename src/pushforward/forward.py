@@ -18,7 +18,7 @@ from . import errors
 from . import templates as T
 from .activity import iteration_parts, own_nodes
 from .calls import classify, is_pure, method_kind
-from .cleanup import simplify
+from .cleanup import factor_tangents, simplify
 from .rules import BINOPS, HELPERS, UNARYOPS
 from .special import zeros_like
 
@@ -46,8 +46,8 @@ class Forward:
         self.globals = ctx.resolution.globals
         self.declared = self.globals | ctx.resolution.nonlocals
         self.pre = []
-        self.hoisted = {}  # gast.dump of a constant expression -> its temporary, per statement
-        self.computed = {}  # gast.dump of a call whose value a temporary holds, per statement
+        self.hoisted = {}  # T.key of a constant expression -> its temporary, per statement
+        self.computed = {}  # T.key of a call whose value a temporary holds, per statement
         self.local_jvps = {}  # nested def name -> (generated name, [(param, tangent name)])
 
     # -- helpers -----------------------------------------------------------------------------
@@ -76,14 +76,14 @@ class Forward:
         """
         key = None
         if t is None and is_pure(p, self.ctx):
-            key = gast.dump(p)
+            key = T.key(p)
             if key in self.hoisted:
                 return T.name(self.hoisted[key]), None
         tmp = self.namer.temp()
         if key is not None:
             self.hoisted[key] = tmp
         elif is_pure(p, self.ctx):
-            self.computed[gast.dump(p)] = tmp
+            self.computed[T.key(p)] = tmp
         self.pre.append(T.assign(tmp, p))
         if t is not None and not T.is_zero(t):
             if not self.simple(t):
@@ -288,7 +288,7 @@ class Forward:
             return [T.assign(target, p)]
         if t is None or T.is_zero(t):
             t = self.zero_of(p)
-        t = self._reuse(t)
+        t = self._finish(t)
         stored = _names_stored(target)
         uses_ans = ANS in _names_loaded(t)
         reads_target = bool(stored & _names_loaded(t))
@@ -443,7 +443,7 @@ class Forward:
             if isinstance(t, gast.Call) and not self.simple(p):  # zeros_like(p): p once
                 p, _ = self.hoist(p, None)
                 t = self.zero_of(p)
-        t = self._reuse(t)
+        t = self._finish(t)
         if self.flat and not self.nested:  # values then tangents, in one flat tuple
             return [gast.Return(value=gast.Tuple(elts=list(p.elts) + list(t.elts), ctx=gast.Load()))]
         return [gast.Return(value=gast.Tuple(elts=[p, t], ctx=gast.Load()))]
@@ -559,7 +559,7 @@ class Forward:
             tmp = state["name"]
             self.pre.append(T.assign(tmp, new_primal))
             if is_pure(new_primal, self.ctx):
-                self.computed[gast.dump(new_primal)] = tmp
+                self.computed[T.key(new_primal)] = tmp
             if T.is_zero(tangent):
                 return T.name(tmp), None
             dtmp = self.namer.tangent(tmp)
@@ -567,13 +567,17 @@ class Forward:
             return T.name(tmp), T.name(dtmp)
         return new_primal, (None if T.is_zero(tangent) else tangent)
 
+    def _finish(self, tangent):
+        """A statement's final tangent: stored primal values reused, common tangents factored."""
+        return factor_tangents(self._reuse(tangent), set(self.namer.tangents.values()))
+
     def _reuse(self, tangent):
         """Read a primal value this statement already stored (``math.sin(phi)`` in ``t2``)."""
         if not self.computed and not self.hoisted:
             return tangent
         if not any(isinstance(n, gast.Call) for n in T.walk(tangent)):
             return tangent
-        return _Reuse(dict(self.computed, **self.hoisted)).visit(tangent)
+        return _Reuse({**self.computed, **self.hoisted}).visit(tangent)
 
     def e_Name(self, e, root):
         return e, self.dname(e.id)
@@ -788,14 +792,14 @@ def _index_like(node):
                for n in T.walk(node))
 
 
-class _Reuse(gast.NodeTransformer):
+class _Reuse(T.Transformer):
     """Replace calls whose value a temporary already holds by that temporary."""
 
     def __init__(self, known):
         self.known = known
 
     def visit_Call(self, node):
-        name = self.known.get(gast.dump(node))
+        name = self.known.get(T.key(node))
         return T.name(name) if name is not None else self.generic_visit(node)
 
 

@@ -328,16 +328,15 @@ def seeded(gen, wrt, fallback):
     """
     if getattr(gen, "_seeded", None) is not None:
         return gen._seeded
-    fdef = T.clone(gen.fdef)
     dname = gen.tangent_params[wrt]
-    fdef.name = gen.func.__name__ if gen.func.__name__ != "<lambda>" else "lambda_"
-    fdef.name = fdef.name + "_deriv"
-    for field_ in ("args", "kwonlyargs"):
-        items = getattr(fdef.args, field_)
-        keep = [a for a in items if a.id != dname]
-        if field_ == "kwonlyargs":
-            fdef.args.kw_defaults = [d for a, d in zip(items, fdef.args.kw_defaults) if a.id != dname]
-        setattr(fdef.args, field_, keep)
+    # copy on write: gen.fdef stays intact for the JVP variant
+    args = gen.fdef.args
+    kw = [(a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults) if a.id != dname]
+    args = cleanup._shallow(args, {"args": [a for a in args.args if a.id != dname],
+                                   "kwonlyargs": [a for a, _ in kw],
+                                   "kw_defaults": [d for _, d in kw]})
+    name = gen.func.__name__ if gen.func.__name__ != "<lambda>" else "lambda_"
+    fdef = cleanup._shallow(gen.fdef, {"name": name + "_deriv", "args": args})
     bindings = dict(gen.bindings)
     general = gen.namer.fresh("general_case")
     bindings[general] = fallback

@@ -38,6 +38,40 @@ def walk(node):
                 push(v)
 
 
+def key(node):
+    """A hashable value equal for structurally equal trees (locations ignored)."""
+    if isinstance(node, list):
+        return tuple(key(n) for n in node)
+    if not isinstance(node, gast.AST):
+        return node
+    return (node.__class__,) + tuple(key(getattr(node, f, None)) for f in node._fields)
+
+
+class Transformer(gast.NodeTransformer):
+    """``ast.NodeTransformer`` with a faster traversal, for the many small trees rules build."""
+
+    def visit(self, node):
+        table = self.__class__.__dict__.get("_table")
+        if table is None:
+            table = self.__class__._table = {}
+        method = table.get(node.__class__)
+        if method is None:
+            method = table[node.__class__] = getattr(
+                self.__class__, "visit_" + node.__class__.__name__, Transformer.generic_visit)
+        return method(self, node)
+
+    def generic_visit(self, node):
+        AST = gast.AST
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if value.__class__ is list:
+                if value and isinstance(value[0], AST):
+                    value[:] = [self.visit(v) if isinstance(v, AST) else v for v in value]
+            elif isinstance(value, AST):
+                setattr(node, name, self.visit(value))
+        return node
+
+
 def clone(node):
     """A deep copy of a gast tree, several times faster than ``copy.deepcopy``."""
     if isinstance(node, list):
@@ -70,7 +104,7 @@ def const(value):
     return gast.Constant(value=value, kind=None)
 
 
-class _Sub(gast.NodeTransformer):
+class _Sub(Transformer):
     """Replace placeholder names by the given nodes; a node used twice is copied the 2nd time."""
 
     def __init__(self, subs):
