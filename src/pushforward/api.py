@@ -233,6 +233,11 @@ class _Deferred:
 
 
 def _build(f, wrt):
+    with pipeline.no_gc():
+        return _build_now(f, wrt)
+
+
+def _build_now(f, wrt):
     names, single = _wrt_names(f, wrt)
     gen = pipeline.transform(f, tuple(n for n in _params(f) if n in names))
     general = _general(f, gen, names, single)
@@ -378,8 +383,9 @@ def _jvp_entry(f, primals, tangents):
     for i in active_idx:
         _leaves(primals[i], "", "primal %d" % i)
         _check_tangent(primals[i], tangents[i], "[%d]" % i)
-    gen = pipeline.transform(f, tuple(params[i] for i in active_idx))
-    fn = gen.function
+    with pipeline.no_gc():
+        gen = pipeline.transform(f, tuple(params[i] for i in active_idx))
+        fn = gen.function
     scalar = (float, int)
     check = not all(type(primals[i]) in scalar and type(tangents[i]) in scalar for i in active_idx)
     if gen.positional and len(primals) == len(gen.params):

@@ -10,7 +10,8 @@ callees is collected and raised together. ``PUSHFORWARD_DEBUG=1`` prints every s
 
 from __future__ import annotations
 
-import inspect
+import contextlib
+import gc
 import linecache
 import os
 import types
@@ -305,6 +306,19 @@ def _docstring_first(prologue, body):
             and isinstance(body[0].value.value, str):
         return body[:1] + prologue + body[1:]
     return prologue + body
+
+
+@contextlib.contextmanager
+def no_gc():
+    """Transformation allocates many small, acyclic tree nodes: pause the cycle collector,
+    whose full passes over a large heap would otherwise dominate the transformation time."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def transform(func, active):
