@@ -14,7 +14,7 @@ import operator
 import numpy as np
 
 from . import pipeline
-from .errors import (InputTypeError, PushforwardError, SourceUnavailableError,
+from .errors import (InputTypeError, SourceUnavailableError,
                      TangentMismatchError, UndefinedNameError, WrtError)
 
 __all__ = ["forward_diff", "jvp", "source", "clear_cache"]
@@ -329,7 +329,16 @@ def _check_tangent(p, t, path):
         _leaves(p, path, "primal")
 
 
+def _has_dict(x):
+    if isinstance(x, dict):
+        return True
+    return isinstance(x, (list, tuple)) and any(_has_dict(v) for v in x)
+
+
 def _order_like(p, t):
+    """``t`` with its dicts' keys in the order of ``p``'s (None stays None)."""
+    if t is None:
+        return None
     if isinstance(p, dict):
         return {k: _order_like(p[k], t[k]) for k in p}
     if isinstance(p, (list, tuple)):
@@ -362,6 +371,8 @@ def jvp(f, primals, tangents):
     if check:
         for p, t in zip(primals, tangents):
             _check_tangent(p, t, "")
+        if check == "dicts":  # generated code pairs keys by position: follow the primal's order
+            tangents = tuple(_order_like(p, t) for p, t in zip(primals, tangents))
     if pick is None:  # every argument differentiated, tangents passed positionally
         if n == 1:
             return fn(primals[0], tangents[0])
@@ -388,6 +399,8 @@ def _jvp_entry(f, primals, tangents):
         fn = gen.function
     scalar = (float, int)
     check = not all(type(primals[i]) in scalar and type(tangents[i]) in scalar for i in active_idx)
+    if any(_has_dict(primals[i]) for i in active_idx):
+        check = "dicts"
     if gen.positional and len(primals) == len(gen.params):
         if len(active_idx) == len(tangents):
             return fn, None, check

@@ -123,7 +123,6 @@ def _check_one(func, wrt_text):
                               "text": str(exc)}]
         return entry
     entry["differentiable"] = True
-    filename = func.__code__.co_filename
     seen = set()
 
     def calls(g):
@@ -138,7 +137,6 @@ def _check_one(func, wrt_text):
             calls(c)
 
     calls(gen)
-    del filename
     return entry
 
 
@@ -164,8 +162,8 @@ def check(args):
     entries = []
     for n in names:
         func = _function(module, path, n)
-        if not api._params(func) if callable(func) and hasattr(func, "__code__") else False:
-            continue  # nothing to differentiate
+        if hasattr(func, "__code__") and not api._params(func):
+            continue  # no arguments: nothing to differentiate
         entries.append(_check_one(func, args.wrt))
     if args.json:
         json.dump({"file": os.path.abspath(path), "functions": entries}, sys.stdout, indent=2)

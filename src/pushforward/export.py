@@ -21,7 +21,6 @@ import gast
 
 from . import special
 from . import templates as T
-from .codegen import to_source
 from .errors import PushforwardError
 from .pipeline import transform
 

@@ -1,0 +1,92 @@
+"""The public API's contract: decorator forms, wrt, structures, caching, deferred lookup."""
+
+import math
+
+import pytest
+
+import checks
+import pushforward as pf
+
+
+def weighted(d):
+    total = 0.0
+    for key, value in d.items():
+        total = total + value * len(key)
+    return total
+
+
+def test_dict_tangent_in_another_key_order():
+    value, tangent = pf.jvp(weighted, ({"a": 1.0, "bb": 2.0},), ({"bb": 1.0, "a": 0.0},))
+    assert (value, tangent) == (5.0, 2.0)
+
+
+def test_decorator_forms():
+    @pf.forward_diff
+    def f(x, y):
+        return x * math.sin(y)
+
+    @pf.forward_diff(wrt="y")
+    def g(x, y):
+        return x * math.sin(y)
+
+    assert f(2.0, 0.5) == (2.0 * math.sin(0.5), math.sin(0.5))
+    assert g(2.0, 0.5) == (2.0 * math.sin(0.5), 2.0 * math.cos(0.5))
+    assert f.primal(2.0, 0.5) == 2.0 * math.sin(0.5)
+    assert f.__name__ == "f" and "def f_deriv" in f.source
+    assert pf.forward_diff(f.primal) is pf.forward_diff(f.primal)  # cached
+
+
+def calls_later(x):
+    return defined_after(x) * 2.0
+
+
+def test_callee_defined_after_the_decorated_function():
+    d = pf.forward_diff(calls_later)  # defined_after does not exist yet
+    globals()["defined_after"] = lambda u: u * u + 1.0
+    try:
+        assert d(3.0) == (20.0, 12.0)
+        assert "def lambda_jvp(u, du):" in d.source  # the callee, transformed at the first call
+    finally:
+        del globals()["defined_after"]
+
+
+def test_int_input_named_in_wrt_is_a_float():
+    def cube(n):
+        return n * n * n
+
+    value, deriv = pf.forward_diff(cube)(3)
+    assert value == 27 and type(value) is int  # the primal is untouched
+    assert deriv == 27.0
+
+
+def test_tuple_output_and_tuple_wrt():
+    def polar(r, phi):
+        return r * math.cos(phi), r * math.sin(phi)
+
+    value, (dr, dphi) = pf.forward_diff(polar, wrt=(0, 1))(2.0, 0.3)
+    assert value == polar(2.0, 0.3)
+    assert dr == pytest.approx((math.cos(0.3), math.sin(0.3)), rel=1e-15)
+    assert dphi == pytest.approx((-2.0 * math.sin(0.3), 2.0 * math.cos(0.3)), rel=1e-15)
+
+
+def test_list_input_gives_the_gradient_in_one_pass():
+    calls = []
+
+    def f(xs):
+        calls.append(1)
+        return xs[0] * xs[1] + math.exp(xs[2])
+
+    value, grad = pf.forward_diff(f)([1.0, 2.0, 0.5])
+    assert calls == [1]  # one primal pass for all three directions
+    assert grad == pytest.approx([2.0, 1.0, math.exp(0.5)], rel=1e-15)
+
+
+def test_jvp_with_constant_argument_and_fd():
+    def f(a, b, c):
+        return math.atan2(a, b) * c
+
+    primals = (0.3, 1.2, 2.0)
+    tangents = (0.5, None, -1.0)
+    value, tangent = pf.jvp(f, primals, tangents)
+    assert value == f(*primals)
+    assert tangent == pytest.approx(checks.fd_jvp(f, primals, tangents), rel=1e-9)
