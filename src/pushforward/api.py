@@ -20,7 +20,7 @@ from .errors import (InputTypeError, SourceUnavailableError,
 __all__ = ["forward_diff", "jvp", "source", "clear_cache"]
 
 _FORWARD: dict = {}
-_JVP: dict = {}  # (f, primal types, tangent types) -> (call, check each time)
+_JVP: dict = {}  # (f, argument types...) -> (generated function, picker, check mode)
 
 
 def clear_cache():
@@ -97,9 +97,6 @@ def _seed(x, rows, start):
         for k, v in x.items():
             out[k], start = _seed(v, rows, start)
         return out, start
-    if isinstance(x, np.ndarray):
-        n = x.size
-        return rows[start:start + n].reshape((-1,) + x.shape), start + n
     return rows[start], start + 1
 
 
@@ -116,11 +113,7 @@ def _unseed(like, leaf, start):
         for k, v in like.items():
             out[k], start = _unseed(v, leaf, start)
         return out, start
-    if isinstance(like, np.ndarray):
-        n = like.size
-        block = leaf[..., start:start + n]
-        return block.reshape(block.shape[:-1] + like.shape), start + n
-    return float(leaf[start]) if leaf.ndim == 1 else leaf[..., start], start + 1
+    return (float(leaf[start]) if leaf.ndim == 1 else leaf[..., start]), start + 1
 
 
 def _map_output(tangent, fn):
@@ -155,7 +148,7 @@ def _general(f, gen, names, single):
         if single and total == 1 and isinstance(primals[0], numbers.Real):
             tangents = {names[0]: 1.0}
             value, tangent = _call_jvp(gen, bound, tangents)
-            return value, _map_output(tangent, float)
+            return value, _map_output(tangent, _as_float)
         if any(isinstance(p, np.ndarray) for p in primals):
             raise InputTypeError(
                 "forward_diff of an array argument (%s) is not supported yet: full Jacobians of "
@@ -184,6 +177,10 @@ def _general(f, gen, names, single):
         return value, tuple(_pick(per_output, j) for j in range(len(names)))
 
     return derivative
+
+
+def _as_float(t):
+    return float(t) if np.ndim(t) == 0 else t
 
 
 class _Parts(list):
