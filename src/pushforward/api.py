@@ -84,36 +84,32 @@ def _leaves(x, path, what):
                          "array or a list/tuple/dict of them" % (what + path, type(x).__name__))
 
 
-def _seed(x, rows, start):
-    """The tangent of ``x`` whose scalar entries are rows ``start...`` of an identity."""
-    if isinstance(x, (list, tuple)):
-        out = []
-        for v in x:
-            t, start = _seed(v, rows, start)
-            out.append(t)
-        return type(x)(out), start
-    if isinstance(x, dict):
-        out = {}
-        for k, v in x.items():
-            out[k], start = _seed(v, rows, start)
-        return out, start
-    return rows[start], start + 1
-
-
-def _unseed(like, leaf, start):
-    """Split a batch of tangents (the last axis runs over seeds) into the shape of ``like``."""
+def _map_leaves(like, start, leaf):
+    """``like`` rebuilt with its n-th scalar entry replaced by ``leaf(start + n)``."""
     if isinstance(like, (list, tuple)):
         out = []
         for v in like:
-            d, start = _unseed(v, leaf, start)
+            d, start = _map_leaves(v, start, leaf)
             out.append(d)
         return type(like)(out), start
     if isinstance(like, dict):
         out = {}
         for k, v in like.items():
-            out[k], start = _unseed(v, leaf, start)
+            out[k], start = _map_leaves(v, start, leaf)
         return out, start
-    return (float(leaf[start]) if leaf.ndim == 1 else leaf[..., start]), start + 1
+    return leaf(start), start + 1
+
+
+def _seed(x, rows, start):
+    """The tangent of ``x`` whose scalar entries are rows ``start...`` of an identity."""
+    return _map_leaves(x, start, rows.__getitem__)
+
+
+def _unseed(like, leaf, start):
+    """Split a batch of tangents (the last axis runs over seeds) into the shape of ``like``."""
+    if leaf.ndim == 1:
+        return _map_leaves(like, start, lambda i: float(leaf[i]))
+    return _map_leaves(like, start, lambda i: leaf[..., i])
 
 
 def _map_output(tangent, fn):

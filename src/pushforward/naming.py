@@ -18,10 +18,13 @@ class Namer:
             if name not in self.used:
                 self.used.add(name)
                 return name
+        return self._numbered(base, "%s_%d")
+
+    def _numbered(self, base, pattern):
         i = self.counters.get(base, 0)
         while True:
             i += 1
-            name = "%s_%d" % (base, i)
+            name = pattern % (base, i)
             if name not in self.used:
                 self.counters[base] = i
                 self.used.add(name)
@@ -35,14 +38,7 @@ class Namer:
 
     def temp(self, base: str = "t") -> str:
         """A fresh temporary: t1, t2, ... (or base1, base2...)."""
-        i = self.counters.get(base, 0)
-        while True:
-            i += 1
-            name = "%s%d" % (base, i)
-            if name not in self.used:
-                self.counters[base] = i
-                self.used.add(name)
-                return name
+        return self._numbered(base, "%s%d")
 
     def fresh(self, preferred: str) -> str:
         """``preferred`` itself if free, else a numbered variant."""
