@@ -15,7 +15,7 @@ from math import exp as _exp
 from math import sin as s
 
 import corpus_helpers
-from checks import Case, FloatDict, FloatList, FloatTuple, Int
+from checks import Case, Const, FloatDict, FloatList, FloatTuple, Int
 from corpus_helpers import cubic, scaled_sin
 
 CASES = []
@@ -1246,3 +1246,126 @@ def with_block(x):
 
 
 register(with_block, [(-2.0, 2.0)])
+
+
+# ===================================== found by adversarial review: each once was a bug or a risk
+# (a nested function updating a differentiated list through its closure; an int-valued
+# derivative; a tangent first assigned inside a loop; aliasing of lists)
+def adv_loop_first_assign(x):
+    k = 0
+    while k < 3:
+        y = x * k
+        k += 1
+    return y
+
+def adv_one_branch(x, flag):
+    z = 1.0
+    if flag:
+        z = math.exp(x)
+    return z * x
+
+def adv_for_else(x):
+    acc = 0.0
+    for i in range(5):
+        acc += x * i
+        if acc > 100.0:
+            break
+    else:
+        acc = acc * 2.0
+    return acc
+
+def adv_list_item_aug(x):
+    ys = [0.0] * 3
+    ys[1] += x * x
+    ys[2] = ys[1] * 3.0
+    return sum(ys)
+
+def adv_closure_append(x):
+    acc = []
+    def push(v):
+        acc.append(v * x)
+    push(2.0)
+    push(x)
+    return acc[0] + acc[1]
+
+def adv_cond_genexp(x):
+    return sum(v * x for v in [1.0, 2.0, 3.0, 4.0] if v > 1.5)
+
+def adv_dict_comp(x):
+    d = {k: x ** k for k in range(1, 4)}
+    return d[1] + d[2] * d[3]
+
+def adv_chained(x):
+    a = b = 0.0
+    for i in range(3):
+        a = a + x
+        b = b + a * x
+    return a + b
+
+def adv_fstring(x):
+    label = f"{x:.3f}"
+    return x * len(label)
+
+def adv_alias_list(x):
+    xs = [x, 2.0]
+    ys = xs
+    ys.append(x * 3.0)
+    ys[0] = ys[0] * x
+    return xs[0] + xs[2]
+
+def adv_tuple_rec(x, n):
+    if n == 0:
+        return x, 1.0
+    a, b = adv_tuple_rec(x, n - 1)
+    return a * x, b + a
+
+def adv_uses_tuple_rec(x):
+    a, b = adv_tuple_rec(x, 3)
+    return a + b
+
+def adv_swap_loop(x, y):
+    for _ in range(3):
+        x, y = y, x * y
+    return x + y
+
+def adv_nested_loops(x):
+    total = 0.0
+    for i in range(3):
+        for j in range(i):
+            total += math.sin(x * i) * j
+    return total
+
+def adv_ternary_chain(x):
+    y = x * 2 if x > 0 else (x * 3 if x > -1 else -x)
+    return y * y
+
+def adv_boolop_value(x):
+    y = (x > 0) and x * 2.0 or -x
+    return y
+
+def adv_walrus_free(x):
+    s = 0.0
+    i = 0
+    while i < 4:
+        s += math.cos(s + x)
+        i += 1
+    return s
+
+
+register(adv_loop_first_assign, [(-2.0, 2.0)])
+register(adv_one_branch, [(-1.0, 1.0), Const(True)])
+register(adv_one_branch, [(-1.0, 1.0), Const(False)])
+register(adv_for_else, [(-2.0, 2.0)])
+register(adv_list_item_aug, [(-2.0, 2.0)])
+register(adv_closure_append, [(-2.0, 2.0)])
+register(adv_cond_genexp, [(-2.0, 2.0)])
+register(adv_dict_comp, [(-2.0, 2.0)])
+register(adv_chained, [(-2.0, 2.0)])
+register(adv_fstring, [(0.1, 2.0)])
+register(adv_alias_list, [(-2.0, 2.0)])
+register(adv_uses_tuple_rec, [(-1.5, 1.5)])
+register(adv_swap_loop, [(-1.5, 1.5), (-1.5, 1.5)])
+register(adv_nested_loops, [(-2.0, 2.0)])
+register(adv_ternary_chain, [(-2.0, 2.0)], kinks=lambda x: min(abs(x), abs(x + 1.0)))
+register(adv_boolop_value, [(-2.0, 2.0)], kinks=lambda x: abs(x))
+register(adv_walrus_free, [(-2.0, 2.0)])

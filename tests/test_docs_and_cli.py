@@ -77,7 +77,7 @@ def test_cli_dump(entry):
     out = subprocess.run(entry + ["dump", target, "--wrt", "x2"], capture_output=True, text=True,
                          timeout=60)
     assert out.returncode == 0, out.stderr
-    assert "def f_deriv(x1, x2)" in out.stdout and "dv = x1" in out.stdout
+    assert "def f_deriv(x1, x2)" in out.stdout and "dv = 1.0 * x1" in out.stdout
 
 
 def test_cli_errors_are_one_line():

@@ -148,40 +148,77 @@ def _shallow(node, changes):
     return new
 
 
+def _float_valued(node):
+    """True if ``node`` surely evaluates to a float (or an array): a float literal, a true
+    division, or a call of a function such as ``math.cos`` appears in it."""
+    for n in T.walk(node):
+        if isinstance(n, gast.Constant) and type(n.value) is float:
+            return True
+        if isinstance(n, gast.BinOp) and isinstance(n.op, gast.Div):
+            return True
+        if isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute):
+            return True
+    return False
+
+
+def _with_children(node, fn):
+    """Copy on write: ``node`` with ``fn`` applied to its child nodes."""
+    changes = {}
+    for name in node._fields:
+        value = getattr(node, name, None)
+        if value.__class__ is list:
+            new = [fn(v) if isinstance(v, gast.AST) else v for v in value]
+            if any(a is not b for a, b in zip(new, value)):
+                changes[name] = new
+        elif isinstance(value, gast.AST):
+            new = fn(value)
+            if new is not value:
+                changes[name] = new
+    return _shallow(node, changes) if changes else node
+
+
 def fold_unit_seed(node, dname):
-    """``node`` with the never-reassigned tangent ``dname`` fixed to 1.0, products and
-    quotients by it folded. Copy on write: unchanged subtrees are shared with ``node``, which
-    is left as it was. Only the constants introduced here are folded, so primal code is never
-    rewritten."""
+    """``node`` with the never-reassigned tangent ``dname`` fixed to 1.0 and the products and
+    quotients by it simplified. Copy on write: unchanged subtrees are shared with ``node``,
+    which is left as it was. Only the 1.0s introduced here are folded, so primal code is never
+    rewritten, and a 1.0 stays where it is the only float factor (``1.0 * k``: k may be an
+    int, a derivative is a float)."""
+    return _fold_units(_put_units(node, dname))
+
+
+def _unit(node):
+    return getattr(node, "unit_seed", False)
+
+
+def _put_units(node, dname):
     if isinstance(node, gast.Name):
         if node.id == dname and isinstance(node.ctx, gast.Load):
             one = T.const(1.0)
             one.unit_seed = True
             return one
         return node
-    changes = {}
-    for name in node._fields:
-        value = getattr(node, name, None)
-        if value.__class__ is list:
-            new = [fold_unit_seed(v, dname) if isinstance(v, gast.AST) else v for v in value]
-            if any(a is not b for a, b in zip(new, value)):
-                changes[name] = new
-        elif isinstance(value, gast.AST):
-            new = fold_unit_seed(value, dname)
-            if new is not value:
-                changes[name] = new
-    if not changes:
-        return node
-    node = _shallow(node, changes)
-    unit = lambda n: getattr(n, "unit_seed", False)  # noqa: E731
-    if isinstance(node, gast.BinOp):
-        if isinstance(node.op, gast.Mult) and unit(node.left):
-            return node.right
-        if isinstance(node.op, (gast.Mult, gast.Div)) and unit(node.right):
-            return node.left
-    if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub) and unit(node.operand):
+    return _with_children(node, lambda child: _put_units(child, dname))
+
+
+def _fold_units(node):
+    if isinstance(node, gast.BinOp) and isinstance(node.op, gast.Mult):
+        factors = [_fold_units(f) for f in _factors(node, [])]
+        if not any(_unit(f) for f in factors):
+            return _product(factors) if any(a is not b for a, b in
+                                            zip(factors, _factors(node, []))) else node
+        rest = [f for f in factors if not _unit(f)]
+        if not rest:
+            return T.const(1.0)
+        if any(_float_valued(f) for f in rest):
+            return _product(rest)
+        return _product([T.const(1.0)] + rest)
+    if isinstance(node, gast.BinOp) and isinstance(node.op, gast.Div) and _unit(node.right):
+        left = _fold_units(node.left)
+        return left if _float_valued(left) else gast.BinOp(left=left, op=gast.Div(),
+                                                           right=T.const(1.0))
+    if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub) and _unit(node.operand):
         return _const(-1.0)
-    return node
+    return _with_children(node, _fold_units)
 
 
 def _terms(node, sign, out):

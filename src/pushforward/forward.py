@@ -198,7 +198,10 @@ class Forward:
                 receiver = v.func.value
                 if self._receiver_active(receiver):
                     return self._mutate(v, info.target)
-            if info.kind in ("user", "local") and any(
+            if info.kind == "local" and info.target in self.local_jvps:
+                # a nested function with derivative code may update differentiated state
+                return [gast.Expr(value=self._pair_call(v, info)[0])]
+            if info.kind == "user" and any(
                     self.act.is_active(a) for a in list(v.args) + [k.value for k in v.keywords]):
                 return [gast.Expr(value=self._pair_call(v, info)[0])]
         if self.act.is_active(v):

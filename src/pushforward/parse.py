@@ -130,11 +130,12 @@ def parse(func) -> Parsed:
         ast.copy_location(fdef, node)
         ast.copy_location(fdef.body[0], node.body)
     else:
+        name = code.co_name  # not __name__: functools.wraps may have renamed the function
         fdef = next((n for n in ast.walk(tree)
                      if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
-                     and n.name == func.__name__), None)
+                     and n.name == name), None)
         if fdef is None:
-            raise _unavailable(func, "no definition of %s found in its source" % func.__name__)
+            raise _unavailable(func, "no definition of %s found in its source" % name)
         fdef.decorator_list = []
     node = gast.ast_to_gast(fdef)
     return Parsed(func, node, filename)
