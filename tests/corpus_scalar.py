@@ -1264,6 +1264,10 @@ def adv_one_branch(x, flag):
         z = math.exp(x)
     return z * x
 
+def adv_one_branch_not_taken(x):
+    return adv_one_branch(x, False)
+
+
 def adv_for_else(x):
     acc = 0.0
     for i in range(5):
@@ -1354,7 +1358,7 @@ def adv_walrus_free(x):
 
 register(adv_loop_first_assign, [(-2.0, 2.0)])
 register(adv_one_branch, [(-1.0, 1.0), Const(True)])
-register(adv_one_branch, [(-1.0, 1.0), Const(False)])
+register(adv_one_branch_not_taken, [(-1.0, 1.0)])
 register(adv_for_else, [(-2.0, 2.0)])
 register(adv_list_item_aug, [(-2.0, 2.0)])
 register(adv_closure_append, [(-2.0, 2.0)])
