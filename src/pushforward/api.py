@@ -40,10 +40,16 @@ def _params(f):
     return list(code.co_varnames[:n])
 
 
+def _describe(f):
+    """``name (file:line)``: where the user defined ``f``."""
+    code = f.__code__
+    return "%s (%s:%d)" % (f.__qualname__, code.co_filename, code.co_firstlineno)
+
+
 def _wrt_names(f, wrt):
     params = _params(f)
     if not params:
-        raise WrtError("%s takes no arguments: there is nothing to differentiate" % f.__qualname__)
+        raise WrtError("%s takes no arguments: there is nothing to differentiate" % _describe(f))
     single = not isinstance(wrt, (tuple, list))
     items = [wrt] if single else list(wrt)
     names = []
@@ -53,13 +59,13 @@ def _wrt_names(f, wrt):
         if isinstance(w, int) and not isinstance(w, bool):
             if not -len(params) <= w < len(params):
                 raise WrtError("wrt=%r: %s has %d parameters (%s)"
-                               % (w, f.__qualname__, len(params), ", ".join(params)))
+                               % (w, _describe(f), len(params), ", ".join(params)))
             names.append(params[w])
         elif isinstance(w, str) and w in params:
             names.append(w)
         else:
             raise WrtError("wrt=%r names no parameter of %s; its parameters are: %s"
-                           % (w, f.__qualname__, ", ".join(params)))
+                           % (w, _describe(f), ", ".join(params)))
     if len(set(names)) != len(names):
         raise WrtError("wrt=%r names a parameter twice" % (wrt,))
     return names, single
@@ -139,7 +145,10 @@ def _general(f, gen, names, single):
         bound = sig.bind(*args, **kwargs)
         primals = [bound.arguments[n] if n in bound.arguments else sig.parameters[n].default
                    for n in names]
-        sizes = [_leaves(p, "", "argument %r" % n) for n, p in zip(names, primals)]
+        try:
+            sizes = [_leaves(p, "", "argument %r" % n) for n, p in zip(names, primals)]
+        except InputTypeError as exc:
+            raise InputTypeError("calling the derivative of %s: %s" % (_describe(f), exc)) from None
         total = sum(sizes)
         if single and total == 1 and isinstance(primals[0], numbers.Real):
             tangents = {names[0]: 1.0}
@@ -359,11 +368,17 @@ def jvp(f, primals, tangents):
         key = (f,) + tuple(map(type, primals + tangents))
     entry = _JVP.get(key)
     if entry is None or len(primals) != len(tangents):
-        entry = _JVP[key] = _jvp_entry(f, tuple(primals), tuple(tangents))
+        try:
+            entry = _JVP[key] = _jvp_entry(f, tuple(primals), tuple(tangents))
+        except (TangentMismatchError, InputTypeError) as exc:
+            raise type(exc)("jvp of %s: %s" % (_describe(f), exc)) from None
     fn, pick, check = entry
     if check:
-        for p, t in zip(primals, tangents):
-            _check_tangent(p, t, "")
+        try:
+            for i, (p, t) in enumerate(zip(primals, tangents)):
+                _check_tangent(p, t, "[%d]" % i)
+        except TangentMismatchError as exc:
+            raise TangentMismatchError("jvp of %s: %s" % (_describe(f), exc)) from None
         if check == "dicts":  # generated code pairs keys by position: follow the primal's order
             tangents = tuple(_order_like(p, t) for p, t in zip(primals, tangents))
     if pick is None:  # every argument differentiated, tangents passed positionally
