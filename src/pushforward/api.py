@@ -244,9 +244,9 @@ def _build_now(f, wrt):
     gen = pipeline.transform(f, tuple(n for n in _params(f) if n in names))
     general = _general(f, gen, names, single)
     sources = pipeline.all_sources(gen)
-    if single:
+    if single and names[0] not in gen.containers:  # a number: the seeded fast path
         fn, src = pipeline.seeded(gen, names[0], general)
-    else:
+    else:  # several inputs, or a list/dict/tuple: all directions at once
         gen.compile()
         fn, src = general, gen.source
     fn = _wrap(fn, f)

@@ -50,6 +50,7 @@ class Generated:
     ok: bool = True
     flat: int = 0  # n > 0: returns v1..vn, dv1..dvn instead of ((v1..vn), (dv1..dvn))
     namer: object = None
+    containers: set = field(default_factory=set)  # names the function indexes or iterates
     calls: list = field(default_factory=list)  # (line, col, callee, how it is treated)
 
     @property
@@ -238,6 +239,7 @@ def generate(func, active, problems, flat=False, caller=None, call=None):
     gen.calls = _call_report(fdef, ctx, act)
     gen.flat = _flat_returns(fdef) if flat else 0
     gen.namer = ctx.namer
+    gen.containers = ctx.resolution.containers
     fw = forward.Forward(ctx, act, gen.flat)
     body = fw.function(fdef)
     if not body or not isinstance(body[-1], gast.Return):
