@@ -416,7 +416,7 @@ def _compare_close(actual, expected, rtol, atol, none_is_zero, path, problems):
             return
         bad = ~(np.abs(a - e) <= atol + rtol * np.abs(e)) & ~(np.isnan(a) & np.isnan(e))
         bad &= ~((a == e) & np.isinf(e))
-        for idx in zip(*np.nonzero(bad)):
+        for idx in map(tuple, np.argwhere(bad).tolist()):  # argwhere: 0-d arrays too
             problems.append(f"{path}{list(idx)}: actual {a[idx]!r}, expected {e[idx]!r}")
         return
 

@@ -8,6 +8,10 @@ key naming the table entry it covers:
     ("builder", callable, nargs)  a variadic rule (max, min, math.hypot) called with nargs
                                   arguments (1 means one iterable argument)
     ("zero", callable)            a non-differentiable primitive (``RULES[callable].zero``)
+    ("linear", callable)          a primitive linear in some arguments (``RULES[callable].linear``)
+    ("helper", callable)          a primitive whose tangent is a helper function of
+                                  ``pushforward.special`` (``RULES[callable].helper``)
+    ("inplace", name)             an in-place update of an array, ``INPLACE[name]`` (``a += b``)
     ("binop", name)               an operator template, ``BINOPS[name]``
     ("unaryop", name)             an operator template, ``UNARYOPS[name]``
 
@@ -17,6 +21,8 @@ reads their source.  Several rows may cover the same key (other domains, constan
 
 A row whose callable this Python lacks (``math.cbrt`` and ``math.exp2`` before 3.11) is not
 listed at all.
+
+The NumPy rows live in ``rule_rows_numpy`` (registered at the bottom of this module).
 """
 
 import builtins
@@ -35,14 +41,17 @@ ROWS = []
 class Row:
     """A table key and the case that exercises it.
 
-    ``zero``: the primitive is non-differentiable; the test expects an exact 0.0 tangent and
-    no tangent code instead of a finite-difference match.  ``skip``: a reason not to run it.
+    ``zero``: the primitive is non-differentiable; the test expects an exact zero tangent
+    (0.0, or a zero array shaped like an array result) and no tangent code instead of a
+    finite-difference match.  ``skip``: a reason not to run it.  ``xfail``: the row fails
+    because of a known library bug (the reason); the test expects it to fail.
     """
 
     key: tuple
     case: Case
     zero: bool = False
     skip: Optional[str] = None
+    xfail: Optional[str] = None
 
     @property
     def name(self):
@@ -52,12 +61,15 @@ class Row:
         return f"Row({self.name})"
 
 
-def row(key, func, domain, zero=False, skip=None, **case_options):
+#: Key kinds whose second item is a callable.
+CALLABLE_KINDS = ("rule", "builder", "zero", "linear", "helper")
+
+
+def row(key, func, domain, zero=False, skip=None, xfail=None, **case_options):
     """Register ``func`` as a row covering ``key`` (see the module docstring)."""
-    callable_ = key[1] if key[0] in ("rule", "builder", "zero") else None
-    if key[0] in ("rule", "builder", "zero") and callable_ is None:
+    if key[0] in CALLABLE_KINDS and key[1] is None:
         return func  # this Python lacks the primitive
-    ROWS.append(Row(key, Case(func, domain, **case_options), zero=zero, skip=skip))
+    ROWS.append(Row(key, Case(func, domain, **case_options), zero=zero, skip=skip, xfail=xfail))
     return func
 
 
@@ -678,7 +690,7 @@ row(("zero", math.gcd), z_gcd, [Int(1, 40), Int(1, 40)], active=(0, 1), zero=Tru
 BUILDER_ARITIES = {builtins.max: (1, 2, 3), builtins.min: (1, 2, 3), math.hypot: (2, 3)}
 
 
-def table_keys(rules, binops, unaryops):
+def table_keys(rules, binops, unaryops, inplace=()):
     """Every key a row must cover, from the rule table as it is on this Python."""
     keys = set()
     for func, rule in rules.items():
@@ -687,10 +699,15 @@ def table_keys(rules, binops, unaryops):
         keys.update(("rule", func, arity) for arity in rule.variants)
         if rule.zero:
             keys.add(("zero", func))
+        if rule.linear is not None:
+            keys.add(("linear", func))
+        if getattr(rule, "helper", None) is not None:
+            keys.add(("helper", func))
         if rule.builder is not None:
             keys.update(("builder", func, n) for n in BUILDER_ARITIES.get(func, ()))
     keys.update(("binop", name) for name in binops)
     keys.update(("unaryop", name) for name in unaryops)
+    keys.update(("inplace", name) for name in inplace)
     return keys
 
 
@@ -701,10 +718,19 @@ def builder_funcs(rules):
 def key_repr(key):
     """``('rule', 'math.atan2', 2)``: a key with its callable named, for messages and ids."""
     kind, *rest = key
-    if kind in ("rule", "builder", "zero"):
+    if kind in CALLABLE_KINDS:
         func = rest[0]
         module = getattr(func, "__module__", None) or "builtins"
         name = getattr(func, "__qualname__", repr(func))
         rest[0] = name if module == "builtins" else f"{module}.{name}"
     return repr((kind, *rest))
 
+
+
+# ============================================================================ NumPy rows
+
+# Imported last: rule_rows_numpy does not import this module; it only records its rows.
+from rule_rows_numpy import SPECS as _NUMPY_SPECS  # noqa: E402
+
+for _key, _func, _domain, _options in _NUMPY_SPECS:
+    row(_key, _func, _domain, **_options)

@@ -216,6 +216,14 @@ def test_close_structured_none_and_nan():
         assert_close_structured(1.0, float("nan"))
 
 
+def test_close_structured_zero_dimensional_arrays():
+    """np.where on floats returns a 0-d array: compared like a number, mismatches reported."""
+    assert_close_structured(np.array(1.0), np.array(1.0 + 1e-12), 1e-9)
+    assert_close_structured(1.0, np.array(1.0))
+    with pytest.raises(AssertionError, match=r"root\[\]: actual .*2\.0.*expected .*1\.0"):
+        assert_close_structured(np.array(2.0), np.array(1.0))
+
+
 def test_close_structured_reports_every_mismatch():
     with pytest.raises(AssertionError) as info:
         assert_close_structured([1.0, 2.0, 3.0], [9.0, 2.0, 9.0])

@@ -18,7 +18,9 @@ The operations come from ``OPS`` (hand-written wrappers, each naming the table k
 exercises) plus one generic op per unary or binary rule that has a kink-free interval row in
 ``rule_rows`` (its argument squashed into that interval), and only those whose keys the table
 holds on this Python are drawn; ``test_generator_uses_every_rule`` fails when a rule is
-exercised by neither.
+exercised by neither.  NumPy's elementwise rules take part too, called on Python floats
+(``numpy.sin(v)`` is a NumPy scalar; ``numpy.where`` a 0-d array); its array-only rules are
+left to the NumPy rows of ``rule_rows`` and to ``test_corpus_numpy``.
 """
 
 import builtins
@@ -31,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional
 
+import numpy
 import pytest
 from hypothesis import HealthCheck, assume, given, note, settings
 from hypothesis import strategies as st
@@ -236,6 +239,23 @@ OPS = [
        (_key(builtins.reversed, 1), _key(builtins.list, 1))),
     Op("tuple", 2, "tuple([{a}, {b}])[1]", max, (_key(builtins.tuple, 1),)),
     Op("list", 2, "list(({a}, {b}))[0]", max, (_key(builtins.list, 1),)),
+    # -- NumPy on floats, with kinks (the smooth ones are generic ops) -------------------------
+    Op("np_abs", 1, "numpy.abs({a})", lambda a: a, (_key(numpy.absolute, 1),),
+       inst="_ks({a}, numpy.abs({a}))"),
+    Op("np_maximum", 2, "numpy.maximum({a}, {b})", max, (_key(numpy.maximum, 2),),
+       inst="_kc(({a}, {b}), numpy.maximum({a}, {b}))"),
+    Op("np_minimum", 2, "numpy.minimum({a}, {b})", max, (_key(numpy.minimum, 2),),
+       inst="_kc(({a}, {b}), numpy.minimum({a}, {b}))"),
+    Op("np_fmax", 2, "numpy.fmax({a}, {b})", max, (_key(numpy.fmax, 2),),
+       inst="_kc(({a}, {b}), numpy.fmax({a}, {b}))"),
+    Op("np_fmin", 2, "numpy.fmin({a}, {b})", max, (_key(numpy.fmin, 2),),
+       inst="_kc(({a}, {b}), numpy.fmin({a}, {b}))"),
+    # lo < hi always: see the xfail row np_clip_crossed_bounds in rule_rows_numpy
+    Op("np_clip", 2, "numpy.clip({a}, {b} - 1.0, {b} + 1.0)", lambda a, b: max(a, b + 1.0),
+       (_key(numpy.clip, 3), ADD, SUB),
+       inst="_ks({a} - {b} + 1.0, _ks({a} - {b} - 1.0, numpy.clip({a}, {b} - 1.0, {b} + 1.0)))"),
+    Op("np_where", 2, "numpy.where({a} > {b}, {a}, {b})", max, (_key(numpy.where, 3),),
+       inst="numpy.where(_ks({a} - {b}, {a} > {b}), {a}, {b})"),
 ]
 
 
@@ -302,9 +322,25 @@ POOL = [op for op in ALL_OPS if _available(op, _KEYS, _BUILDERS)]
 # Ops bounded whatever their operands: the ones a loop may apply to its accumulator.
 SATURATING = [op for op in POOL if op.bound(*[INF] * op.arity) < LIMIT]
 
+
+def _numpy_array_only(key):
+    """NumPy rules for arrays: linear (shapes, products, joins), reductions, linear algebra,
+    and the constants (comparisons, indices, shapes).  Floats in, floats out programs cannot
+    use them; the NumPy rows of rule_rows and tests/test_corpus_numpy.py exercise them."""
+    kind, *rest = key
+    if kind not in ("rule", "zero", "linear", "helper"):
+        return False
+    module = getattr(rest[0], "__module__", None) or ""
+    if module.split(".")[0] != "numpy":
+        return False
+    return kind != "rule" or module != "numpy"  # numpy.linalg: solve, inv, det
+
+
 # Table entries the generator does not exercise on purpose: non-float results or arguments.
 NOT_GENERATED = {
+    *filter(_numpy_array_only, _KEYS),
     BIN("MatMult"),
+    ("rule", numpy.linspace, 3),  # returns an array
     *(("zero", f) for f in (
         builtins.len, builtins.bool, builtins.print, builtins.isinstance, builtins.range,
         builtins.str, builtins.repr, builtins.hash, builtins.type, builtins.id, builtins.format,
@@ -315,8 +351,9 @@ NOT_GENERATED = {
 
 def test_generator_uses_every_rule():
     """A new rule must be reachable by the program generator: give it a kink-free interval row
-    in rule_rows (it then gets a generic op), a hand-written op in OPS, or, if it cannot take
-    or give floats, an entry in NOT_GENERATED."""
+    in rule_rows (it then gets a generic op; for a NumPy ufunc, an ``nps_`` row on floats in
+    rule_rows_numpy), a hand-written op in OPS, or, if it cannot take or give floats, an entry
+    in NOT_GENERATED (NumPy's array-only rules are there already)."""
     used = {key for op in POOL for key in op.keys}
     builders_used = {key[1] for key in used if key[0] == "builder"}
     missing = {key for key in _KEYS - NOT_GENERATED if key not in used}
@@ -340,7 +377,8 @@ class Program:
     def source(self, name="prog", instrumented=False):
         lines = self.inst if instrumented else self.plain
         head = f"def {name}({', '.join(self.params)}):"
-        return "\n".join(["import math", "", "", head] + ["    " + ln for ln in lines]) + "\n"
+        return "\n".join(["import math", "import numpy", "", "", head]
+                         + ["    " + ln for ln in lines]) + "\n"
 
 
 class _Builder:
@@ -557,8 +595,8 @@ def _load(program, directory):
 
 def _instrumented(program):
     recorder = _Recorder()
-    namespace = {"math": math, "_ks": recorder.ks, "_ki": recorder.ki, "_kc": recorder.kc,
-                 "_kr": recorder.kr}
+    namespace = {"math": math, "numpy": numpy, "_ks": recorder.ks, "_ki": recorder.ki,
+                 "_kc": recorder.kc, "_kr": recorder.kr}
     exec(compile(program.source(instrumented=True), "<instrumented program>", "exec"), namespace)
     return namespace["prog"], recorder
 
@@ -666,8 +704,8 @@ def test_points_near_kinks_are_rejected():
 def test_op_renderings_agree(op):
     """The instrumented form of each op computes the plain form's value."""
     recorder = _Recorder()
-    namespace = {"math": math, "_ks": recorder.ks, "_ki": recorder.ki, "_kc": recorder.kc,
-                 "_kr": recorder.kr}
+    namespace = {"math": math, "numpy": numpy, "_ks": recorder.ks, "_ki": recorder.ki,
+                 "_kc": recorder.kc, "_kr": recorder.kr}
     names = ["0.7", "(-1.3)", "0.4"][: op.arity]
     plain = op.render(names)
     inst = op.render(names, instrumented=True)

@@ -3,12 +3,14 @@
 For each row, at a few seeded points of its domain and along a random direction:
   - the value of ``pf.jvp`` is bit-identical to the plain call;
   - differentiable rows: the tangent matches ``checks.fd_jvp``;
-  - zero rows: the tangent is exactly 0.0 and the generated source never reads a tangent.
+  - zero rows: the tangent is exactly zero (the float 0.0, or a zero float array shaped like an
+    array result) and the generated source never reads a tangent.
 Rows with several differentiable arguments are also checked with each argument held constant
 (a None tangent), since a rule's terms for an inactive argument are folded away.
 
 ``test_every_rule_has_a_row`` keeps the rows in step with the table, and
-``test_wrong_rule_fails_its_row`` makes sure a wrong rule cannot pass.
+``test_wrong_rule_fails_its_row`` makes sure a wrong rule cannot pass.  Rows with ``xfail`` fail
+because of a known library bug and are expected to (strictly).
 """
 
 import ast
@@ -18,6 +20,7 @@ import math
 import random
 import zlib
 
+import numpy as np
 import pytest
 
 import pushforward as pf
@@ -30,7 +33,7 @@ from checks import (
     random_direction,
 )
 from pushforward.api import clear_cache
-from pushforward.rules import BINOPS, RULES, UNARYOPS
+from pushforward.rules import BINOPS, INPLACE, RULES, UNARYOPS
 from rule_rows import ROWS, key_repr
 
 N_POINTS = 3
@@ -83,6 +86,21 @@ def _arg_names(func):
     return list(code.co_varnames[: code.co_argcount])
 
 
+def assert_zero_tangent(tangent, value):
+    """The tangent of a non-differentiable result: the float 0.0, or (for an array result) a
+    float array of zeros of the result's shape."""
+    if type(tangent) is float and tangent == 0.0:
+        return
+    if isinstance(value, np.ndarray) and isinstance(tangent, np.ndarray):
+        if (tangent.shape == value.shape and np.issubdtype(tangent.dtype, np.floating)
+                and not np.any(tangent)):
+            return
+    raise AssertionError(
+        f"a non-differentiable primitive should give a zero tangent (0.0, or zeros shaped like "
+        f"the result), got {tangent!r}"
+    )
+
+
 def check_row(row, active=None, n_points=N_POINTS):
     """Check one row at ``n_points`` seeded points, differentiating the arguments ``active``
     (default: all the row's differentiable arguments).  Raises AssertionError on a mismatch."""
@@ -97,9 +115,7 @@ def check_row(row, active=None, n_points=N_POINTS):
         try:
             assert_primal_identical(value, expected_value)
             if row.zero:
-                assert type(tangent) is float and tangent == 0.0, (
-                    f"a non-differentiable primitive should give the tangent 0.0, got {tangent!r}"
-                )
+                assert_zero_tangent(tangent, expected_value)
             else:
                 expected = fd_jvp(case.func, args, tangents, h=case.fd_step)
                 atol = ATOL * max(1.0, max_abs_leaf(expected_value), max_abs_leaf(expected))
@@ -114,8 +130,12 @@ def check_row(row, active=None, n_points=N_POINTS):
         )
 
 
+def _marks(row):
+    return [pytest.mark.xfail(strict=True, reason=row.xfail)] if row.xfail else []
+
+
 PARAMS = [
-    pytest.param(row, active, id=_pattern_id(row, active))
+    pytest.param(row, active, id=_pattern_id(row, active), marks=_marks(row))
     for row in ROWS
     for active in activity_patterns(row)
 ]
@@ -133,7 +153,7 @@ def test_rule_row(row, active):
 def test_every_rule_has_a_row():
     """Adding a rule (or an operator) without a row in rule_rows.py fails here."""
     covered = {row.key for row in ROWS}
-    expected = rule_rows.table_keys(RULES, BINOPS, UNARYOPS)
+    expected = rule_rows.table_keys(RULES, BINOPS, UNARYOPS, INPLACE)
     missing = expected - covered
     assert not missing, "rules without a test row in rule_rows.py:\n  " + "\n  ".join(
         sorted(map(key_repr, missing))
@@ -146,7 +166,7 @@ def test_every_rule_has_a_row():
 
 def test_every_row_names_a_rule():
     """A row whose key the table no longer has tests nothing: update or remove it."""
-    expected = rule_rows.table_keys(RULES, BINOPS, UNARYOPS)
+    expected = rule_rows.table_keys(RULES, BINOPS, UNARYOPS, INPLACE)
     builders = rule_rows.builder_funcs(RULES)
     stale = [
         row
@@ -197,9 +217,39 @@ def _sabotage_zero(monkeypatch):
     return _row("z_floor"), None
 
 
+def _sabotage_np_sin(monkeypatch):
+    monkeypatch.setitem(RULES[np.sin].variants, 1, (("x",), "dx * np.sin(x)"))
+    return _row("np_sin"), None
+
+
+def _sabotage_np_linear(monkeypatch):
+    # a nonlinear primitive declared linear: the tangent would be np.square(dx)
+    monkeypatch.setattr(RULES[np.square], "variants", {})
+    monkeypatch.setattr(RULES[np.square], "linear", (0,))
+    return _row("np_square"), None
+
+
+def _sabotage_np_helper(monkeypatch):
+    monkeypatch.setattr(RULES[np.max], "helper", RULES[np.prod].helper)
+    return _row("nph_max"), None
+
+
+def _sabotage_np_zero(monkeypatch):
+    monkeypatch.setattr(RULES[np.floor], "zero", False)
+    monkeypatch.setitem(RULES[np.floor].variants, 1, (("x",), "dx"))
+    return _row("npz_floor"), None
+
+
+def _sabotage_inplace(monkeypatch):
+    monkeypatch.setitem(INPLACE, "Mult", "dl * r")  # forgets the right operand's term
+    return _row("npi_mult"), (1,)
+
+
 @pytest.mark.parametrize(
     "sabotage",
-    [_sabotage_sin, _sabotage_mult, _sabotage_log_base, _sabotage_max, _sabotage_zero],
+    [_sabotage_sin, _sabotage_mult, _sabotage_log_base, _sabotage_max, _sabotage_zero,
+     _sabotage_np_sin, _sabotage_np_linear, _sabotage_np_helper, _sabotage_np_zero,
+     _sabotage_inplace],
     ids=lambda s: s.__name__.replace("_sabotage_", ""),
 )
 def test_wrong_rule_fails_its_row(monkeypatch, sabotage):

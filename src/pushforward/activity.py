@@ -15,6 +15,7 @@ import gast
 from . import templates as T
 
 from .calls import classify, method_kind
+from .rules import CONSTANT_ATTRIBUTES
 
 
 def iteration_parts(it, ctx):
@@ -79,6 +80,8 @@ class Activity:
         return self.is_active(node.value)
 
     def _e_Attribute(self, node):
+        if node.attr in CONSTANT_ATTRIBUTES:
+            return False
         return self.ctx.resolution.lookup(node) is None and self.is_active(node.value)
 
     def _e_Dict(self, node):

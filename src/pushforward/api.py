@@ -379,6 +379,8 @@ def jvp(f, primals, tangents):
                 _check_tangent(p, t, "[%d]" % i)
         except TangentMismatchError as exc:
             raise TangentMismatchError("jvp of %s: %s" % (_describe(f), exc)) from None
+        if check == "arrays":  # the generated code may update array tangents in place
+            tangents = tuple(t.copy() if type(t) is np.ndarray else t for t in tangents)
         if check == "dicts":  # generated code pairs keys by position: follow the primal's order
             tangents = tuple(_order_like(p, t) for p, t in zip(primals, tangents))
     if pick is None:  # every argument differentiated, tangents passed positionally
@@ -409,6 +411,8 @@ def _jvp_entry(f, primals, tangents):
     check = not all(type(primals[i]) in scalar and type(tangents[i]) in scalar for i in active_idx)
     if any(_has_dict(primals[i]) for i in active_idx):
         check = "dicts"
+    if any(isinstance(tangents[i], np.ndarray) for i in active_idx):
+        check = "arrays"  # copied on each call: never update the caller's tangent in place
     if gen.positional and len(primals) == len(gen.params):
         if len(active_idx) == len(tangents):
             return fn, None, check

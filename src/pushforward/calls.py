@@ -43,9 +43,14 @@ def classify(call, ctx) -> CallInfo:
         rule = None
     if rule is not None:
         return CallInfo("zero" if rule.zero else "rule", rule)
-    if inspect.isfunction(obj):
+    if inspect.isfunction(obj) and not _library(obj):
         return CallInfo("user", obj)
     return CallInfo("unknown", obj)
+
+
+def _library(func):
+    """NumPy's own Python functions are primitives: they need a rule, not a transformation."""
+    return (getattr(func, "__module__", None) or "").split(".")[0] in ("numpy", "scipy")
 
 
 def method_kind(name):

@@ -148,11 +148,13 @@ def _shallow(node, changes):
     return new
 
 
-def _float_valued(node):
+def _float_valued(node, floats=frozenset()):
     """True if ``node`` surely evaluates to a float (or an array): a float literal, a true
     division, or a call of a function such as ``math.cos`` appears in it."""
     for n in T.walk(node):
         if isinstance(n, gast.Constant) and type(n.value) is float:
+            return True
+        if isinstance(n, gast.Name) and n.id in floats:
             return True
         if isinstance(n, gast.BinOp) and isinstance(n.op, gast.Div):
             return True
@@ -177,13 +179,13 @@ def _with_children(node, fn):
     return _shallow(node, changes) if changes else node
 
 
-def fold_unit_seed(node, dname):
+def fold_unit_seed(node, dname, floats=frozenset()):
     """``node`` with the never-reassigned tangent ``dname`` fixed to 1.0 and the products and
     quotients by it simplified. Copy on write: unchanged subtrees are shared with ``node``,
     which is left as it was. Only the 1.0s introduced here are folded, so primal code is never
     rewritten, and a 1.0 stays where it is the only float factor (``1.0 * k``: k may be an
     int, a derivative is a float)."""
-    return _fold_units(_put_units(node, dname))
+    return _fold_units(_put_units(node, dname), floats)
 
 
 def _unit(node):
@@ -200,25 +202,25 @@ def _put_units(node, dname):
     return _with_children(node, lambda child: _put_units(child, dname))
 
 
-def _fold_units(node):
+def _fold_units(node, floats):
     if isinstance(node, gast.BinOp) and isinstance(node.op, gast.Mult):
-        factors = [_fold_units(f) for f in _factors(node, [])]
+        factors = [_fold_units(f, floats) for f in _factors(node, [])]
         if not any(_unit(f) for f in factors):
             return _product(factors) if any(a is not b for a, b in
                                             zip(factors, _factors(node, []))) else node
         rest = [f for f in factors if not _unit(f)]
         if not rest:
             return T.const(1.0)
-        if any(_float_valued(f) for f in rest):
+        if any(_float_valued(f, floats) for f in rest):
             return _product(rest)
         return _product([T.const(1.0)] + rest)
     if isinstance(node, gast.BinOp) and isinstance(node.op, gast.Div) and _unit(node.right):
-        left = _fold_units(node.left)
-        return left if _float_valued(left) else gast.BinOp(left=left, op=gast.Div(),
+        left = _fold_units(node.left, floats)
+        return left if _float_valued(left, floats) else gast.BinOp(left=left, op=gast.Div(),
                                                            right=T.const(1.0))
     if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub) and _unit(node.operand):
         return _const(-1.0)
-    return _with_children(node, _fold_units)
+    return _with_children(node, lambda child: _fold_units(child, floats))
 
 
 def _terms(node, sign, out):

@@ -19,8 +19,8 @@ from . import templates as T
 from .activity import iteration_parts, own_nodes
 from .calls import classify, is_pure, method_kind
 from .cleanup import factor_tangents, simplify
-from .rules import BINOPS, HELPERS, UNARYOPS
-from .special import zeros_like
+from .rules import BINOPS, HELPERS, INPLACE, LINEAR_ATTRIBUTES, RULES, UNARYOPS
+from .special import fit, fresh, update, zeros_like
 
 ANS = "__pf_ans__"  # the result of the rule at the root of an assignment, resolved by s_Assign
 
@@ -45,6 +45,13 @@ class Forward:
         self.namer = ctx.namer
         self.globals = ctx.resolution.globals
         self.declared = self.globals | ctx.resolution.nonlocals
+        # Names that surely hold numbers; and whether arrays may be updated in place here
+        # (then zeros take the value's shape, and tangents follow the primal's aliasing).
+        self.scalars = _scalar_names(ctx)
+        self.floats = _float_names(ctx, self.scalars)
+        self.arrays = ctx.resolution.uses_numpy or any(
+            isinstance(n, gast.AugAssign) and isinstance(n.target, gast.Name)
+            and n.target.id not in self.scalars for n in T.walk(ctx.fdef))
         self.pre = []
         self.hoisted = {}  # T.key of a constant expression -> its temporary, per statement
         self.computed = {}  # T.key of a call whose value a temporary holds, per statement
@@ -289,9 +296,18 @@ class Forward:
         tt = self.tangent_target(target)
         if tt is None:
             return [T.assign(target, p)]
+        numpy = self.arrays and not (isinstance(target, gast.Name) and target.id in self.scalars)
+        if (t is None or T.is_zero(t)) and numpy and isinstance(target, gast.Name):
+            # a zero with the value's type and shape: an array may be written into later
+            zero = T.expr("z(v)", z=self.ctx.bind("zeros_like", zeros_like), v=T.load(target))
+            return [T.assign(target, p), T.assign(tt, zero)]
         if t is None or T.is_zero(t):
             t = self.zero_of(p)
         t = self._finish(t)
+        if numpy and _refers(t) and not _refers(p):
+            # the primal made a new object, the tangent names an existing one: copy it, or an
+            # in-place update of one would show in the other
+            t = T.expr("fresh(t)", t=t, fresh=self.ctx.bind("fresh", fresh))
         stored = _names_stored(target)
         uses_ans = ANS in _names_loaded(t)
         reads_target = bool(stored & _names_loaded(t))
@@ -332,6 +348,9 @@ class Forward:
         target_active = self.tangent_target(s.target) is not None
         if not target_active and not self.act.is_active(s.value):
             return [s]
+        if self.arrays and isinstance(s.target, gast.Name) and s.target.id not in self.scalars \
+                and type(s.op).__name__ in INPLACE:
+            return self._inplace(s)
         if isinstance(s.op, (gast.Add, gast.Sub)) and isinstance(s.target, (gast.Name, gast.Subscript)):
             p, t = self.expr(s.value)
             primal = gast.AugAssign(target=s.target, op=s.op, value=p)
@@ -348,6 +367,26 @@ class Forward:
         as_assign = T.assign(T.store(s.target),
                              gast.BinOp(left=T.load(s.target), op=s.op, right=s.value))
         return self.s_Assign(as_assign)
+
+    def _inplace(self, s):
+        """``a op= b`` where ``a`` may be an array, updated in place (its aliases and views see
+        the change): the tangent is computed first, from the value before the update, and stored
+        into ``da`` in place too; then the primal statement runs unchanged."""
+        template = INPLACE[type(s.op).__name__]
+        p, t = self.expr(s.value)
+        old = T.load(s.target)
+        told = self._tangent_chain(old) if self.tangent_target(s.target) is not None else None
+        new, tangent = self.apply(template, ("l", "r"), [(old, told), (p, t)],
+                                  lambda ps: gast.BinOp(left=ps[0], op=s.op, right=ps[1]), False)
+        primal = gast.AugAssign(target=s.target, op=s.op, value=new.right)  # r, once
+        if tangent is None:
+            return [primal]
+        tt = self.tangent_target(s.target)
+        tangent = self._finish(tangent)
+        if isinstance(tt, gast.Name):
+            tangent = T.expr("update(v, d, new)", v=T.load(s.target), d=T.load(tt), new=tangent,
+                             update=self.ctx.bind("update", update))
+        return [T.assign(tt, tangent), primal]
 
     def s_AnnAssign(self, s):
         if s.value is None:
@@ -447,6 +486,15 @@ class Forward:
                 p, _ = self.hoist(p, None)
                 t = self.zero_of(p)
         t = self._finish(t)
+        if self.arrays:  # an array result's tangent has its shape
+            fit_ = self.ctx.bind("fit", fit)
+            if isinstance(p, gast.Tuple) and isinstance(t, gast.Tuple):
+                t.elts = [T.expr("f(v, d)", f=fit_, v=T.clone(v), d=d)
+                          if isinstance(v, gast.Name) else d for v, d in zip(p.elts, t.elts)]
+            elif not isinstance(p, (gast.List, gast.Dict, gast.Tuple)):
+                if not self.simple(p):
+                    p, t = self.hoist(p, t)
+                t = T.expr("f(v, d)", f=fit_, v=T.clone(p), d=t)
         if self.flat and not self.nested:  # values then tangents, in one flat tuple
             return [gast.Return(value=gast.Tuple(elts=list(p.elts) + list(t.elts), ctx=gast.Load()))]
         return [gast.Return(value=gast.Tuple(elts=[p, t], ctx=gast.Load()))]
@@ -701,6 +749,10 @@ class Forward:
                          "pass the arguments one by one")
             return e, None
         nargs = len(e.args) + len(e.keywords)
+        if rule.linear is not None:
+            return self._linear_call(e, rule)
+        if rule.helper is not None:
+            return self._helper_call(e, rule, root)
         if rule.builder is not None:
             if e.keywords:
                 self.problem(e, "keyword arguments in a call to %s with differentiated arguments"
@@ -733,19 +785,119 @@ class Forward:
 
         return self.apply(template, params, pts, primal, root, namespace=rule.namespace)
 
+    def _linear_call(self, e, rule):
+        """A primitive linear in some arguments: the tangent applies it to their tangents, one
+        argument at a time (the product rule for multilinear ones), the rest as in the call."""
+        for k in e.keywords:
+            if self.act.is_active(k.value):
+                self.problem(k.value, "a differentiated keyword argument of %s" % rule.name,
+                             "pass it by position", errors.NoRuleError)
+                return e, None
+        pts = self.operands(e.args)
+        # other arguments give shapes, axes or counts: np.full_like(x, v) does not depend on x
+        positions = [i for i in rule.linear if i < len(pts) and pts[i][1] is not None]
+        if not positions:
+            return gast.Call(func=e.func, args=[p for p, _ in pts], keywords=e.keywords), None
+        if len(positions) > 1:  # each argument appears in several terms: evaluate it once
+            pts = [pt if self.simple(pt[0]) else self.hoist(*pt) for pt in pts]
+        terms = []
+        for i in positions:
+            args = [T.clone(p) for p, _ in pts]
+            args[i] = self._linear_tangent(e.args[i], *pts[i])
+            terms.append(gast.Call(func=T.clone(e.func), args=args,
+                                   keywords=T.clone(e.keywords)))
+        tangent = terms[0]
+        for term in terms[1:]:
+            tangent = gast.BinOp(left=tangent, op=gast.Add(), right=term)
+        primal = gast.Call(func=e.func, args=[p for p, _ in pts], keywords=e.keywords)
+        return primal, tangent
+
+    def _helper_call(self, e, rule, root, receiver=None):
+        """``f(x, *rest, **kw)`` (or ``x.f(*rest, **kw)`` with ``receiver``): the tangent is
+        ``helper(x, dx, ans, *rest, **kw)``, with every option as in the primal call."""
+        args = list(e.args) if receiver is None else [receiver] + list(e.args)
+        pts = self.operands(args)
+        if any(t is not None for _, t in pts[1:]) or any(self.act.is_active(k.value)
+                                                         for k in e.keywords):
+            self.problem(e, "%s is differentiated only in its first argument" % rule.name,
+                         kind=errors.NoRuleError)
+            return e, None
+        (x, dx), rest = pts[0], [p for p, _ in pts[1:]]
+        if dx is None:
+            return e, None
+        if not self.simple(x):
+            x, dx = self.hoist(x, dx)
+        if receiver is None:
+            primal = gast.Call(func=e.func, args=[x] + rest, keywords=e.keywords)
+        else:
+            primal = gast.Call(func=gast.Attribute(value=x, attr=e.func.attr, ctx=gast.Load()),
+                               args=rest, keywords=e.keywords)
+        if root:
+            ans = T.name(ANS)
+        else:
+            ans = T.name(self.namer.temp())
+            self.pre.append(T.assign(ans.id, primal))
+            primal = T.name(ans.id)
+        tangent = gast.Call(func=self.ctx.bind(rule.helper.__name__, rule.helper),
+                            args=[T.clone(x), dx, T.clone(ans)] + T.clone(rest),
+                            keywords=T.clone(e.keywords))
+        if root:
+            return primal, tangent
+        dtmp = self.namer.tangent(ans.id)
+        self.pre.append(T.assign(dtmp, tangent))
+        return primal, T.name(dtmp)
+
+    def _linear_tangent(self, node, p, t):
+        """The tangent of a linear argument; in a list of arrays, constant ones get zero
+        arrays of their shape (``np.concatenate([da, zeros_like(b)])``)."""
+        if isinstance(node, (gast.List, gast.Tuple)) and isinstance(t, (gast.List, gast.Tuple)):
+            zeros = self.ctx.bind("zeros_like", zeros_like)
+            t.elts = [T.expr("z(p)", z=zeros, p=T.clone(pe)) if not self.act.is_active(ne) else te
+                      for ne, pe, te in zip(node.elts, p.elts, t.elts)]
+        return t
+
     def _method_call(self, e, method):
-        kind, _ = method_kind(method)
-        if kind != "value" or not self._receiver_active(e.func.value):
+        kind, primitive = method_kind(method)
+        if kind == "rule":  # x.max(axis=0): the rule of np.max, the call kept as written
+            return self._helper_call(e, RULES[primitive], False, receiver=e.func.value)
+        receiver, dreceiver = self.expr(e.func.value)
+        pts = self.operands(e.args)
+        active_args = any(t is not None for _, t in pts) or any(
+            self.act.is_active(k.value) for k in e.keywords)
+
+        def call(obj, args):
+            return gast.Call(func=gast.Attribute(value=obj, attr=method, ctx=gast.Load()),
+                             args=args, keywords=T.clone(e.keywords))
+
+        if kind == "bilinear" and len(pts) == 1 and not e.keywords:  # a.dot(b)
+            if not self.simple(receiver):
+                receiver, dreceiver = self.hoist(receiver, dreceiver)
+            (arg, darg), = pts
+            if not self.simple(arg):
+                arg, darg = self.hoist(arg, darg)
+            terms = []
+            if dreceiver is not None:
+                terms.append(call(dreceiver, [T.clone(arg)]))
+            if darg is not None:
+                terms.append(call(T.clone(receiver), [darg]))
+            tangent = terms[0] if len(terms) == 1 else gast.BinOp(
+                left=terms[0], op=gast.Add(), right=terms[1])
+            return self.hoist(call(receiver, [arg]), tangent)
+        if kind != "value" or dreceiver is None or active_args:
             self.problem(e.func, "no tangent rule for the method '.%s' of a differentiated value"
                          % method, kind=errors.NoRuleError)
             return e, None
-        args = [p for p, _ in self.operands(e.args)]
-        primal = gast.Call(func=gast.Attribute(value=T.clone(e.func.value), attr=method,
-                                               ctx=gast.Load()), args=args, keywords=e.keywords)
-        tangent = gast.Call(func=gast.Attribute(value=self._tangent_chain(T.load(e.func.value)),
-                                                attr=method, ctx=gast.Load()),
-                            args=T.clone(args), keywords=T.clone(e.keywords))
-        return self.hoist(primal, tangent)
+        args = [p for p, _ in pts]
+        return self.hoist(call(receiver, args), call(dreceiver, T.clone(args)))
+
+    def e_Attribute(self, e, root):
+        if e.attr not in LINEAR_ATTRIBUTES:
+            self.problem(e, "the attribute '.%s' of a differentiated value" % e.attr,
+                         "pass the attribute's value as an argument instead")
+            return e, None
+        p, t = self.expr(e.value)
+        return (gast.Attribute(value=p, attr=e.attr, ctx=gast.Load()),
+                gast.Attribute(value=t, attr=e.attr, ctx=gast.Load()))
 
     def _pair_call(self, e, info):
         """A call to a transformed function, and n if it returns ``v1..vn, dv1..dvn`` flat.
@@ -786,6 +938,105 @@ class Forward:
             keywords += [gast.keyword(arg=callee.tangent_params[p], value=by_param[p])
                          for p in callee.order]
         return gast.Call(func=T.name(callee.name), args=args, keywords=keywords), callee.flat
+
+
+_SCALAR_FUNCTIONS = (float, int, len, round, abs)
+
+
+def _float_names(ctx, scalars):
+    """Of the number names, those surely floats: a float literal, a true division or a
+    ``math`` function enters every assignment."""
+    res = ctx.resolution
+
+    def floaty(e, known):
+        for n in T.walk(e):
+            if isinstance(n, gast.Constant) and type(n.value) is float:
+                return True
+            if isinstance(n, gast.BinOp) and isinstance(n.op, gast.Div):
+                return True
+            if isinstance(n, gast.Name) and n.id in known:
+                return True
+            if isinstance(n, gast.Call) and getattr(res.lookup(n.func), "__module__", "") == "math":
+                return True
+        return False
+
+    sources = {}
+    for node in T.walk(ctx.fdef):
+        if isinstance(node, gast.Assign) and len(node.targets) == 1 \
+                and isinstance(node.targets[0], gast.Name):
+            sources.setdefault(node.targets[0].id, []).append(node.value)
+        elif isinstance(node, gast.AugAssign) and isinstance(node.target, gast.Name):
+            sources.setdefault(node.target.id, []).append(None)  # keeps its type: see below
+    known = {n for n in scalars if n in sources}
+    changed = True
+    while changed:
+        changed = False
+        for name in list(known):
+            if not all(v is None or floaty(v, known) for v in sources[name]) \
+                    or all(v is None for v in sources[name]):
+                known.discard(name)
+                changed = True
+    return known
+
+
+def _scalar_names(ctx):
+    """Local names every assignment gives a number: literals, arithmetic on such names,
+    ``math`` functions, ``float``/``int``/``len``/``round``, loops over ``range``."""
+    fdef, res = ctx.fdef, ctx.resolution
+    sources = {}
+    for node in T.walk(fdef):
+        if isinstance(node, gast.Assign):
+            for target in node.targets:
+                for n in T.walk(target):
+                    if isinstance(n, gast.Name):
+                        sources.setdefault(n.id, []).append(
+                            node.value if isinstance(target, gast.Name) else None)
+        elif isinstance(node, (gast.AugAssign, gast.AnnAssign)) and node.value is not None:
+            if isinstance(node.target, gast.Name):
+                sources.setdefault(node.target.id, []).append(node.value)
+        elif isinstance(node, (gast.For, gast.comprehension)):
+            ranged = isinstance(node.iter, gast.Call) and \
+                getattr(res.lookup(node.iter.func), "__name__", None) == "range"
+            for n in T.walk(node.target):
+                if isinstance(n, gast.Name):
+                    sources.setdefault(n.id, []).append(gast.Constant(value=0, kind=None)
+                                                        if ranged else None)
+        elif isinstance(node, (gast.arguments, gast.withitem, gast.ExceptHandler,
+                               gast.NamedExpr)):
+            for n in T.walk(node):
+                if isinstance(n, gast.Name) and not isinstance(n.ctx, gast.Load):
+                    sources.setdefault(n.id, []).append(None)
+
+    def numeric(e, known):
+        if isinstance(e, gast.Constant):
+            return type(e.value) in (int, float, bool)
+        if isinstance(e, gast.Name):
+            return e.id in known
+        if isinstance(e, gast.BinOp):
+            return numeric(e.left, known) and numeric(e.right, known)
+        if isinstance(e, gast.UnaryOp):
+            return numeric(e.operand, known)
+        if isinstance(e, gast.Call):
+            func = res.lookup(e.func)
+            return getattr(func, "__module__", None) == "math" or func in _SCALAR_FUNCTIONS
+        return False
+
+    known = set(sources)
+    changed = True
+    while changed:
+        changed = False
+        for name in list(known):
+            if not all(v is not None and numeric(v, known) for v in sources[name]):
+                known.discard(name)
+                changed = True
+    return known
+
+
+def _refers(node):
+    """An expression naming an existing object (``x``, ``x[1:]``, ``x.T``), not computing one."""
+    while isinstance(node, (gast.Subscript, gast.Attribute)):
+        node = node.value
+    return isinstance(node, gast.Name)
 
 
 def _index_like(node):

@@ -51,6 +51,7 @@ class Generated:
     flat: int = 0  # n > 0: returns v1..vn, dv1..dvn instead of ((v1..vn), (dv1..dvn))
     namer: object = None
     containers: set = field(default_factory=set)  # names the function indexes or iterates
+    floats: set = field(default_factory=set)  # names surely holding floats
     calls: list = field(default_factory=list)  # (line, col, callee, how it is treated)
 
     @property
@@ -241,6 +242,7 @@ def generate(func, active, problems, flat=False, caller=None, call=None):
     gen.namer = ctx.namer
     gen.containers = ctx.resolution.containers
     fw = forward.Forward(ctx, act, gen.flat)
+    gen.floats = fw.floats
     body = fw.function(fdef)
     if not body or not isinstance(body[-1], gast.Return):
         body.append(gast.Return(value=T.expr("None, None")))
@@ -368,7 +370,7 @@ def seeded(gen, wrt, fallback):
     if _seed_changes(fdef, wrt, dname):
         seed = [T.assign(dname, T.const(1.0))]
     else:  # the seed is the constant 1.0: write it into the tangent code
-        fdef, seed = cleanup.fold_unit_seed(fdef, dname), []
+        fdef, seed = cleanup.fold_unit_seed(fdef, dname, gen.floats), []
     fdef.body = _docstring_first([guard] + seed, fdef.body)
     source = codegen.to_source(fdef)
     fn = loader.load(source, bindings, gen.func, fdef.name, _notes(fdef, source, gen.func))

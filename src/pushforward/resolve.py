@@ -26,6 +26,18 @@ _TAKES_CONTAINERS = {"len", "zip", "enumerate", "sum", "list", "tuple", "sorted"
                      "dict", "iter", "max", "min", "any", "all", "map", "filter"}
 
 
+# attributes only arrays have (lists and dicts have none of them)
+_ARRAY_ONLY = {"T", "shape", "ndim", "dtype", "size", "sum", "mean", "reshape", "ravel",
+               "flatten", "transpose", "dot", "cumsum", "cumprod", "max", "min", "prod", "std",
+               "var", "fill", "squeeze", "swapaxes", "astype", "real", "imag"}
+
+
+def _from_numpy(value):
+    module = value.__name__ if isinstance(value, types.ModuleType) else \
+        getattr(value, "__module__", None)
+    return isinstance(module, str) and module.split(".")[0] == "numpy"
+
+
 def _import(name):
     try:
         return importlib.import_module(name)
@@ -107,6 +119,10 @@ class Resolution:
             value = self._resolve(node)
             if value is not None:
                 self.table[node] = value
+        # NumPy code: arrays may be updated in place and aliased, so tangents must follow
+        self.uses_numpy = any(_from_numpy(v) for v in self.table.values()) or any(
+            isinstance(n, gast.MatMult) or isinstance(n, gast.Attribute) and n.attr in _ARRAY_ONLY
+            for n in T.walk(fdef))
 
     def _resolve(self, node):
         if isinstance(node, gast.Name):

@@ -27,6 +27,8 @@ import builtins
 import math
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from . import special
 
 # Constants spelled out in templates so generated code does not recompute them.
@@ -35,7 +37,11 @@ LN2 = "0.6931471805599453"
 LN10 = "2.302585092994046"
 
 #: Names a template may use besides its parameters, bound in the generated code's closure.
-HELPERS = {"math": math, "digamma": special.digamma, "zeros_like": special.zeros_like}
+HELPERS = {"math": math, "np": np, "digamma": special.digamma, "zeros_like": special.zeros_like,
+           "pow_log": special.pow_log, "sign": special.sign, "clip_tangent": special.clip_tangent}
+# templates of in-place updates (``a op= b``): no ``ans``, the tangent is computed before the update
+INPLACE = {"Add": "dl + dr", "Sub": "dl - dr", "Mult": "dl * r + l * dr",
+           "Div": "dl / r - l * dr / (r * r)"}
 
 
 @dataclass
@@ -48,6 +54,8 @@ class Rule:
     zero: bool = False
     builder: object = None  # python function(args, ans) -> tangent node, for variadic rules
     namespace: dict = None  # what the templates' other names refer to (default: HELPERS)
+    linear: tuple = None  # argument positions the primitive is (multi)linear in
+    helper: object = None  # a function of (x, dx, ans, *rest, **keywords) giving the tangent
 
     def __post_init__(self):
         if self.namespace is None:
@@ -100,12 +108,29 @@ def builder(func, build):
     _entry(func).builder = build
 
 
+def helper(func, tangent):
+    """A primitive of one array (and constant options, such as ``axis``) whose tangent is
+    ``tangent(x, dx, ans, *other arguments, **keywords)``, a function of
+    :mod:`pushforward.special` that the generated code calls."""
+    _entry(func).helper = tangent
+
+
+def linear(*funcs, at=(0,)):
+    """Primitives linear in the arguments at positions ``at`` (multilinear if several): the
+    tangent applies the primitive to the tangents, one argument at a time, with every other
+    argument and keyword as in the primal call (``np.sum(dx, axis=0)``,
+    ``np.dot(dA, x) + np.dot(A, dx)``)."""
+    for func in funcs:
+        if func is not None:
+            _entry(func).linear = tuple(at)
+
+
 def _maybe(module, name):
     return getattr(module, name, None)
 
 
 # Arithmetic operators, by gast operator class name: l, r are the operands.
-POW = "dl * r * l ** (r - 1) + dr * (ans * math.log(l) if l != 0 else 0.0)"
+POW = "dl * r * l ** (r - 1) + dr * pow_log(l, ans)"
 BINOPS = {
     "Add": "dl + dr",
     "Sub": "dl - dr",
@@ -113,7 +138,7 @@ BINOPS = {
     "Square": "2.0 * l * dl",  # x * x, the same name on both sides
     "Div": "(dl - ans * dr) / r",
     "Pow": POW,
-    "Mod": "dl - dr * round((l - ans) / r)",
+    "Mod": "dl - dr * ((l - ans) / r)",
     "MatMult": "dl @ r + l @ dr",
     "FloorDiv": None,  # piecewise constant
 }
@@ -158,13 +183,13 @@ jvp(math.lgamma, "x",   "dx * digamma(x)")
 # -- math: sign, remainders, units, sums ----------------------------------------------------
 jvp(math.fabs,  "x",    SIGN_TANGENT)
 jvp(math.copysign, "x, y", "(dx * math.copysign(1.0, x * y) if x != 0 else 0.0 * dx) + 0.0 * dy")
-jvp(math.fmod,  "x, y", "dx - dy * round((x - ans) / y)")
+jvp(math.fmod,  "x, y", "dx - dy * ((x - ans) / y)")
 jvp(math.degrees, "x",  "dx * 57.29577951308232")
 jvp(math.radians, "x",  "dx * 0.017453292519943295")
 jvp(math.fsum,  "xs",   "sum(dxs)")
 jvp(math.prod,  "xs",   "sum([d * math.prod(xs[:i]) * math.prod(xs[i + 1:]) for i, d in enumerate(dxs)])")
 # -- builtins -------------------------------------------------------------------------------
-jvp(builtins.abs,   "x",        SIGN_TANGENT)
+jvp(builtins.abs,   "x",        "dx * sign(x)")  # abs takes arrays too
 jvp(builtins.sum,   "xs",       "sum(dxs)")
 jvp(builtins.sum,   "xs, start", "sum(dxs) + dstart")
 jvp(builtins.pow,   "l, r",     POW)
@@ -181,6 +206,76 @@ zero(builtins.int, builtins.round, builtins.len, builtins.bool, builtins.print,
      math.floor, math.ceil, math.trunc, math.isnan, math.isinf, math.isfinite, math.isclose,
      math.factorial, math.comb, math.perm, math.gcd)
 # fmt: on
+
+
+# -- NumPy: elementwise ----------------------------------------------------------------------
+jvp(np.sin,     "x",    "dx * np.cos(x)")
+jvp(np.cos,     "x",    "-dx * np.sin(x)")
+jvp(np.tan,     "x",    "dx * (1.0 + ans * ans)")
+jvp(np.arcsin,  "x",    "dx / np.sqrt(1.0 - x * x)")
+jvp(np.arccos,  "x",    "-dx / np.sqrt(1.0 - x * x)")
+jvp(np.arctan,  "x",    "dx / (1.0 + x * x)")
+jvp(np.arctan2, "y, x", "(x * dy - y * dx) / (x * x + y * y)")
+jvp(np.hypot,   "x, y", "(x * dx + y * dy) / ans")
+jvp(np.sinh,    "x",    "dx * np.cosh(x)")
+jvp(np.cosh,    "x",    "dx * np.sinh(x)")
+jvp(np.tanh,    "x",    "dx * (1.0 - ans * ans)")
+jvp(np.arcsinh, "x",    "dx / np.sqrt(x * x + 1.0)")
+jvp(np.arccosh, "x",    "dx / np.sqrt(x * x - 1.0)")
+jvp(np.arctanh, "x",    "dx / (1.0 - x * x)")
+jvp(np.exp,     "x",    "dx * ans")
+jvp(np.exp2,    "x",    "dx * ans * " + LN2)
+jvp(np.expm1,   "x",    "dx * (ans + 1.0)")
+jvp(np.log,     "x",    "dx / x")
+jvp(np.log2,    "x",    "dx / (x * " + LN2 + ")")
+jvp(np.log10,   "x",    "dx / (x * " + LN10 + ")")
+jvp(np.log1p,   "x",    "dx / (1.0 + x)")
+jvp(np.sqrt,    "x",    "dx / (2.0 * ans)")
+jvp(np.cbrt,    "x",    "dx / (3.0 * ans * ans)")
+jvp(np.square,  "x",    "2.0 * x * dx")
+jvp(np.reciprocal, "x", "-dx * ans * ans")
+jvp(np.power,   "l, r", POW)
+jvp(np.abs,     "x",    "dx * np.sign(x)")
+jvp(np.absolute, "x",   "dx * np.sign(x)")
+jvp(np.maximum, "a, b", "np.where(b > a, db, da)")
+jvp(np.minimum, "a, b", "np.where(b < a, db, da)")
+jvp(np.fmax,    "a, b", "np.where((b > a) | np.isnan(a), db, da)")  # fmax skips a nan
+jvp(np.fmin,    "a, b", "np.where((b < a) | np.isnan(a), db, da)")
+jvp(np.where,   "c, a, b", "np.where(c, da, db)")
+jvp(np.clip,    "x, lo, hi", "clip_tangent(x, lo, hi, dx, dlo, dhi)")
+jvp(np.multiply, "a, b", "da * b + a * db")
+jvp(np.add,     "a, b", "da + db")
+jvp(np.subtract, "a, b", "da - db")
+jvp(np.divide,  "a, b", "(da - ans * db) / b")
+jvp(np.linalg.solve, "A, b", "np.linalg.solve(A, db - dA @ ans)")
+jvp(np.linalg.inv, "A", "-(ans @ dA @ ans)")
+jvp(np.linalg.det, "A", "ans * np.trace(np.linalg.solve(A, dA), axis1=-2, axis2=-1)")
+jvp(np.linspace, "start, stop, num", "np.linspace(dstart, dstop, num)")  # linear in both ends
+# -- NumPy: linear in their arrays -------------------------------------------------------------
+linear(np.sum, np.mean, np.cumsum, np.reshape, np.transpose, np.swapaxes, np.ravel, np.squeeze,
+       np.expand_dims, np.concatenate, np.stack, np.hstack, np.vstack, np.broadcast_to,
+       np.tile, np.repeat, np.flip, np.roll, np.diff, np.trace, np.copy, np.asarray, np.array,
+       np.negative, np.positive, np.real, np.diagonal, np.take, np.moveaxis, np.atleast_1d,
+       np.atleast_2d, np.diag, np.triu, np.tril)
+linear(np.full, np.full_like, at=(1,))
+linear(np.dot, np.matmul, np.inner, np.outer, np.kron, np.cross, np.tensordot, at=(0, 1))
+linear(np.einsum, at=(1, 2, 3, 4, 5))
+# -- NumPy: reductions whose tangent needs the result --------------------------------------
+for _f in (np.max, np.amax, np.min, np.amin):
+    helper(_f, special.extreme_tangent)
+helper(np.prod, special.prod_tangent)
+helper(np.cumprod, special.cumprod_tangent)
+helper(np.var, special.var_tangent)
+helper(np.std, special.std_tangent)
+helper(np.linalg.norm, special.norm_tangent)
+helper(np.sort, special.sort_tangent)
+# -- NumPy: constants -----------------------------------------------------------------------
+zero(np.argmax, np.argmin, np.argsort, np.sign, np.floor, np.ceil, np.round, np.rint, np.trunc,
+     np.isnan, np.isfinite, np.isinf, np.shape, np.size, np.ndim, np.zeros, np.ones, np.empty,
+     np.zeros_like, np.ones_like, np.empty_like, np.eye, np.identity,
+     np.equal, np.not_equal, np.less, np.less_equal, np.greater, np.greater_equal,
+     np.logical_and, np.logical_or, np.logical_not, np.nonzero, np.count_nonzero, np.allclose,
+     np.isclose, np.any, np.all, np.floor_divide, np.searchsorted)
 
 
 def _extreme(op):
@@ -229,6 +324,19 @@ builder(math.hypot, _hypot)
 # tangents. kind: "mutate" changes the receiver in place; "value" returns a tangent-carrying
 # value; "zero" returns a constant (an index, a count, the keys).
 METHODS = {
+    # NumPy array methods that are linear in the array (the tangent calls them on dself)
+    **{name: ("value", ()) for name in (
+        "sum", "mean", "cumsum", "reshape", "transpose", "ravel", "flatten", "squeeze",
+        "swapaxes", "trace", "diagonal", "repeat", "conj", "conjugate", "take")},
+    "dot": ("bilinear", ()),
+    "fill": ("mutate", (0,)),
+    **{name: ("rule", getattr(np, name)) for name in ("max", "min", "prod", "std", "var",
+                                                       "cumprod")},
+    "argmax": ("zero", ()),
+    "argmin": ("zero", ()),
+    "argsort": ("zero", ()),
+    "nonzero": ("zero", ()),
+    "tolist": ("value", ()),
     "append": ("mutate", (0,)),
     "extend": ("mutate", (0,)),
     "insert": ("mutate", (1,)),
@@ -240,6 +348,10 @@ METHODS = {
     "count": ("zero", ()),
     "keys": ("zero", ()),
 }
+
+# Attributes of a differentiated array: linear ones carry a tangent, the others are constants.
+LINEAR_ATTRIBUTES = {"T", "real", "imag", "mT"}
+CONSTANT_ATTRIBUTES = {"shape", "size", "ndim", "dtype", "itemsize", "nbytes"}
 
 
 def table_markdown():
@@ -255,6 +367,12 @@ def table_markdown():
     for rule in sorted(RULES.values(), key=lambda r: r.name):
         if rule.zero:
             rows.append("| `%s` | | zero (not differentiable) |" % rule.name)
+        elif rule.linear is not None:
+            where = ", ".join(map(str, rule.linear))
+            rows.append("| `%s` | linear in argument%s %s | the primitive applied to the "
+                        "tangent%s |" % (rule.name, "s" if len(rule.linear) > 1 else "", where,
+                                          ", one argument at a time" if len(rule.linear) > 1
+                                          else ""))
         elif rule.builder is not None:
             doc = (rule.builder.__doc__ or "").strip().splitlines()[0]
             rows.append("| `%s` | any number, or one iterable | %s |" % (rule.name, doc))

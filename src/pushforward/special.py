@@ -1,10 +1,12 @@
 """Special functions that tangent rules need and the ``math`` module lacks.
 
-Helpers here are plain Python on floats with no imports beyond ``math``: the CLI copies their
-source into standalone dumped modules, which never import pushforward.
+Helpers here are plain Python on floats and arrays, importing only ``math`` and ``numpy``: the
+CLI copies their source into standalone dumped modules, which never import pushforward.
 """
 
 import math
+
+import numpy as np
 
 
 def digamma(x):
@@ -34,5 +36,126 @@ def zeros_like(x):
     if isinstance(x, dict):
         return {k: zeros_like(v) for k, v in x.items()}
     if hasattr(x, "shape") and hasattr(x, "dtype") and x.shape != ():
-        return __import__("numpy").zeros_like(x, dtype=float)
+        return np.zeros_like(x, dtype=float)
     return 0.0
+
+
+def pow_log(base, power):
+    """``power * log(base)``, the factor of d(base ** e)/de, taken as 0 where base is 0."""
+    if isinstance(base, np.ndarray) or isinstance(power, np.ndarray):
+        safe = np.where(base == 0, 1.0, base)
+        return np.where(base == 0, 0.0, power * np.log(safe))
+    return power * math.log(base) if base != 0 else 0.0
+
+
+def sign(x):
+    """-1, 0 or 1 (elementwise for arrays): the derivative of abs, 0 at 0."""
+    if type(x) is float or type(x) is int:
+        return (x > 0) - (x < 0)
+    return np.sign(x)
+
+
+def update(value, tangent, new):
+    """The tangent after ``value op= ...``: when ``value`` is an array (updated in place, so
+    that its aliases and views see the change), ``new`` is stored into ``tangent`` in place too;
+    otherwise ``new`` is returned."""
+    if isinstance(value, np.ndarray) and isinstance(tangent, np.ndarray) \
+            and tangent.shape == np.shape(new):
+        tangent[...] = new
+        return tangent
+    return new
+
+
+def fit(value, tangent):
+    """A tangent with its value's shape (a constant part of an array result has a 0.0 or a
+    smaller tangent until here)."""
+    if isinstance(value, np.ndarray) and np.shape(tangent) != value.shape:
+        return np.broadcast_to(tangent, value.shape).astype(float)
+    return tangent
+
+
+def fresh(tangent):
+    """A copy of an array tangent: the primal made a new array, so must the tangent."""
+    return tangent.copy() if isinstance(tangent, np.ndarray) else tangent
+
+
+# -- NumPy reductions: tangents that need the primal's result and the call's keywords ---------
+
+def _along_last(x, axis):
+    """x with ``axis`` moved last (the whole array flattened when axis is None)."""
+    return np.reshape(x, (-1,)) if axis is None else np.moveaxis(x, axis, -1)
+
+
+def _restore(out, x, axis, keepdims):
+    if not keepdims:
+        return out
+    return np.reshape(out, (1,) * np.ndim(x)) if axis is None else np.expand_dims(out, axis)
+
+
+def extreme_tangent(x, dx, ans, axis=None, keepdims=False):
+    """Tangent of max/min: the tangent of the first element equal to the result."""
+    x = np.asarray(x)
+    dx = np.broadcast_to(dx, x.shape)
+    target = _along_last(np.asarray(ans) if not keepdims or axis is None
+                         else np.squeeze(ans, axis), None) if axis is None else (
+        np.squeeze(ans, axis) if keepdims else np.asarray(ans))
+    xs, ds = _along_last(x, axis), _along_last(dx, axis)
+    first = np.argmax(xs == (target if axis is None else target[..., None]), axis=-1)
+    out = np.take_along_axis(ds, np.expand_dims(first, -1), -1)[..., 0]
+    return _restore(out, x, axis, keepdims)
+
+
+def prod_tangent(x, dx, ans, axis=None, keepdims=False):
+    """Tangent of prod: sum over i of dx_i times the product of the others (exact at zeros)."""
+    x = np.asarray(x, dtype=float)
+    dx = np.broadcast_to(np.asarray(dx, dtype=float), x.shape)
+    xs, ds = _along_last(x, axis), _along_last(dx, axis)
+    ones = np.ones(xs.shape[:-1] + (1,))
+    left = np.cumprod(np.concatenate([ones, xs[..., :-1]], -1), -1)
+    right = np.flip(np.cumprod(np.concatenate([ones, np.flip(xs, -1)[..., :-1]], -1), -1), -1)
+    return _restore(np.sum(ds * left * right, axis=-1), x, axis, keepdims)
+
+
+def cumprod_tangent(x, dx, ans, axis=None):
+    """Tangent of cumprod, d ans_k = ans_k * sum_{i<=k} dx_i / x_i (nan at an exact zero)."""
+    x = np.asarray(x, dtype=float)
+    return np.cumsum(np.broadcast_to(dx, x.shape) / x, axis=axis) * ans
+
+
+def var_tangent(x, dx, ans, axis=None, ddof=0, keepdims=False):
+    """Tangent of var: 2 sum((x - mean) dx) / (n - ddof)."""
+    x = np.asarray(x, dtype=float)
+    n = x.size // max(np.size(ans), 1) if not keepdims else x.size // max(np.size(ans), 1)
+    centred = x - np.mean(x, axis=axis, keepdims=True)
+    return 2.0 * np.sum(centred * dx, axis=axis, keepdims=keepdims) / (n - ddof)
+
+
+def std_tangent(x, dx, ans, axis=None, ddof=0, keepdims=False):
+    """Tangent of std: the tangent of var over 2 std."""
+    return var_tangent(x, dx, ans * ans, axis=axis, ddof=ddof, keepdims=keepdims) / (2.0 * ans)
+
+
+def norm_tangent(x, dx, ans, ord=None, axis=None, keepdims=False):
+    """Tangent of the 2-norm (vectors) or Frobenius norm (matrices): sum(x dx) / norm."""
+    if ord not in (None, 2, "fro") or (ord == 2 and np.ndim(x) > 1 and axis is None):
+        raise ValueError("pushforward differentiates np.linalg.norm for the 2-norm of vectors "
+                         "and the Frobenius norm of matrices, not ord=%r" % (ord,))
+    return np.sum(np.asarray(x) * dx, axis=axis, keepdims=keepdims) / ans
+
+
+def sort_tangent(x, dx, ans, axis=-1):
+    """Tangent of sort: the tangents, in the order the sort put their elements."""
+    order = np.argsort(x, axis=axis, kind="stable")
+    if axis is None:
+        return np.ravel(dx)[order]
+    return np.take_along_axis(np.broadcast_to(dx, np.shape(x)), order, axis=axis)
+
+
+def clip_tangent(x, lo, hi, dx, dlo, dhi):
+    """Tangent of clip: dx inside the bounds (the bounds included), a bound's tangent outside."""
+    t = dx
+    if lo is not None:
+        t = np.where(x < lo, dlo, t)
+    if hi is not None:
+        t = np.where(x > hi, dhi, t)
+    return t
