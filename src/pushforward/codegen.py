@@ -15,11 +15,11 @@ import gast
 def to_source(node) -> str:
     tree = gast.gast_to_ast(node)  # astor needs no locations
     try:
-        with warnings.catch_warnings():  # astor 0.8 touches ast.Num, deprecated since 3.12
+        with warnings.catch_warnings():  # astor 0.8 uses ast.Num and ast.Str, deprecated in 3.12
             warnings.simplefilter("ignore", DeprecationWarning)
             import astor
 
-        return astor.to_source(tree, pretty_source="".join)  # no line wrapping
+            return astor.to_source(tree, pretty_source="".join)  # no line wrapping
     except Exception:  # pragma: no cover - depends on the astor/Python pair
         return ast.unparse(tree) + "\n"
 
