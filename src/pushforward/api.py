@@ -375,8 +375,8 @@ def jvp(f, primals, tangents):
     fn, pick, check = entry
     if check:
         try:
-            for i, (p, t) in enumerate(zip(primals, tangents)):
-                _check_tangent(p, t, "[%d]" % i)
+            for p, t in zip(primals, tangents):
+                _check_tangent(p, t, "")
         except TangentMismatchError as exc:
             raise TangentMismatchError("jvp of %s: %s" % (_describe(f), exc)) from None
         if check == "arrays":  # the generated code may update array tangents in place
