@@ -887,8 +887,8 @@ class Forward:
             self.problem(e.func, "no tangent rule for the method '.%s' of a differentiated value"
                          % method, kind=errors.NoRuleError)
             return e, None
-        args = [p for p, _ in pts]
-        return self.hoist(call(receiver, args), call(dreceiver, T.clone(args)))
+        args = [p for p, _ in pts]  # the tangent needs no primal value: nothing to store
+        return call(receiver, args), call(dreceiver, T.clone(args))
 
     def e_Attribute(self, e, root):
         if e.attr not in LINEAR_ATTRIBUTES:
