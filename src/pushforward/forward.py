@@ -47,11 +47,12 @@ class Forward:
         self.declared = self.globals | ctx.resolution.nonlocals
         # Names that surely hold numbers; and whether arrays may be updated in place here
         # (then zeros take the value's shape, and tangents follow the primal's aliasing).
-        self.scalars = _scalar_names(ctx)
-        self.floats = _float_names(ctx, self.scalars)
+        sources = _sources(ctx)
+        self.scalars = _scalar_names(ctx, sources)
+        self.floats = _float_names(ctx, sources, self.scalars)
         self.arrays = ctx.resolution.uses_numpy or any(
-            isinstance(n, gast.AugAssign) and isinstance(n.target, gast.Name)
-            and n.target.id not in self.scalars for n in T.walk(ctx.fdef))
+            name not in self.scalars for name, values in sources.items()
+            if any(v is _UPDATE for v in values))
         self.pre = []
         self.hoisted = {}  # T.key of a constant expression -> its temporary, per statement
         self.computed = {}  # T.key of a call whose value a temporary holds, per statement
@@ -940,51 +941,14 @@ class Forward:
         return gast.Call(func=T.name(callee.name), args=args, keywords=keywords), callee.flat
 
 
-_SCALAR_FUNCTIONS = (float, int, len, round, abs)
+_UPDATE = object()  # an augmented assignment, in the sources of a name
 
 
-def _float_names(ctx, scalars):
-    """Of the number names, those surely floats: a float literal, a true division or a
-    ``math`` function enters every assignment."""
-    res = ctx.resolution
-
-    def floaty(e, known):
-        for n in T.walk(e):
-            if isinstance(n, gast.Constant) and type(n.value) is float:
-                return True
-            if isinstance(n, gast.BinOp) and isinstance(n.op, gast.Div):
-                return True
-            if isinstance(n, gast.Name) and n.id in known:
-                return True
-            if isinstance(n, gast.Call) and getattr(res.lookup(n.func), "__module__", "") == "math":
-                return True
-        return False
-
-    sources = {}
+def _sources(ctx):
+    """{local name: the expressions assigned to it}; None for an unknown value (a parameter,
+    a loop over anything but range, ...), the marker _UPDATE for ``name op= value``."""
+    res, sources = ctx.resolution, {}
     for node in T.walk(ctx.fdef):
-        if isinstance(node, gast.Assign) and len(node.targets) == 1 \
-                and isinstance(node.targets[0], gast.Name):
-            sources.setdefault(node.targets[0].id, []).append(node.value)
-        elif isinstance(node, gast.AugAssign) and isinstance(node.target, gast.Name):
-            sources.setdefault(node.target.id, []).append(None)  # keeps its type: see below
-    known = {n for n in scalars if n in sources}
-    changed = True
-    while changed:
-        changed = False
-        for name in list(known):
-            if not all(v is None or floaty(v, known) for v in sources[name]) \
-                    or all(v is None for v in sources[name]):
-                known.discard(name)
-                changed = True
-    return known
-
-
-def _scalar_names(ctx):
-    """Local names every assignment gives a number: literals, arithmetic on such names,
-    ``math`` functions, ``float``/``int``/``len``/``round``, loops over ``range``."""
-    fdef, res = ctx.fdef, ctx.resolution
-    sources = {}
-    for node in T.walk(fdef):
         if isinstance(node, gast.Assign):
             for target in node.targets:
                 for n in T.walk(target):
@@ -993,7 +957,10 @@ def _scalar_names(ctx):
                             node.value if isinstance(target, gast.Name) else None)
         elif isinstance(node, (gast.AugAssign, gast.AnnAssign)) and node.value is not None:
             if isinstance(node.target, gast.Name):
-                sources.setdefault(node.target.id, []).append(node.value)
+                sources.setdefault(node.target.id, []).append(
+                    _UPDATE if isinstance(node, gast.AugAssign) else node.value)
+                if isinstance(node, gast.AugAssign):
+                    sources[node.target.id].append(node.value)
         elif isinstance(node, (gast.For, gast.comprehension)):
             ranged = isinstance(node.iter, gast.Call) and \
                 getattr(res.lookup(node.iter.func), "__name__", None) == "range"
@@ -1006,8 +973,20 @@ def _scalar_names(ctx):
             for n in T.walk(node):
                 if isinstance(n, gast.Name) and not isinstance(n.ctx, gast.Load):
                     sources.setdefault(n.id, []).append(None)
+    return sources
+
+
+_SCALAR_FUNCTIONS = (float, int, len, round, abs)
+
+
+def _scalar_names(ctx, sources):
+    """Local names every assignment gives a number: literals, arithmetic on such names,
+    ``math`` functions, ``float``/``int``/``len``/``round``, loops over ``range``."""
+    res = ctx.resolution
 
     def numeric(e, known):
+        if e is _UPDATE:
+            return True
         if isinstance(e, gast.Constant):
             return type(e.value) in (int, float, bool)
         if isinstance(e, gast.Name):
@@ -1021,12 +1000,40 @@ def _scalar_names(ctx):
             return getattr(func, "__module__", None) == "math" or func in _SCALAR_FUNCTIONS
         return False
 
-    known = set(sources)
+    return _fixpoint(sources, numeric, set(sources))
+
+
+def _float_names(ctx, sources, scalars):
+    """Of the number names, those surely floats: a float literal, a true division or a
+    ``math`` function enters every assignment (an update keeps the type)."""
+    res = ctx.resolution
+
+    def floaty(e, known):
+        if e is _UPDATE:
+            return True
+        for n in T.walk(e):
+            if isinstance(n, gast.Constant) and type(n.value) is float:
+                return True
+            if isinstance(n, gast.BinOp) and isinstance(n.op, gast.Div):
+                return True
+            if isinstance(n, gast.Name) and n.id in known:
+                return True
+            if isinstance(n, gast.Call) and getattr(res.lookup(n.func), "__module__", "") == "math":
+                return True
+        return False
+
+    plain = {n: [v for i, v in enumerate(vs) if not (i > 0 and vs[i - 1] is _UPDATE)]
+             for n, vs in sources.items()}  # the value added by an update does not set the type
+    return _fixpoint(plain, floaty, {n for n in scalars if n in plain})
+
+
+def _fixpoint(sources, test, known):
+    """The largest set of names all of whose sources pass ``test`` given that set."""
     changed = True
     while changed:
         changed = False
         for name in list(known):
-            if not all(v is not None and numeric(v, known) for v in sources[name]):
+            if not all(v is not None and test(v, known) for v in sources[name]):
                 known.discard(name)
                 changed = True
     return known

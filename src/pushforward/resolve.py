@@ -53,6 +53,7 @@ class Resolution:
         self.local_defs = {}
         self.table = {}
         bound, declared_global, loads = set(), set(), []
+        array_syntax = False  # a @ b, x.T, x.sum(): arrays, whatever the names resolve to
         self.names = set()  # every identifier in the tree, for the name allocator
         self.nonlocals = set()
         self.lowerable = False  # has comprehensions or lambdas (for normalize)
@@ -69,6 +70,7 @@ class Resolution:
                 else:
                     bound.add(node.id)
             elif isinstance(node, gast.Attribute):
+                array_syntax = array_syntax or node.attr in _ARRAY_ONLY
                 if isinstance(node.ctx, gast.Load):
                     loads.append(node)
                 if isinstance(node.value, gast.Name):
@@ -87,6 +89,8 @@ class Resolution:
                 self.containers.add(node.value.id)
             elif isinstance(node, (gast.ListComp, gast.GeneratorExp, gast.DictComp, gast.Lambda)):
                 self.lowerable = True
+            elif isinstance(node, gast.MatMult):
+                array_syntax = True
             elif isinstance(node, (gast.FunctionDef, gast.ClassDef, gast.AsyncFunctionDef)):
                 self.names.add(node.name)
                 if node is not fdef:
@@ -120,9 +124,7 @@ class Resolution:
             if value is not None:
                 self.table[node] = value
         # NumPy code: arrays may be updated in place and aliased, so tangents must follow
-        self.uses_numpy = any(_from_numpy(v) for v in self.table.values()) or any(
-            isinstance(n, gast.MatMult) or isinstance(n, gast.Attribute) and n.attr in _ARRAY_ONLY
-            for n in T.walk(fdef))
+        self.uses_numpy = array_syntax or any(_from_numpy(v) for v in self.table.values())
 
     def _resolve(self, node):
         if isinstance(node, gast.Name):
