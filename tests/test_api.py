@@ -37,7 +37,7 @@ def test_decorator_forms():
 
 
 def calls_later(x):
-    return defined_after(x) * 2.0
+    return defined_after(x) * 2.0  # noqa: F821 (defined by the test, after decoration)
 
 
 def test_callee_defined_after_the_decorated_function():
