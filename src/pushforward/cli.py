@@ -130,7 +130,7 @@ def _check_one(func, wrt_text):
             return
         seen.add(id(g))
         where = g.func.__code__.co_filename
-        for line, col, callee, how in g.calls:
+        for line, col, callee, how in g.report():
             entry["calls"].append({"file": where, "line": line, "column": col + 1,
                                    "function": g.func.__qualname__, "call": callee, "how": how})
         for c in g.callees:

@@ -52,7 +52,7 @@ class Generated:
     namer: object = None
     containers: set = field(default_factory=set)  # names the function indexes or iterates
     floats: set = field(default_factory=set)  # names surely holding floats
-    calls: list = field(default_factory=list)  # (line, col, callee, how it is treated)
+    report: object = None  # () -> [(line, col, callee, how it is treated)] for each call
 
     @property
     def function(self):
@@ -237,7 +237,7 @@ def generate(func, active, problems, flat=False, caller=None, call=None):
         ctx.refresh_locals(fdef)
     _dump("normalize", fdef)
     act = activity.analyse(fdef, ctx, active)
-    gen.calls = _call_report(fdef, ctx, act)
+    gen.report = lambda: _call_report(fdef, ctx, act)  # for ``pushforward check``, on demand
     gen.flat = _flat_returns(fdef) if flat else 0
     gen.namer = ctx.namer
     gen.containers = ctx.resolution.containers
