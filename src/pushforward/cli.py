@@ -201,6 +201,9 @@ def main(argv=None):
     args = parser.parse_args(argv)
     try:
         return args.run(args)
+    except BrokenPipeError:  # the reader went away (| head): stop quietly
+        sys.stdout = open(os.devnull, "w")
+        return 0
     except CliError as exc:
         sys.stderr.write("pushforward: %s\n" % exc)
         return 2
