@@ -1283,3 +1283,45 @@ row(R(np.fmin, 2), nps_fmin, X2, kinks=_gap, **KINK)
 row(R(np.clip, 3), nps_clip, [(-2.0, 2.0), (-1.0, -0.3), (0.3, 1.0)],
     kinks=lambda x, lo, hi: min(abs(x - lo), abs(x - hi)), **KINK)
 row(R(np.where, 3), nps_where, X2, kinks=_gap, **KINK)
+
+
+# ============================================ pushforward's own helpers (in generated code, so
+# that generated code can be differentiated again: second derivatives)
+from pushforward import special  # noqa: E402
+
+
+def sp_fresh(t):
+    return special.fresh(t)
+
+
+def sp_fit(v, t):
+    return special.fit(v, t)
+
+
+def sp_extreme_tangent(x, dx):
+    return special.extreme_tangent(x, dx, np.max(x, axis=0), axis=0)
+
+
+def sp_update(v, d, new):
+    return special.update(v, d.copy(), new)
+
+
+def sp_pow_log(base, power):
+    return special.pow_log(base, power)
+
+
+def sp_zeros_like(x):
+    return special.zeros_like(x)
+
+
+def sp_sign(x):
+    return special.sign(x)
+
+
+row(L(special.fresh), sp_fresh, [V3])
+row(L(special.fit), sp_fit, [V3, (-1.0, 1.0)], active=(1,))
+row(L(special.extreme_tangent), sp_extreme_tangent, [M23, M23], active=(1,))
+row(R(special.update, 3), sp_update, [V3, V3, V3], active=(1, 2))
+row(R(special.pow_log, 2), sp_pow_log, [(0.5, 2.0), (-1.5, 1.5)])
+row(Z(special.zeros_like), sp_zeros_like, [V3], **ZERO)
+row(Z(special.sign), sp_sign, [(0.2, 2.0)], **ZERO)

@@ -280,6 +280,8 @@ def _generic_ops():
         func, arity = rest
         if arity not in (1, 2) or len(case.domain) != arity or (func, arity) in seen:
             continue
+        if getattr(func, "__module__", "") == "pushforward.special":
+            continue  # helpers of generated code, not something a user's program calls
         if not all(isinstance(spec, tuple) and len(spec) == 2 for spec in case.domain):
             continue
         if set(case.active) != set(range(arity)):
@@ -341,6 +343,8 @@ NOT_GENERATED = {
     *filter(_numpy_array_only, _KEYS),
     BIN("MatMult"),
     ("rule", numpy.linspace, 3),  # returns an array
+    # pushforward's own helpers: they appear in generated code, not in user programs
+    *(key for key in _KEYS if getattr(key[1], "__module__", "") == "pushforward.special"),
     *(("zero", f) for f in (
         builtins.len, builtins.bool, builtins.print, builtins.isinstance, builtins.range,
         builtins.str, builtins.repr, builtins.hash, builtins.type, builtins.id, builtins.format,

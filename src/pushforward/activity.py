@@ -156,6 +156,13 @@ class Activity:
             if isinstance(node, gast.Assign):
                 for t in node.targets:
                     changed |= self.assign(t, self.is_active(node.value), node.value)
+                    # ys = xs: one list (or array) under two names; if updates through ys carry
+                    # tangents, reads through xs must see them: the two are active together
+                    if isinstance(t, gast.Name) and isinstance(node.value, gast.Name) \
+                            and t.id in self.names and node.value.id not in self.names \
+                            and node.value.id in self.ctx.resolution.locals:
+                        self.names.add(node.value.id)
+                        changed = True
             elif isinstance(node, (gast.AugAssign, gast.AnnAssign)) and node.value is not None:
                 changed |= self.assign(node.target, self.is_active(node.value), node.value)
             elif isinstance(node, gast.NamedExpr):

@@ -17,7 +17,7 @@ from . import pipeline
 from .errors import (InputTypeError, SourceUnavailableError,
                      TangentMismatchError, UndefinedNameError, WrtError)
 
-__all__ = ["forward_diff", "jvp", "source", "clear_cache"]
+__all__ = ["forward_diff", "jvp", "derivative", "source", "clear_cache"]
 
 _FORWARD: dict = {}
 _JVP: dict = {}  # (f, argument types...) -> (generated function, picker, check mode)
@@ -252,7 +252,35 @@ def _build_now(f, wrt):
     fn = _wrap(fn, f)
     fn.source = "\n\n".join([src] + sources)
     fn.wrt = names[0] if single else tuple(names)
+    fn._pf_derivative = (gen, names)  # what differentiating fn again starts from
     return fn
+
+
+_NESTED: dict = {}
+
+
+def _as_python(f):
+    """``f`` itself, or for a function made by forward_diff, a Python function with source
+    that computes the same (value, derivative): ``def f_d(x, y): return f_jvp(x, y, 1.0)``,
+    whose own derivative pushforward can then write (a second derivative, a third...)."""
+    made = getattr(f, "_pf_derivative", None)
+    if made is None:
+        return f
+    if f in _NESTED:
+        return _NESTED[f]
+    gen, names = made
+    if not gen.positional or len(names) != 1:
+        raise SourceUnavailableError(
+            "differentiating %s again: nested derivatives are supported for functions with "
+            "plain parameters (no defaults or keyword-only ones) and one wrt argument"
+            % _describe(gen.func))
+    gen.compile()
+    params = ", ".join(gen.params)
+    name = gen.func.__name__ + "_d"
+    source = "def %s(%s):\n    return %s(%s, 1.0)\n" % (name, params, gen.name, params)
+    nested = pipeline.loader.load(source, {gen.name: gen.cell}, gen.func, name)
+    _NESTED[f] = nested
+    return nested
 
 
 def forward_diff(f=None, *, wrt=None):
@@ -275,6 +303,7 @@ def forward_diff(f=None, *, wrt=None):
     """
     if f is None:
         return lambda g: forward_diff(g, wrt=wrt)
+    f = _as_python(f)
     key = (f, wrt if not isinstance(wrt, list) else tuple(wrt))
     cached = _FORWARD.get(key)
     if cached is not None:
@@ -288,6 +317,32 @@ def forward_diff(f=None, *, wrt=None):
         return fn
     _FORWARD[key] = fn
     return fn
+
+
+def derivative(f, order=1, wrt=None):
+    """The ``order``-th derivative of ``f`` with respect to one float argument, as a function::
+
+        d2 = pf.derivative(f, order=2)
+        d2(0.5)   # f''(0.5)
+
+    Each order differentiates the code written for the previous one (``forward_diff`` nested
+    ``order`` times), so the cost doubles with each order; Taylor mode will serve high orders.
+    """
+    if not isinstance(order, int) or isinstance(order, bool) or order < 1:
+        raise WrtError("order=%r: the order of a derivative is a positive int" % (order,))
+    g = f
+    for _ in range(order):
+        g = forward_diff(g, wrt=wrt)
+
+    @functools.wraps(f)
+    def nth(*args, **kwargs):
+        out = g(*args, **kwargs)
+        for _ in range(order):
+            out = out[1]
+        return out
+
+    nth.source = g.source
+    return nth
 
 
 def source(f, wrt=None):
@@ -393,6 +448,7 @@ def jvp(f, primals, tangents):
 
 
 def _jvp_entry(f, primals, tangents):
+    f = _as_python(f)
     if len(primals) != len(tangents):
         raise TangentMismatchError("jvp got %d primals and %d tangents: give one tangent (or "
                                    "None) per primal" % (len(primals), len(tangents)))

@@ -38,7 +38,8 @@ LN10 = "2.302585092994046"
 
 #: Names a template may use besides its parameters, bound in the generated code's closure.
 HELPERS = {"math": math, "np": np, "digamma": special.digamma, "zeros_like": special.zeros_like,
-           "pow_log": special.pow_log, "sign": special.sign, "clip_tangent": special.clip_tangent}
+           "pow_log": special.pow_log, "sign": special.sign, "clip_tangent": special.clip_tangent,
+           "update": special.update}
 # templates of in-place updates (``a op= b``): no ``ans``, the tangent is computed before the update
 INPLACE = {"Add": "dl + dr", "Sub": "dl - dr", "Mult": "dl * r + l * dr",
            "Div": "dl / r - l * dr / (r * r)"}
@@ -260,6 +261,13 @@ linear(np.sum, np.mean, np.cumsum, np.reshape, np.transpose, np.swapaxes, np.rav
 linear(np.full, np.full_like, at=(1,))
 linear(np.dot, np.matmul, np.inner, np.outer, np.kron, np.cross, np.tensordot, at=(0, 1))
 linear(np.einsum, at=(1, 2, 3, 4, 5))
+# -- pushforward's own helpers, which generated code calls: so that it can be differentiated
+# again (a second derivative differentiates the code written for the first) -------------------
+zero(special.zeros_like, special.sign)
+linear(special.fresh)
+linear(special.fit, special.extreme_tangent, at=(1,))
+jvp(special.update, "value, tangent, new", "update(value, dtangent, dnew)")
+jvp(special.pow_log, "base, power", "dpower * pow_log(base, 1.0) + dbase * power / base")
 # -- NumPy: reductions whose tangent needs the result --------------------------------------
 for _f in (np.max, np.amax, np.min, np.amin):
     helper(_f, special.extreme_tangent)

@@ -60,8 +60,8 @@ def update(value, tangent, new):
     that its aliases and views see the change), ``new`` is stored into ``tangent`` in place too;
     otherwise ``new`` is returned."""
     if isinstance(value, np.ndarray) and isinstance(tangent, np.ndarray) \
-            and tangent.shape == np.shape(new):
-        tangent[...] = new
+            and tangent.shape == value.shape:
+        tangent[...] = new  # a zero (0.0) broadcasts
         return tangent
     return new
 
