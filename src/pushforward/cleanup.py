@@ -140,14 +140,6 @@ def _only_assigns(s, dead):
 _MUTATORS = {"pop", "append", "extend", "insert", "update", "clear", "remove"}
 
 
-def _shallow(node, changes):
-    """A copy of ``node`` with some fields replaced; the other children are shared."""
-    new = node.__class__.__new__(node.__class__)
-    new.__dict__.update(node.__dict__)
-    new.__dict__.update(changes)
-    return new
-
-
 def _float_valued(node, floats=frozenset()):
     """True if ``node`` surely evaluates to a float (or an array): a float literal, a true
     division, or a call of a function such as ``math.cos`` appears in it."""
@@ -176,7 +168,7 @@ def _with_children(node, fn):
             new = fn(value)
             if new is not value:
                 changes[name] = new
-    return _shallow(node, changes) if changes else node
+    return T.shallow(node, changes) if changes else node
 
 
 def fold_unit_seed(node, dname, floats=frozenset()):

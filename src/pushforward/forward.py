@@ -17,6 +17,7 @@ import gast
 from . import errors
 from . import templates as T
 from .activity import iteration_parts, own_nodes
+from .kinds import value_kinds
 from .calls import classify, is_pure, method_kind
 from .cleanup import factor_tangents, simplify
 from .rules import BINOPS, HELPERS, INPLACE, LINEAR_ATTRIBUTES, RULES, UNARYOPS
@@ -47,12 +48,9 @@ class Forward:
         self.declared = self.globals | ctx.resolution.nonlocals
         # Names that surely hold numbers; and whether arrays may be updated in place here
         # (then zeros take the value's shape, and tangents follow the primal's aliasing).
-        sources = _sources(ctx)
-        self.scalars = _scalar_names(ctx, sources)
-        self.floats = _float_names(ctx, sources, self.scalars)
-        self.arrays = ctx.resolution.uses_numpy or any(
-            name not in self.scalars for name, values in sources.items()
-            if any(v is _UPDATE for v in values))
+        kinds = value_kinds(ctx)
+        self.scalars, self.floats = kinds.scalars, kinds.floats
+        self.arrays = ctx.resolution.uses_numpy or bool(kinds.updated - kinds.scalars)
         self.pre = []
         self.hoisted = {}  # T.key of a constant expression -> its temporary, per statement
         self.computed = {}  # T.key of a call whose value a temporary holds, per statement
@@ -604,7 +602,7 @@ class Forward:
                 final[holders[param].id] = p
             pts_p = final.get(getattr(holders[param], "id", None), p)
             final[param] = pts_p
-        tangent = _substitute(tangent, {k: v for k, v in final.items() if k.startswith("__pf_")})
+        tangent = T.substitute(tangent, {k: v for k, v in final.items() if k.startswith("__pf_")})
         tangent = self._reuse(tangent)
         new_primal = primal([final[param] for param in params])
         if "name" in state and state["name"] != ANS:
@@ -941,104 +939,6 @@ class Forward:
         return gast.Call(func=T.name(callee.name), args=args, keywords=keywords), callee.flat
 
 
-_UPDATE = object()  # an augmented assignment, in the sources of a name
-
-
-def _sources(ctx):
-    """{local name: the expressions assigned to it}; None for an unknown value (a parameter,
-    a loop over anything but range, ...), the marker _UPDATE for ``name op= value``."""
-    res, sources = ctx.resolution, {}
-    for node in T.walk(ctx.fdef):
-        if isinstance(node, gast.Assign):
-            for target in node.targets:
-                for n in T.walk(target):
-                    if isinstance(n, gast.Name):
-                        sources.setdefault(n.id, []).append(
-                            node.value if isinstance(target, gast.Name) else None)
-        elif isinstance(node, (gast.AugAssign, gast.AnnAssign)) and node.value is not None:
-            if isinstance(node.target, gast.Name):
-                sources.setdefault(node.target.id, []).append(
-                    _UPDATE if isinstance(node, gast.AugAssign) else node.value)
-                if isinstance(node, gast.AugAssign):
-                    sources[node.target.id].append(node.value)
-        elif isinstance(node, (gast.For, gast.comprehension)):
-            ranged = isinstance(node.iter, gast.Call) and \
-                getattr(res.lookup(node.iter.func), "__name__", None) == "range"
-            for n in T.walk(node.target):
-                if isinstance(n, gast.Name):
-                    sources.setdefault(n.id, []).append(gast.Constant(value=0, kind=None)
-                                                        if ranged else None)
-        elif isinstance(node, (gast.arguments, gast.withitem, gast.ExceptHandler,
-                               gast.NamedExpr)):
-            for n in T.walk(node):
-                if isinstance(n, gast.Name) and not isinstance(n.ctx, gast.Load):
-                    sources.setdefault(n.id, []).append(None)
-    return sources
-
-
-_SCALAR_FUNCTIONS = (float, int, len, round, abs)
-
-
-def _scalar_names(ctx, sources):
-    """Local names every assignment gives a number: literals, arithmetic on such names,
-    ``math`` functions, ``float``/``int``/``len``/``round``, loops over ``range``."""
-    res = ctx.resolution
-
-    def numeric(e, known):
-        if e is _UPDATE:
-            return True
-        if isinstance(e, gast.Constant):
-            return type(e.value) in (int, float, bool)
-        if isinstance(e, gast.Name):
-            return e.id in known
-        if isinstance(e, gast.BinOp):
-            return numeric(e.left, known) and numeric(e.right, known)
-        if isinstance(e, gast.UnaryOp):
-            return numeric(e.operand, known)
-        if isinstance(e, gast.Call):
-            func = res.lookup(e.func)
-            return getattr(func, "__module__", None) == "math" or func in _SCALAR_FUNCTIONS
-        return False
-
-    return _fixpoint(sources, numeric, set(sources))
-
-
-def _float_names(ctx, sources, scalars):
-    """Of the number names, those surely floats: a float literal, a true division or a
-    ``math`` function enters every assignment (an update keeps the type)."""
-    res = ctx.resolution
-
-    def floaty(e, known):
-        if e is _UPDATE:
-            return True
-        for n in T.walk(e):
-            if isinstance(n, gast.Constant) and type(n.value) is float:
-                return True
-            if isinstance(n, gast.BinOp) and isinstance(n.op, gast.Div):
-                return True
-            if isinstance(n, gast.Name) and n.id in known:
-                return True
-            if isinstance(n, gast.Call) and getattr(res.lookup(n.func), "__module__", "") == "math":
-                return True
-        return False
-
-    plain = {n: [v for i, v in enumerate(vs) if not (i > 0 and vs[i - 1] is _UPDATE)]
-             for n, vs in sources.items()}  # the value added by an update does not set the type
-    return _fixpoint(plain, floaty, {n for n in scalars if n in plain})
-
-
-def _fixpoint(sources, test, known):
-    """The largest set of names all of whose sources pass ``test`` given that set."""
-    changed = True
-    while changed:
-        changed = False
-        for name in list(known):
-            if not all(v is not None and test(v, known) for v in sources[name]):
-                known.discard(name)
-                changed = True
-    return known
-
-
 def _refers(node):
     """An expression naming an existing object (``x``, ``x[1:]``, ``x.T``), not computing one."""
     while isinstance(node, (gast.Subscript, gast.Attribute)):
@@ -1062,10 +962,6 @@ class _Reuse(T.Transformer):
     def visit_Call(self, node):
         name = self.known.get(T.key(node))
         return T.name(name) if name is not None else self.generic_visit(node)
-
-
-def _substitute(node, subs):
-    return T._substitute(node, subs)
 
 
 def _rename(node, old, new):

@@ -1,6 +1,7 @@
 """The transformation pipeline: one list of passes, each in its own module.
 
-    parse -> resolve -> normalize -> resolve -> activity -> forward -> cleanup -> codegen -> compile
+    parse -> resolve -> normalize -> resolve -> activity, kinds -> forward -> cleanup -> codegen
+    -> compile
 
 ``transform(func, active)`` returns the :class:`Generated` JVP function of ``func`` for the set of
 active (differentiated) parameters, transforming the user functions it calls on the way (each
@@ -23,7 +24,8 @@ from . import activity, calls, cleanup, codegen, errors, forward, loader, normal
 from . import templates as T
 from .naming import Namer
 
-PASSES = ("parse", "resolve", "normalize", "activity", "forward", "cleanup", "codegen", "compile")
+PASSES = ("parse", "resolve", "normalize", "activity", "kinds", "forward", "cleanup", "codegen",
+          "compile")
 
 
 def _dump(stage, node):
@@ -350,11 +352,11 @@ def seeded(gen, wrt, fallback):
     # copy on write: gen.fdef stays intact for the JVP variant
     args = gen.fdef.args
     kw = [(a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults) if a.id != dname]
-    args = cleanup._shallow(args, {"args": [a for a in args.args if a.id != dname],
+    args = T.shallow(args, {"args": [a for a in args.args if a.id != dname],
                                    "kwonlyargs": [a for a, _ in kw],
                                    "kw_defaults": [d for _, d in kw]})
     name = gen.func.__name__ if gen.func.__name__ != "<lambda>" else "lambda_"
-    fdef = cleanup._shallow(gen.fdef, {"name": name + "_deriv", "args": args})
+    fdef = T.shallow(gen.fdef, {"name": name + "_deriv", "args": args})
     bindings = dict(gen.bindings)
     general = gen.namer.fresh("general_case")
     bindings[general] = fallback

@@ -72,6 +72,14 @@ class Transformer(gast.NodeTransformer):
         return node
 
 
+def shallow(node, changes):
+    """A copy of ``node`` with some fields replaced; the other children are shared."""
+    new = node.__class__.__new__(node.__class__)
+    new.__dict__.update(node.__dict__)
+    new.__dict__.update(changes)
+    return new
+
+
 def clone(node):
     """A deep copy of a gast tree, several times faster than ``copy.deepcopy``."""
     if isinstance(node, list):
@@ -125,18 +133,18 @@ class _Sub(Transformer):
         return node
 
 
-def _substitute(tree, subs):
+def substitute(tree, subs):
     return _Sub(subs).visit(tree) if subs else tree
 
 
 def expr(text, **subs):
     """A fresh expression tree for ``text`` with placeholders substituted."""
-    return _substitute(clone(_parse_expr(text)), subs)
+    return substitute(clone(_parse_expr(text)), subs)
 
 
 def stmts(text, **subs):
     """Fresh statement trees for ``text`` with placeholders substituted."""
-    return [_substitute(s, subs) for s in clone(_parse_stmts(text))]
+    return [substitute(s, subs) for s in clone(_parse_stmts(text))]
 
 
 def stmt(text, **subs):

@@ -1,0 +1,129 @@
+"""kinds: which local names surely hold numbers, and which of those surely floats.
+
+Contract: an analysis, never mutates. ``value_kinds(ctx)`` returns ``scalars`` (every
+assignment gives a number: literals, arithmetic on such names, ``math`` functions,
+``float``/``int``/``len``/``round``/``abs``, loops over ``range``), ``floats`` (of those, the
+ones a float literal, a true division or a ``math`` function enters every assignment of) and
+``updated`` (names changed by ``op=``). The emitter uses them to keep scalar code free of the
+care arrays need (in-place updates, aliasing) and to keep derivatives floats.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import gast
+
+from . import templates as T
+
+
+@dataclass
+class Kinds:
+    scalars: set
+    floats: set
+    updated: set
+
+
+def value_kinds(ctx) -> Kinds:
+    sources = _sources(ctx)
+    scalars = _scalar_names(ctx, sources)
+    updated = {n for n, values in sources.items() if any(v is _UPDATE for v in values)}
+    return Kinds(scalars, _float_names(ctx, sources, scalars), updated)
+
+
+_UPDATE = object()  # an augmented assignment, in the sources of a name
+
+
+def _sources(ctx):
+    """{local name: the expressions assigned to it}; None for an unknown value (a parameter,
+    a loop over anything but range, ...), the marker _UPDATE for ``name op= value``."""
+    res, sources = ctx.resolution, {}
+    for node in T.walk(ctx.fdef):
+        if isinstance(node, gast.Assign):
+            for target in node.targets:
+                for n in T.walk(target):
+                    if isinstance(n, gast.Name):
+                        sources.setdefault(n.id, []).append(
+                            node.value if isinstance(target, gast.Name) else None)
+        elif isinstance(node, (gast.AugAssign, gast.AnnAssign)) and node.value is not None:
+            if isinstance(node.target, gast.Name):
+                sources.setdefault(node.target.id, []).append(
+                    _UPDATE if isinstance(node, gast.AugAssign) else node.value)
+                if isinstance(node, gast.AugAssign):
+                    sources[node.target.id].append(node.value)
+        elif isinstance(node, (gast.For, gast.comprehension)):
+            ranged = isinstance(node.iter, gast.Call) and \
+                getattr(res.lookup(node.iter.func), "__name__", None) == "range"
+            for n in T.walk(node.target):
+                if isinstance(n, gast.Name):
+                    sources.setdefault(n.id, []).append(gast.Constant(value=0, kind=None)
+                                                        if ranged else None)
+        elif isinstance(node, (gast.arguments, gast.withitem, gast.ExceptHandler,
+                               gast.NamedExpr)):
+            for n in T.walk(node):
+                if isinstance(n, gast.Name) and not isinstance(n.ctx, gast.Load):
+                    sources.setdefault(n.id, []).append(None)
+    return sources
+
+
+_SCALAR_FUNCTIONS = (float, int, len, round, abs)
+
+
+def _scalar_names(ctx, sources):
+    """Local names every assignment gives a number: literals, arithmetic on such names,
+    ``math`` functions, ``float``/``int``/``len``/``round``, loops over ``range``."""
+    res = ctx.resolution
+
+    def numeric(e, known):
+        if e is _UPDATE:
+            return True
+        if isinstance(e, gast.Constant):
+            return type(e.value) in (int, float, bool)
+        if isinstance(e, gast.Name):
+            return e.id in known
+        if isinstance(e, gast.BinOp):
+            return numeric(e.left, known) and numeric(e.right, known)
+        if isinstance(e, gast.UnaryOp):
+            return numeric(e.operand, known)
+        if isinstance(e, gast.Call):
+            func = res.lookup(e.func)
+            return getattr(func, "__module__", None) == "math" or func in _SCALAR_FUNCTIONS
+        return False
+
+    return _fixpoint(sources, numeric, set(sources))
+
+
+def _float_names(ctx, sources, scalars):
+    """Of the number names, those surely floats: a float literal, a true division or a
+    ``math`` function enters every assignment (an update keeps the type)."""
+    res = ctx.resolution
+
+    def floaty(e, known):
+        if e is _UPDATE:
+            return True
+        for n in T.walk(e):
+            if isinstance(n, gast.Constant) and type(n.value) is float:
+                return True
+            if isinstance(n, gast.BinOp) and isinstance(n.op, gast.Div):
+                return True
+            if isinstance(n, gast.Name) and n.id in known:
+                return True
+            if isinstance(n, gast.Call) and getattr(res.lookup(n.func), "__module__", "") == "math":
+                return True
+        return False
+
+    plain = {n: [v for i, v in enumerate(vs) if not (i > 0 and vs[i - 1] is _UPDATE)]
+             for n, vs in sources.items()}  # the value added by an update does not set the type
+    return _fixpoint(plain, floaty, {n for n in scalars if n in plain})
+
+
+def _fixpoint(sources, test, known):
+    """The largest set of names all of whose sources pass ``test`` given that set."""
+    changed = True
+    while changed:
+        changed = False
+        for name in list(known):
+            if not all(v is not None and test(v, known) for v in sources[name]):
+                known.discard(name)
+                changed = True
+    return known
