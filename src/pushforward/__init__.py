@@ -4,10 +4,10 @@
 primal statement followed by its tangent. See ``forward_diff``, ``jvp`` and ``source``.
 """
 
-from .api import derivative, forward_diff, jvp, source
+from .api import derivative, forward_diff, jacobian, jvp, source
 from .errors import PushforwardError
 from .register import defjvp, nondifferentiable
 
-__all__ = ["forward_diff", "jvp", "derivative", "source", "defjvp", "nondifferentiable",
+__all__ = ["forward_diff", "jvp", "jacobian", "derivative", "source", "defjvp", "nondifferentiable",
            "PushforwardError"]
 __version__ = "0.1.0"

@@ -13,11 +13,12 @@ import operator
 
 import numpy as np
 
+from . import batch as vector
 from . import pipeline
 from .errors import (InputTypeError, SourceUnavailableError,
                      TangentMismatchError, UndefinedNameError, WrtError)
 
-__all__ = ["forward_diff", "jvp", "derivative", "source", "clear_cache"]
+__all__ = ["forward_diff", "jvp", "jacobian", "derivative", "source", "clear_cache"]
 
 _FORWARD: dict = {}
 _JVP: dict = {}  # (f, argument types...) -> (generated function, picker, check mode)
@@ -90,42 +91,64 @@ def _leaves(x, path, what):
                          "array or a list/tuple/dict of them" % (what + path, type(x).__name__))
 
 
-def _map_leaves(like, start, leaf):
-    """``like`` rebuilt with its n-th scalar entry replaced by ``leaf(start + n)``."""
+def _by_entry(like, start, leaf):
+    """``like`` rebuilt with each number or array ``x`` in it replaced by ``leaf(x, start)``,
+    where ``start`` counts the scalar entries before ``x``; and the count after ``like``."""
     if isinstance(like, (list, tuple)):
         out = []
         for v in like:
-            d, start = _map_leaves(v, start, leaf)
+            d, start = _by_entry(v, start, leaf)
             out.append(d)
         return type(like)(out), start
     if isinstance(like, dict):
         out = {}
         for k, v in like.items():
-            out[k], start = _map_leaves(v, start, leaf)
+            out[k], start = _by_entry(v, start, leaf)
         return out, start
-    return leaf(start), start + 1
+    n = like.size if isinstance(like, np.ndarray) else 1
+    return leaf(like, start), start + n
 
 
-def _seed(x, rows, start):
-    """The tangent of ``x`` whose scalar entries are rows ``start...`` of an identity."""
-    return _map_leaves(x, start, rows.__getitem__)
+def _seed(x, seeds):
+    """The batch of tangents of input ``x``: its scalar entries' rows of ``seeds`` (one row
+    per input entry, one column per tangent of the batch)."""
+    def leaf(v, start):
+        if isinstance(v, np.ndarray):
+            return vector.Batch(seeds[start:start + v.size].T.reshape(seeds.shape[1:] + v.shape))
+        return vector.Batch(seeds[start])
+    return leaf
 
 
-def _unseed(like, leaf, start):
-    """Split a batch of tangents (the last axis runs over seeds) into the shape of ``like``."""
-    if leaf.ndim == 1:
-        return _map_leaves(like, start, lambda i: float(leaf[i]))
-    return _map_leaves(like, start, lambda i: leaf[..., i])
+def _unseed(jac):
+    """The part of ``jac`` (an output's Jacobian, columns on its last axis) that belongs to
+    each input entry: ``out.shape + in.shape`` for an array, ``out.shape`` for a number."""
+    def leaf(v, start):
+        if isinstance(v, np.ndarray):
+            return jac[..., start:start + v.size].reshape(jac.shape[:-1] + v.shape)
+        d = jac[..., start]
+        return float(d) if d.ndim == 0 else d
+    return leaf
 
 
-def _map_output(tangent, fn):
+def _map_output(value, tangent, fn):
+    """``fn(value, tangent)`` for each leaf of an output and its tangent, in their structure."""
     if isinstance(tangent, (list, tuple)):
-        return type(tangent)(_map_output(t, fn) for t in tangent)
+        return type(tangent)(_map_output(v, t, fn) for v, t in zip(value, tangent))
     if isinstance(tangent, dict):
-        return {k: _map_output(v, fn) for k, v in tangent.items()}
+        return {k: _map_output(value[k], t, fn) for k, t in tangent.items()}
     if tangent is None:
         return None
-    return fn(tangent)
+    return fn(value, tangent)
+
+
+def _columns(value, tangent):
+    """An output leaf's batch of tangents as Jacobian columns: shape ``value.shape + (B,)``."""
+    if isinstance(tangent, vector.Batch):
+        a = np.moveaxis(tangent.a, 0, -1)
+        n = a.shape[-1]
+    else:  # no tangent of the batch reached this output: it is constant
+        a, n = np.asarray(tangent, dtype=float)[..., None], vector._current()
+    return np.broadcast_to(a, np.shape(value) + (n,))
 
 
 def _call_jvp(gen, bound, tangents):
@@ -137,51 +160,68 @@ def _call_jvp(gen, bound, tangents):
     return fn(*bound.args, **kwargs)
 
 
-def _general(f, gen, names, single):
-    """forward_diff for any inputs: all seeds at once (vector mode), result split per input."""
+def _vector_mode(f, names, single, chunk=None, gen=None):
+    """``derivative(*args, **kwargs) -> (value, derivative)`` for any inputs, by vector mode:
+    every input entry is seeded at once (``chunk`` at a time if given), tangents carry a
+    leading batch axis, and each output's Jacobian is split per input. One number (an int, a
+    NumPy scalar) goes to ``gen``, the JVP code, with the tangent 1.0."""
     sig = inspect.signature(f)
+    gens = []
 
     def derivative(*args, **kwargs):
         bound = sig.bind(*args, **kwargs)
         primals = [bound.arguments[n] if n in bound.arguments else sig.parameters[n].default
                    for n in names]
         try:
-            sizes = [_leaves(p, "", "argument %r" % n) for n, p in zip(names, primals)]
+            total = sum(_leaves(p, "", "argument %r" % n) for n, p in zip(names, primals))
         except InputTypeError as exc:
             raise InputTypeError("calling the derivative of %s: %s" % (_describe(f), exc)) from None
-        total = sum(sizes)
-        if single and total == 1 and isinstance(primals[0], numbers.Real):
-            tangents = {names[0]: 1.0}
-            value, tangent = _call_jvp(gen, bound, tangents)
-            return value, _map_output(tangent, _as_float)
-        if any(isinstance(p, np.ndarray) for p in primals):
-            raise InputTypeError(
-                "forward_diff of an array argument (%s) is not supported yet: full Jacobians of "
-                "array inputs come with pushforward's NumPy support; pf.jvp gives directional "
-                "derivatives" % ", ".join(n for n, p in zip(names, primals)
-                                          if isinstance(p, np.ndarray)))
-        rows = np.eye(total)
-        tangents, start = {}, 0
-        for n, p in zip(names, primals):
-            tangents[n], start = _seed(p, rows, start)
-        value, tangent = _call_jvp(gen, bound, tangents)
+        if gen is not None and single and isinstance(primals[0], numbers.Real):
+            value, tangent = _call_jvp(gen, bound, {names[0]: 1.0})
+            return value, _map_output(value, tangent, lambda v, t: _as_float(t))
+        if not gens:
+            with pipeline.no_gc():
+                gens.append(pipeline.transform(f, tuple(n for n in _params(f) if n in names),
+                                               batch=True))
+        step = total if chunk is None else max(1, min(chunk, total))
+        value, parts = None, []
+        for lo in range(0, max(total, 1), step):
+            hi = min(lo + step, total)
+            seeds = np.zeros((total, hi - lo))  # input entry lo + k starts tangent k
+            seeds[lo + np.arange(hi - lo), np.arange(hi - lo)] = 1.0
+            tangents, start = {}, 0
+            for n, p in zip(names, primals):
+                tangents[n], start = _by_entry(p, start, _seed(p, seeds))
+            with vector.size(hi - lo):
+                value, tangent = _call_jvp(gens[0], bound, tangents)
+                parts.append(_map_output(value, tangent, _columns))
+        jacobians = _merge(parts)
 
-        def split(leaf):
-            leaf = np.asarray(leaf, dtype=float)
-            leaf = np.broadcast_to(leaf, leaf.shape[:-1] + (total,)) if leaf.ndim else \
-                np.full(total, float(leaf))
-            parts, start = _Parts(), 0
+        def split(_, jac):
+            out, start = _Parts(), 0
             for p in primals:
-                d, start = _unseed(p, leaf, start)
-                parts.append(d)
-            return parts
+                d, start = _by_entry(p, start, _unseed(jac))
+                out.append(d)
+            return out
 
-        per_output = _map_output(tangent, split)
+        per_output = _map_output(value, jacobians, split)
         if single:
             return value, _pick(per_output, 0)
         return value, tuple(_pick(per_output, j) for j in range(len(names)))
 
     return derivative
+
+
+def _merge(trees):
+    """Trees of equal structure whose leaves hold Jacobian columns, joined column-wise."""
+    first = trees[0]
+    if len(trees) == 1 or first is None:
+        return first
+    if isinstance(first, (list, tuple)):
+        return type(first)(_merge([t[i] for t in trees]) for i in range(len(first)))
+    if isinstance(first, dict):
+        return {k: _merge([t[k] for t in trees]) for k in first}
+    return np.concatenate(trees, axis=-1)
 
 
 def _as_float(t):
@@ -242,7 +282,7 @@ def _build(f, wrt):
 def _build_now(f, wrt):
     names, single = _wrt_names(f, wrt)
     gen = pipeline.transform(f, tuple(n for n in _params(f) if n in names))
-    general = _general(f, gen, names, single)
+    general = _vector_mode(f, names, single, gen=gen)
     sources = pipeline.all_sources(gen)
     if single and names[0] not in gen.containers:  # a number: the seeded fast path
         fn, src = pipeline.seeded(gen, names[0], general)
@@ -317,6 +357,31 @@ def forward_diff(f=None, *, wrt=None):
         return fn
     _FORWARD[key] = fn
     return fn
+
+
+def jacobian(f, wrt=None, *, chunk=None):
+    """The Jacobian of ``f`` as a function: ``pf.jacobian(f)(x)`` has shape
+    ``out.shape + in.shape`` for an array input (a tuple of them for a tuple ``wrt``)::
+
+        J = pf.jacobian(f)(x)                 # all columns in one vectorised pass
+        J = pf.jacobian(f, chunk=64)(x)       # 64 columns per pass: bounded memory
+
+    All the columns are computed together: the generated code runs once, with tangents that
+    carry a leading batch axis of one basis direction per input entry. ``chunk`` bounds that
+    axis, for inputs so large that the batch of tangents would not fit in memory.
+    """
+    if chunk is not None and (not isinstance(chunk, int) or isinstance(chunk, bool) or chunk < 1):
+        raise WrtError("chunk=%r: the number of columns per pass is a positive int" % (chunk,))
+    f = _as_python(f)
+    names, single = _wrt_names(f, wrt)
+    engine = _vector_mode(f, names, single, chunk)
+
+    @functools.wraps(f)
+    def jac(*args, **kwargs):
+        return engine(*args, **kwargs)[1]
+
+    del jac.__wrapped__
+    return jac
 
 
 def derivative(f, order=1, wrt=None):

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 
 import gast
+import numpy as np
 
 from . import errors
 from . import templates as T
 from .activity import iteration_parts, own_nodes
+from .batch import UNDISPATCHED
 from .kinds import value_kinds
 from .calls import classify, is_pure, method_kind
 from .cleanup import factor_tangents, simplify
@@ -800,10 +802,13 @@ class Forward:
         if len(positions) > 1:  # each argument appears in several terms: evaluate it once
             pts = [pt if self.simple(pt[0]) else self.hoist(*pt) for pt in pts]
         terms = []
+        func = e.func
+        if self.ctx.batch and rule.func in UNDISPATCHED:  # np.array([dx, dy]) of batches
+            func = self.ctx.bind(rule.func.__name__, UNDISPATCHED[rule.func])
         for i in positions:
             args = [T.clone(p) for p, _ in pts]
             args[i] = self._linear_tangent(e.args[i], *pts[i])
-            terms.append(gast.Call(func=T.clone(e.func), args=args,
+            terms.append(gast.Call(func=T.clone(func), args=args,
                                    keywords=T.clone(e.keywords)))
         tangent = terms[0]
         for term in terms[1:]:
@@ -877,7 +882,10 @@ class Forward:
             terms = []
             if dreceiver is not None:
                 terms.append(call(dreceiver, [T.clone(arg)]))
-            if darg is not None:
+            if darg is not None and self.ctx.batch:  # an array's method does not take a batch
+                terms.append(gast.Call(func=self.ctx.bind("dot", np.dot),
+                                       args=[T.clone(receiver), darg], keywords=[]))
+            elif darg is not None:
                 terms.append(call(T.clone(receiver), [darg]))
             tangent = terms[0] if len(terms) == 1 else gast.BinOp(
                 left=terms[0], op=gast.Add(), right=terms[1])

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 
 import gast
 
-from . import activity, calls, cleanup, codegen, errors, forward, loader, normalize, parse, resolve
+from . import (activity, batch as vector, calls, cleanup, codegen, errors, forward, loader,
+               normalize, parse, resolve)
 from . import templates as T
 from .naming import Namer
 
@@ -51,6 +52,7 @@ class Generated:
     callees: list = field(default_factory=list)
     ok: bool = True
     flat: int = 0  # n > 0: returns v1..vn, dv1..dvn instead of ((v1..vn), (dv1..dvn))
+    batch: bool = False  # vector mode: helpers that keep a batch axis (pushforward.batch)
     namer: object = None
     containers: set = field(default_factory=set)  # names the function indexes or iterates
     floats: set = field(default_factory=set)  # names surely holding floats
@@ -107,6 +109,7 @@ class Ctx:
 
     def __init__(self, func, fdef, filename, problems, generated):
         self.func, self.filename, self.problems, self.generated = func, filename, problems, generated
+        self.batch = generated.batch
         self.fdef = fdef
         self.refresh_locals(fdef)
         self.namer = Namer(self.resolution.names | set(func.__code__.co_names))
@@ -125,7 +128,10 @@ class Ctx:
                                             getattr(node, "col_offset", 0) or 0, hint))
 
     def bind(self, name, obj):
-        """A name node bound, in the generated closure, to ``obj`` (a rule's ``math``, ...)."""
+        """A name node bound, in the generated closure, to ``obj`` (a rule's ``math``, ...);
+        in vector mode, to the version of :mod:`pushforward.batch` if there is one."""
+        if self.batch:
+            obj = vector.HELPERS.get(obj, obj) if callable(obj) else obj
         key = (name, id(obj))
         if key not in self._helpers:
             ident = name
@@ -172,7 +178,8 @@ class Ctx:
             if is_active:
                 active.add(k)
         order = tuple(p for p in positional + kwonly if p in active)
-        gen = generate(func, order, self.problems, flat=True, caller=self, call=call)
+        gen = generate(func, order, self.problems, flat=True, caller=self, call=call,
+                       batch=self.batch)
         if gen is None or not gen.ok:
             return None
         if gen is self.generated:  # recursion: the function calls itself by its own name
@@ -202,13 +209,14 @@ def _flat_returns(fdef):
     return sizes.pop()
 
 
-def generate(func, active, problems, flat=False, caller=None, call=None):
+def generate(func, active, problems, flat=False, caller=None, call=None, batch=False):
     """The cached Generated JVP of ``func`` for ``active`` parameters (None if not possible).
 
     With ``flat``, a function returning tuple displays returns values and tangents in one flat
-    tuple (cheaper for callers, which unpack it at once); entry points return pairs.
+    tuple (cheaper for callers, which unpack it at once); entry points return pairs. With
+    ``batch``, the code is the same and its helpers are vector mode's (tangents may be batches).
     """
-    key = (func, tuple(active), flat)
+    key = (func, tuple(active), flat, batch)
     if key in _CACHE:
         return _CACHE[key]
     try:
@@ -222,11 +230,11 @@ def generate(func, active, problems, flat=False, caller=None, call=None):
     _dump("parse", fdef)
     if flat and not _flat_returns(fdef):  # one generated function serves both conventions
         flat = False
-        key = (func, tuple(active), flat)
+        key = (func, tuple(active), flat, batch)
         if key in _CACHE:
             return _CACHE[key]
     name = func.__name__ if func.__name__ != "<lambda>" else "lambda"
-    gen = Generated(func, tuple(active), "", [], {}, _plain_signature(fdef.args))
+    gen = Generated(func, tuple(active), "", [], {}, _plain_signature(fdef.args), batch=batch)
     _CACHE[key] = gen  # visible to recursive calls while the body is generated
     before = len(problems)
     ctx = Ctx(func, fdef, parsed.filename, problems, gen)
@@ -327,14 +335,15 @@ def no_gc():
             gc.enable()
 
 
-def transform(func, active):
+def transform(func, active, batch=False):
     """Generate (or fetch) the JVP of ``func``; raise every problem found, together.
 
     The functions it calls are compiled; ``func``'s own JVP is compiled on first use of
-    ``.function`` (``forward_diff`` may only need its seeded variant).
+    ``.function`` (``forward_diff`` may only need its seeded variant). ``batch``: the vector-mode
+    variant, whose tangents may be :class:`pushforward.batch.Batch` es.
     """
     problems = []
-    gen = generate(func, tuple(active), problems)
+    gen = generate(func, tuple(active), problems, batch=batch)
     errors.raise_problems(problems)
     for callee in gen.callees:
         callee.compile()

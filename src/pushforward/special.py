@@ -29,14 +29,15 @@ def digamma(x):
     return acc + math.log(x) - 0.5 / x - series
 
 
-def zeros_like(x):
-    """A zero tangent with the structure of ``x`` (floats, lists, tuples, dicts, arrays)."""
+def zeros_like(x, zeros=None):
+    """A zero tangent with the structure of ``x`` (floats, lists, tuples, dicts, arrays);
+    ``zeros(array)`` makes an array's zero (default: a float array of its shape)."""
     if isinstance(x, (list, tuple)):
-        return type(x)(zeros_like(v) for v in x)
+        return type(x)(zeros_like(v, zeros) for v in x)
     if isinstance(x, dict):
-        return {k: zeros_like(v) for k, v in x.items()}
+        return {k: zeros_like(v, zeros) for k, v in x.items()}
     if hasattr(x, "shape") and hasattr(x, "dtype") and x.shape != ():
-        return np.zeros_like(x, dtype=float)
+        return np.zeros_like(x, dtype=float) if zeros is None else zeros(x)
     return 0.0
 
 
@@ -108,7 +109,7 @@ def extreme_tangent(x, dx, ans, axis=None, keepdims=False):
 def prod_tangent(x, dx, ans, axis=None, keepdims=False):
     """Tangent of prod: sum over i of dx_i times the product of the others (exact at zeros)."""
     x = np.asarray(x, dtype=float)
-    dx = np.broadcast_to(np.asarray(dx, dtype=float), x.shape)
+    dx = np.broadcast_to(dx, x.shape)
     xs, ds = _along_last(x, axis), _along_last(dx, axis)
     ones = np.ones(xs.shape[:-1] + (1,))
     left = np.cumprod(np.concatenate([ones, xs[..., :-1]], -1), -1)
