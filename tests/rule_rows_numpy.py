@@ -1325,3 +1325,50 @@ row(R(special.update, 3), sp_update, [V3, V3, V3], active=(1, 2))
 row(R(special.pow_log, 2), sp_pow_log, [(0.5, 2.0), (-1.5, 1.5)])
 row(Z(special.zeros_like), sp_zeros_like, [V3], **ZERO)
 row(Z(special.sign), sp_sign, [(0.2, 2.0)], **ZERO)
+
+
+# ... and vector mode's versions of them (a Hessian differentiates vector-mode code). Outside
+# vector mode they act on plain arrays as the helpers above do.
+from pushforward import batch  # noqa: E402
+
+
+def bt_fresh(t):
+    return batch.fresh(t)
+
+
+def bt_fit(v, t):
+    return batch.fit(v, t * np.ones(3))
+
+
+def bt_update(v, d, new):
+    return batch.update(v, d.copy(), new)
+
+
+def bt_zeros_like(x):
+    return batch.zeros_like([x, 2.0 * x])
+
+
+def bt_array(x, y):
+    return batch.array([x, y * x])
+
+
+def bt_asarray(x):
+    return batch.asarray(x) * 2.0
+
+
+def bt_full(x):
+    return batch.full((2, 3), x)
+
+
+def bt_full_like(v, x):
+    return batch.full_like(v, x)
+
+
+row(L(batch.fresh), bt_fresh, [V3])
+row(L(batch.fit), bt_fit, [V3, (-1.0, 1.0)], active=(1,))
+row(R(batch.update, 3), bt_update, [V3, V3, V3], active=(1, 2))
+row(Z(batch.zeros_like), bt_zeros_like, [(-1.0, 1.0)], **ZERO)
+row(L(batch.array), bt_array, [(-1.0, 1.0), (-1.0, 1.0)])
+row(L(batch.asarray), bt_asarray, [V3])
+row(L(batch.full), bt_full, [(-1.0, 1.0)])
+row(L(batch.full_like), bt_full_like, [V3, (-1.0, 1.0)], active=(1,))

@@ -93,3 +93,129 @@ def test_nesting_a_function_with_defaults_is_refused_clearly():
 def test_order_must_be_positive():
     with pytest.raises(pf.PushforwardError, match="positive int"):
         pf.derivative(math.sin, order=0)
+
+
+# -- Hessians and Hessian-vector products (forward over forward, vector mode) ---------------
+
+import numpy as np  # noqa: E402
+import corpus_numpy  # noqa: E402
+
+
+def _scalar_output_array_cases():
+    out = []
+    for case in corpus_numpy.CASES:
+        arrays = [i for i in case.active if isinstance(case.domain[i], corpus_numpy.Array)]
+        if not arrays:
+            continue
+        args = case.sample(random.Random(11))
+        value = case.func(*args)
+        if not isinstance(value, tuple) and np.ndim(value) == 0:
+            out.append((case, arrays[0]))
+    return out
+
+
+HESSIAN_CASES = _scalar_output_array_cases()  # (case, the array argument)
+HESSIAN_IDS = [c.name for c, _ in HESSIAN_CASES]
+
+
+def test_there_are_enough_hessian_cases():
+    assert len(HESSIAN_CASES) >= 8, HESSIAN_IDS
+
+
+@pytest.mark.parametrize("case, i", HESSIAN_CASES, ids=HESSIAN_IDS)
+def test_hessian_matches_differences_of_the_gradient(case, i):
+    rng = random.Random(zlib_seed(case.name))
+    args = case.sample(rng)
+    H = pf.hessian(case.func, wrt=i)(*args)
+    x = args[i]
+    assert H.shape == x.shape + x.shape
+    grad = pf.jacobian(case.func, wrt=i)
+    h = 1e-5 * max(1.0, float(np.max(np.abs(x))))
+    cols = []
+    for e in np.eye(x.size):
+        plus, minus = list(args), list(args)
+        plus[i] = x + h * e.reshape(x.shape)
+        minus[i] = x - h * e.reshape(x.shape)
+        cols.append(((grad(*plus) - grad(*minus)) / (2 * h)).reshape(-1))
+    fd = np.stack(cols, axis=-1)  # fd[a, b] = d grad_a / d x_b
+    scale = max(1.0, float(np.max(np.abs(fd))))
+    np.testing.assert_allclose(H.reshape(x.size, x.size), fd, rtol=1e-5, atol=1e-6 * scale)
+
+
+@pytest.mark.parametrize("case, i", HESSIAN_CASES, ids=HESSIAN_IDS)
+def test_hvp_equals_hessian_times_vector(case, i):
+    rng = random.Random(zlib_seed("hvp" + case.name))
+    args = case.sample(rng)
+    v = np.random.default_rng(zlib_seed(case.name)).normal(size=args[i].shape)
+    tangents = tuple(v if j == i else None for j in range(len(args)))
+    out = pf.hvp(case.func, args, tangents)
+    H = pf.hessian(case.func, wrt=i)(*args).reshape(v.size, v.size)
+    assert all(o is None for j, o in enumerate(out) if j != i)
+    assert out[i].shape == v.shape
+    expected = (H @ v.reshape(-1)).reshape(v.shape)
+    np.testing.assert_allclose(out[i], expected, rtol=1e-10,
+                               atol=1e-12 * max(1.0, float(np.max(np.abs(expected)))))
+
+
+def zlib_seed(text):
+    import zlib
+
+    return zlib.crc32(text.encode())
+
+
+def test_hessian_closed_forms():
+    def quadratic(x, A):
+        return x @ A @ x
+
+    def logsumexp(z):
+        m = np.max(z)
+        return m + np.log(np.sum(np.exp(z - m)))
+
+    def rosenbrock(x):
+        return np.sum(100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1.0 - x[:-1]) ** 2)
+
+    rng = np.random.default_rng(7)
+    A = rng.normal(size=(4, 4))
+    x = rng.normal(size=4)
+    np.testing.assert_allclose(pf.hessian(quadratic)(x, A), A + A.T, rtol=1e-14, atol=1e-14)
+    s = np.exp(x) / np.sum(np.exp(x))
+    np.testing.assert_allclose(pf.hessian(logsumexp)(x), np.diag(s) - np.outer(s, s),
+                               rtol=1e-12, atol=1e-14)
+    # Rosenbrock in two variables: [[1200 x^2 - 400 y + 2, -400 x], [-400 x, 200]]
+    p = np.array([0.7, -0.2])
+    expected = np.array([[1200 * 0.49 + 80 + 2, -280.0], [-280.0, 200.0]])
+    np.testing.assert_allclose(pf.hessian(rosenbrock)(p), expected, rtol=1e-13)
+
+
+def test_hessian_of_a_float_function_and_of_an_array_output():
+    def f(x, y):
+        return math.sin(x * y) + x ** 3
+
+    assert pf.hessian(f)(0.4, 1.3) == pytest.approx(-math.sin(0.52) * 1.69 + 2.4, rel=1e-14)
+
+    def g(x):
+        return np.array([x[0] * x[1], np.sin(x[0])])
+
+    H = pf.hessian(g)(np.array([0.3, 0.8]))
+    assert H.shape == (2, 2, 2)
+    np.testing.assert_allclose(H[0], [[0.0, 1.0], [1.0, 0.0]])
+    np.testing.assert_allclose(H[1], [[-math.sin(0.3), 0.0], [0.0, 0.0]], atol=1e-16)
+
+
+def test_hvp_of_several_arguments_and_hessian_wrt_errors():
+    def f(x, w):
+        return np.sum(np.tanh(w * x) ** 2)
+
+    x, w = np.array([0.2, -0.4, 0.9]), 1.3
+    hx, hw = pf.hvp(f, (x, w), (np.ones(3), 1.0))
+    # against FD of the gradient along (v, 1)
+    def grad(x, w):
+        return pf.forward_diff(f, wrt=(0, 1))(x, w)[1]
+    h = 1e-6
+    gp, gm = grad(x + h, w + h), grad(x - h, w - h)
+    np.testing.assert_allclose(hx, (gp[0] - gm[0]) / (2 * h), rtol=1e-6)
+    assert hw == pytest.approx((gp[1] - gm[1]) / (2 * h), rel=1e-6)
+    with pytest.raises(pf.PushforwardError, match="one wrt"):
+        pf.hessian(f, wrt=(0, 1))
+    with pytest.raises(pf.PushforwardError, match="number"):
+        pf.hvp(lambda x: x * 2.0, (x,), (x,))

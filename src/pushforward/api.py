@@ -141,13 +141,12 @@ def _map_output(value, tangent, fn):
     return fn(value, tangent)
 
 
-def _columns(value, tangent):
-    """An output leaf's batch of tangents as Jacobian columns: shape ``value.shape + (B,)``."""
+def _columns(value, tangent, n):
+    """An output leaf's batch of ``n`` tangents as Jacobian columns: ``value.shape + (n,)``."""
     if isinstance(tangent, vector.Batch):
         a = np.moveaxis(tangent.a, 0, -1)
-        n = a.shape[-1]
     else:  # no tangent of the batch reached this output: it is constant
-        a, n = np.asarray(tangent, dtype=float)[..., None], vector._current()
+        a = np.asarray(tangent, dtype=float)[..., None]
     return np.broadcast_to(a, np.shape(value) + (n,))
 
 
@@ -194,7 +193,7 @@ def _vector_mode(f, names, single, chunk=None, gen=None):
                 tangents[n], start = _by_entry(p, start, _seed(p, seeds))
             with vector.size(hi - lo):
                 value, tangent = _call_jvp(gens[0], bound, tangents)
-                parts.append(_map_output(value, tangent, _columns))
+                parts.append(_map_output(value, tangent, lambda v, t: _columns(v, t, hi - lo)))
         jacobians = _merge(parts)
 
         def split(_, jac):
@@ -315,12 +314,18 @@ def _as_python(f):
             "plain parameters (no defaults or keyword-only ones) and one wrt argument"
             % _describe(gen.func))
     gen.compile()
-    params = ", ".join(gen.params)
-    name = gen.func.__name__ + "_d"
-    source = "def %s(%s):\n    return %s(%s, 1.0)\n" % (name, params, gen.name, params)
-    nested = pipeline.loader.load(source, {gen.name: gen.cell}, gen.func, name)
+    nested = _caller(gen, gen.params, gen.params + ["1.0"])
     _NESTED[f] = nested
     return nested
+
+
+def _caller(gen, params, args):
+    """``def f_d(params): return f_jvp(args)``: a function with source that calls generated
+    code, so that pushforward can differentiate it in turn."""
+    name = (gen.func.__name__ if gen.func.__name__.isidentifier() else "lambda") + "_d"
+    source = "def %s(%s):\n    return %s(%s)\n" % (name, ", ".join(params), gen.name,
+                                                    ", ".join(args))
+    return pipeline.loader.load(source, {gen.name: gen.cell}, gen.func, name)
 
 
 def forward_diff(f=None, *, wrt=None):

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import special
+from . import batch, special
 
 # Constants spelled out in templates so generated code does not recompute them.
 TWO_OVER_SQRT_PI = "1.1283791670955126"
@@ -267,6 +267,11 @@ zero(special.zeros_like, special.sign)
 linear(special.fresh)
 linear(special.fit, special.extreme_tangent, at=(1,))
 jvp(special.update, "value, tangent, new", "update(value, dtangent, dnew)")
+# ... and vector mode's versions of them (a Hessian differentiates vector-mode code)
+zero(batch.zeros_like)
+linear(batch.fresh, batch.array, batch.asarray)
+linear(batch.fit, batch.full, batch.full_like, at=(1,))
+jvp(batch.update, "value, tangent, new", "update(value, dtangent, dnew)")
 jvp(special.pow_log, "base, power", "dpower * pow_log(base, 1.0) + dbase * power / base")
 # -- NumPy: reductions whose tangent needs the result --------------------------------------
 for _f in (np.max, np.amax, np.min, np.amin):

@@ -118,9 +118,21 @@ def prod_tangent(x, dx, ans, axis=None, keepdims=False):
 
 
 def cumprod_tangent(x, dx, ans, axis=None):
-    """Tangent of cumprod, d ans_k = ans_k * sum_{i<=k} dx_i / x_i (nan at an exact zero)."""
+    """Tangent of cumprod, d ans_k = sum_{i<=k} dx_i prod_{j<=k, j!=i} x_j: by division,
+    ans_k sum_{i<=k} dx_i / x_i, unless an entry is exactly zero."""
     x = np.asarray(x, dtype=float)
-    return np.cumsum(np.broadcast_to(dx, x.shape) / x, axis=axis) * ans
+    dx = np.broadcast_to(dx, x.shape)
+    if np.all(x != 0):
+        return np.cumsum(dx / x, axis=axis) * ans
+    xs, ds = _along_last(x, axis), _along_last(dx, axis)
+    n = xs.shape[-1]
+    before = np.cumprod(np.concatenate([np.ones(xs.shape[:-1] + (1,)), xs[..., :-1]], -1), -1)
+    out = 0.0
+    for i in range(n):  # the terms of dx_i: before_i * x_{i+1} ... x_k for k >= i
+        after = np.concatenate([np.zeros(xs.shape[:-1] + (i,)), np.ones(xs.shape[:-1] + (1,)),
+                                np.cumprod(xs[..., i + 1:], -1)], -1)
+        out = out + ds[..., i:i + 1] * (before[..., i:i + 1] * after)
+    return np.reshape(out, (-1,)) if axis is None else np.moveaxis(out, -1, axis)
 
 
 def var_tangent(x, dx, ans, axis=None, ddof=0, keepdims=False):
