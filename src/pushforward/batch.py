@@ -85,7 +85,7 @@ class Batch:
         return self.a.shape[1]
 
     def __iter__(self):
-        return (Batch(self.a[:, i]) for i in range(len(self)))
+        return (type(self)(self.a[:, i]) for i in range(len(self)))
 
     def __bool__(self):
         raise TypeError("the truth value of a tangent is not defined")
@@ -94,7 +94,7 @@ class Batch:
     def __getitem__(self, key):
         full, front = _batched_key(key)
         out = self.a[full]
-        return Batch(np.moveaxis(out, front, 0) if front else out)
+        return type(self)(np.moveaxis(out, front, 0) if front else out)
 
     def __setitem__(self, key, value):
         full, front = _batched_key(key)
@@ -158,10 +158,10 @@ class Batch:
 
     # -- array methods: the NumPy functions of the same name ------------------------------
     def copy(self):
-        return Batch(self.a.copy())
+        return type(self)(self.a.copy())
 
     def astype(self, dtype, **kwargs):
-        return Batch(self.a.astype(dtype, **kwargs))
+        return type(self)(self.a.astype(dtype, **kwargs))
 
     def sum(self, *args, **kwargs):
         return np.sum(self, *args, **kwargs)
@@ -182,7 +182,7 @@ class Batch:
         return np.ravel(self)
 
     def flatten(self):
-        return Batch(self.a.reshape(self.a.shape[0], -1).copy())
+        return type(self)(self.a.reshape(self.a.shape[0], -1).copy())
 
     def squeeze(self, axis=None):
         return np.squeeze(self, axis)
@@ -206,7 +206,7 @@ class Batch:
         return np.dot(self, other)
 
     def conj(self):
-        return Batch(self.a.conj())
+        return type(self)(self.a.conj())
 
     conjugate = conj
 
@@ -223,11 +223,11 @@ class Batch:
 
     @property
     def real(self):
-        return Batch(self.a.real)
+        return type(self)(self.a.real)
 
     @property
     def imag(self):
-        return Batch(self.a.imag)
+        return type(self)(self.a.imag)
 
 
 _NUMBERS = frozenset([float, int, np.float64, np.float32, np.int64, np.int32])

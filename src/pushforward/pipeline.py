@@ -209,6 +209,18 @@ def _flat_returns(fdef):
     return sizes.pop()
 
 
+def parse_callee(func, caller, call):
+    """``parse.parse(func)``; for a callee (``caller`` given) whose source cannot be read, a
+    problem reported where it is called, and None."""
+    try:
+        return parse.parse(func)
+    except errors.SourceUnavailableError as exc:
+        if caller is None:
+            raise
+        caller.problem(call, str(exc), kind=errors.NoRuleError)
+        return None
+
+
 def generate(func, active, problems, flat=False, caller=None, call=None, batch=False):
     """The cached Generated JVP of ``func`` for ``active`` parameters (None if not possible).
 
@@ -219,12 +231,8 @@ def generate(func, active, problems, flat=False, caller=None, call=None, batch=F
     key = (func, tuple(active), flat, batch)
     if key in _CACHE:
         return _CACHE[key]
-    try:
-        parsed = parse.parse(func)
-    except errors.SourceUnavailableError as exc:
-        if caller is None:
-            raise
-        caller.problem(call, str(exc), kind=errors.NoRuleError)  # reported where it is called
+    parsed = parse_callee(func, caller, call)
+    if parsed is None:
         return None
     fdef = parsed.node
     _dump("parse", fdef)

@@ -1,0 +1,875 @@
+"""Taylor mode's arithmetic: truncated Taylor series, and the rules of every primitive.
+
+A :class:`Series` holds the coefficients ``c_0 ... c_K`` of ``t -> v(x + t dx)`` stacked on a
+leading axis (``a.shape == (K + 1,) + value.shape``): ``c_0`` is the value. It is a
+:class:`pushforward.batch.Batch`, so linear operations (indexing, slicing, reshapes, sums, matrix
+products with constants, in-place item updates) act on each coefficient; the arithmetic
+operators and the rules below are truncated polynomial arithmetic (``t**(K+1) = 0``):
+
+* products are Cauchy convolutions, quotients and square roots are solved term by term;
+* a function of a series follows from its derivative: ``y = f(u)`` with ``y' = g(u) u'`` gives
+  ``y_k = (1/k) sum_{j=1..k} j u_j g_{k-j}``, where ``g`` is a series too (``exp``: ``g = y``;
+  ``sin``/``cos``: each other's; ``atan``: ``1 / (1 + u**2)``...).
+
+Every rule costs O(K**2) operations on values. The coefficient ``c_0`` is always computed by the
+primitive itself on the values, so it equals the primal result bit for bit.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+import numpy as np
+
+from . import batch, special
+from .batch import _NUMBERS, Batch
+
+SQRT_PI_HALF = 2.0 / math.sqrt(math.pi)
+
+
+class Series(Batch):
+    """Taylor coefficients of one value, ``a[k]`` the k-th; arithmetic is truncated."""
+
+    __slots__ = ()
+
+    def __repr__(self):
+        return "Series(%r)" % (self.a,)
+
+    @property
+    def value(self):
+        return self.a[0]
+
+    # -- arithmetic ------------------------------------------------------------------------
+    def __add__(self, o):
+        return _add(self, o)
+
+    __radd__ = __add__
+
+    def __sub__(self, o):
+        return _add(self, -o)
+
+    def __rsub__(self, o):
+        return _add(-self, o)
+
+    def __neg__(self):
+        return Series(-self.a)
+
+    def __pos__(self):
+        return self
+
+    def __mul__(self, o):
+        return mul(self, o)
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, o):
+        return div(self, o)
+
+    def __rtruediv__(self, o):
+        return div(o, self)
+
+    def __pow__(self, o):
+        return power(self, o)
+
+    def __rpow__(self, o):
+        return power(o, self)
+
+    def __matmul__(self, o):
+        return _bilinear(np.matmul, self, o)
+
+    def __rmatmul__(self, o):
+        return _bilinear(np.matmul, o, self)
+
+    def __floordiv__(self, o):  # piecewise constant
+        return self.value // _value(o)
+
+    def __rfloordiv__(self, o):
+        return _value(o) // self.value
+
+    def __mod__(self, o):
+        return self - o * (self.value // _value(o))
+
+    def __rmod__(self, o):
+        return o - self * (_value(o) // self.value)
+
+    def __divmod__(self, o):
+        q = self // o
+        return q, self - o * q
+
+    def __abs__(self):
+        return fabs(self)
+
+    def _inplace(self, result):
+        self.a[...] = np.broadcast_to(_lift(result, self.a.ndim - 1), self.a.shape)
+        return self
+
+    def __iadd__(self, o):
+        return self._inplace(self + o)
+
+    def __isub__(self, o):
+        return self._inplace(self - o)
+
+    def __imul__(self, o):
+        return self._inplace(self * o)
+
+    def __itruediv__(self, o):
+        return self._inplace(self / o)
+
+    # -- comparisons, conversions: on the value ---------------------------------------------
+    def __lt__(self, o):
+        return self.value < _value(o)
+
+    def __le__(self, o):
+        return self.value <= _value(o)
+
+    def __gt__(self, o):
+        return self.value > _value(o)
+
+    def __ge__(self, o):
+        return self.value >= _value(o)
+
+    def __eq__(self, o):
+        return self.value == _value(o)
+
+    def __ne__(self, o):
+        return self.value != _value(o)
+
+    __hash__ = None
+
+    def __bool__(self):
+        return bool(self.value)
+
+    def __int__(self):
+        return int(self.value)
+
+    def __index__(self):
+        return int(self.value)
+
+    def __round__(self, n=None):
+        return round(float(self.value), n) if n is not None else round(float(self.value))
+
+    def __floor__(self):
+        return math.floor(self.value)
+
+    def __ceil__(self):
+        return math.ceil(self.value)
+
+    def __trunc__(self):
+        return math.trunc(self.value)
+
+    def __float__(self):
+        raise TypeError("a Taylor series is not a float: pushforward has no Taylor rule for "
+                        "the function that converted it")
+
+    # -- NumPy ------------------------------------------------------------------------------
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        rule = UFUNCS.get(ufunc)
+        if method != "__call__" or rule is None or kwargs.get("out"):
+            raise TypeError("no Taylor rule for numpy.%s" % ufunc.__name__)
+        return rule(*inputs, **kwargs)
+
+    def __array_function__(self, func, types, args, kwargs):
+        rule = FUNCTIONS.get(func)
+        if rule is not None:
+            return rule(*args, **kwargs)
+        if func in MIXING:  # constants among the series: their higher coefficients are 0
+            n = _order(list(args) + list(kwargs.values()))
+            args = [_embed_all(x, n) for x in args]
+        out = Batch.__array_function__(self, func, types, args, kwargs)
+        return _as_series(out)
+
+    def __array__(self, dtype=None, copy=None):
+        raise TypeError("a Taylor series cannot be converted to one array")
+
+    # -- array methods with a rule of their own ------------------------------------------
+    def max(self, *args, **kwargs):
+        return np.max(self, *args, **kwargs)
+
+    def min(self, *args, **kwargs):
+        return np.min(self, *args, **kwargs)
+
+    def prod(self, *args, **kwargs):
+        return np.prod(self, *args, **kwargs)
+
+    def cumprod(self, *args, **kwargs):
+        return np.cumprod(self, *args, **kwargs)
+
+    def var(self, *args, **kwargs):
+        return np.var(self, *args, **kwargs)
+
+    def std(self, *args, **kwargs):
+        return np.std(self, *args, **kwargs)
+
+    def argmax(self, *args, **kwargs):
+        return np.argmax(self.value, *args, **kwargs)
+
+    def argmin(self, *args, **kwargs):
+        return np.argmin(self.value, *args, **kwargs)
+
+    def argsort(self, *args, **kwargs):
+        return np.argsort(self.value, *args, **kwargs)
+
+
+# -- helpers -----------------------------------------------------------------------------------
+
+def _value(x):
+    return x.a[0] if isinstance(x, Batch) else x
+
+
+def value(x):
+    """The value of ``x`` (the coefficient 0 of a series), for non-differentiable uses."""
+    if isinstance(x, Batch):
+        return x.a[0]
+    if isinstance(x, list):
+        return [value(v) for v in x]
+    if isinstance(x, tuple):
+        return tuple(value(v) for v in x)
+    return x
+
+
+def to_float(x):
+    """``float(x)``: a series stays a series."""
+    return x if isinstance(x, Batch) else float(x)
+
+
+def _lift(x, ndim):
+    return batch._lift(x, ndim)
+
+
+def _as_series(x):
+    if isinstance(x, Batch) and not isinstance(x, Series):
+        return Series(x.a)
+    if isinstance(x, list):
+        return [_as_series(v) for v in x]
+    return x
+
+
+def _order(items):
+    """Number of coefficients of the series among ``items`` (nested lists searched)."""
+    n = batch._batch_size(items)
+    return n if n is not None else batch._current()
+
+
+def constant(c, n=None):
+    """``c`` as a series with zero higher coefficients (numbers stay numbers, lists lists)."""
+    if isinstance(c, Batch) or isinstance(c, (list, tuple, dict, numbers.Number)) \
+            or not hasattr(c, "shape"):
+        return c
+    n = batch._current() if n is None else n
+    a = np.zeros((n,) + np.shape(c), dtype=np.result_type(c, float))
+    a[0] = c
+    return Series(a)
+
+
+def _embed(x, n):
+    if isinstance(x, Series):
+        return x
+    a = np.zeros((n,) + np.shape(x))
+    a[0] = x
+    return Series(a)
+
+
+def _embed_all(x, n):
+    """Constants in ``x`` (a value or a list of values) as series of ``n`` coefficients."""
+    if isinstance(x, (list, tuple)):
+        return type(x)(_embed_all(v, n) for v in x)
+    if isinstance(x, Batch) or isinstance(x, (str, bool)) or x is None:
+        return x
+    return _embed(x, n)
+
+
+def _pair(x, y):
+    """Two operands (one at least a Series) as arrays of coefficients of equal rank."""
+    n = (x if isinstance(x, Series) else y).a.shape[0]
+    x, y = _embed(x, n), _embed(y, n)
+    nd = max(x.ndim, y.ndim)
+    return _lift(x, nd), _lift(y, nd), n
+
+
+def _rows(u):
+    """The coefficients of a stack as a list: floats for a number's series (the recurrences
+    below then run on Python floats), arrays for an array's."""
+    return u.tolist() if u.ndim == 1 else list(u)
+
+
+def _stack(rows):
+    if not isinstance(rows[0], np.ndarray) and not any(isinstance(r, np.ndarray) for r in rows):
+        return np.array(rows, dtype=float)
+    return np.stack(np.broadcast_arrays(*rows))
+
+
+def _jconv(u, y, k):
+    """sum_{j=1..k} j u_j y_{k-j}: the derivative of u times y, coefficient k - 1, times k."""
+    return sum([j * u[j] * y[k - j] for j in range(1, k + 1)], 0.0)
+
+
+def _conv(u, y, k, lo, hi):
+    """sum_{j=lo..hi} u_j y_{k-j}."""
+    return sum([u[j] * y[k - j] for j in range(lo, hi + 1)], 0.0)
+
+
+def _result(prim, args, a):
+    """A series with coefficients ``a`` whose coefficient 0 is ``prim`` of the values."""
+    a[0] = prim(*[_value(x) for x in args])
+    return Series(a)
+
+
+# -- arithmetic --------------------------------------------------------------------------------
+
+def _add(x, o):
+    t = type(o)
+    if t in _NUMBERS:
+        a = x.a.copy()
+        a[0] += o
+        return Series(a)
+    if t is Series and o.a.ndim == x.a.ndim:
+        return Series(x.a + o.a)
+    if isinstance(o, Series):
+        return _as_series(batch._ufunc(np.add, x, o))
+    shape = np.broadcast_shapes(x.shape, np.shape(o))
+    a = np.array(np.broadcast_to(_lift(x, len(shape)), x.a.shape[:1] + shape), dtype=float)
+    a[0] = x.a[0] + o
+    return Series(a)
+
+
+def _cauchy(a, b):
+    """The first len(a) coefficients of the product of two stacks of coefficients."""
+    n = a.shape[0]
+    if a.ndim == 1 and b.ndim == 1:
+        return np.convolve(a, b)[:n]
+    out = np.zeros((n,) + np.broadcast_shapes(a.shape[1:], b.shape[1:]))
+    for j in range(n):
+        out[j:] += a[j] * b[:n - j]
+    return out
+
+
+def mul(x, y):
+    if type(y) in _NUMBERS:
+        return Series(x.a * y)
+    if not (isinstance(x, Series) and isinstance(y, Series)):
+        return _as_series(batch._ufunc(np.multiply, x, y))
+    a, b, _ = _pair(x, y)
+    out = _cauchy(a, b)
+    out[0] = a[0] * b[0]
+    return Series(out)
+
+
+def _divide(a, b):
+    """q = a / b: q_k = (a_k - sum_{j=1..k} b_j q_{k-j}) / b_0."""
+    a_, b_ = _rows(a), _rows(b)
+    q = [a_[0] / b_[0]]
+    for k in range(1, a.shape[0]):
+        q.append((a_[k] - _conv(b_, q, k, 1, k)) / b_[0])
+    return _stack(q)
+
+
+def div(x, y):
+    if type(y) in _NUMBERS:
+        return Series(x.a / y)
+    if not isinstance(y, Series):
+        return _as_series(batch._ufunc(np.true_divide, x, y))
+    a, b, _ = _pair(x, y)
+    return Series(_divide(a, b))
+
+
+def _int_power(x, r):
+    """x ** r for an int r by repeated squaring (exact where the value is 0)."""
+    if r < 0:
+        return div(1.0, _int_power(x, -r))
+    out, base = None, x
+    while r:
+        if r & 1:
+            out = base if out is None else mul(out, base)
+        r >>= 1
+        if r:
+            base = mul(base, base)
+    return out if out is not None else _embed(np.ones(x.shape), x.a.shape[0])
+
+
+def power(x, r):
+    """x ** r: a series to a constant power, a constant to a series power, or both series."""
+    if isinstance(r, Series):  # x ** u = exp(u log x)
+        e = mul(r, Series(_log_of(x.a))) if isinstance(x, Series) else r * np.log(x)
+        return _result(lambda a, b: a ** b, (x, r), _exp_of(e.a))
+    if isinstance(r, numbers.Integral) or (np.ndim(r) == 0 and float(r).is_integer()
+                                           and abs(r) <= 64):
+        out = _int_power(x, int(r))
+        return _result(lambda a: a ** r, (x,), np.array(out.a))
+    return Series(_power_of(x.a, r))
+
+
+def _power_of(u, r, y0=None):
+    """y = u ** r from u y' = r u' y: y_k = (1/(k u_0)) sum_{j=1..k} ((r+1) j - k) u_j y_{k-j}."""
+    u_ = _rows(u)
+    y = [u_[0] ** r if y0 is None else y0]
+    for k in range(1, u.shape[0]):
+        y.append(sum([((r + 1.0) * j - k) * u_[j] * y[k - j] for j in range(1, k + 1)], 0.0)
+                 / (k * u_[0]))
+    return _stack(y)
+
+
+def _bilinear(func, x, y, *rest, **kwargs):
+    """``func(x, y)`` for a function linear in each argument: with two series, a Cauchy
+    product of calls on their coefficients; with one, the call on each coefficient."""
+    if not (isinstance(x, Series) and isinstance(y, Series)):
+        if func is np.matmul:
+            return _as_series(batch._matmul(x, y))
+        return _as_series(Batch.__array_function__(x if isinstance(x, Series) else y, func, (),
+                                                   (x, y) + rest, kwargs))
+    n = x.a.shape[0]
+    terms = [[func(x.a[j], y.a[k - j], *rest, **kwargs) for j in range(k + 1)]
+             for k in range(n)]
+    return Series(np.stack([sum(t[1:], t[0]) for t in terms]))
+
+
+# -- functions of one series -----------------------------------------------------------------
+
+def _integrate(u, g, y0):
+    """Coefficients of y with y' = g(u) u' and y(0) = y0: y_k = (1/k) sum_{j=1..k} j u_j g_{k-j}."""
+    u_, g_ = _rows(u), _rows(g)
+    y = [y0]
+    for k in range(1, u.shape[0]):
+        y.append(_jconv(u_, g_, k) / k)
+    return _stack(y)
+
+
+def _unary(prim, series_of):
+    """A rule: ``series_of(u)`` gives the coefficients; non-series arguments go to ``prim``."""
+    def rule(x, *rest, **kwargs):
+        if not isinstance(x, Series):
+            return prim(x, *rest, **kwargs)
+        out = series_of(x.a)
+        return _result(lambda v: prim(v, *rest, **kwargs), (x,), out)
+
+    rule.__name__ = getattr(prim, "__name__", "rule")
+    rule.__doc__ = "Taylor rule of %s." % rule.__name__
+    return rule
+
+
+def _exp_of(u):
+    """y = exp u: y' = y u'."""
+    u_ = _rows(u)
+    y = [np.exp(u_[0])]
+    for k in range(1, u.shape[0]):
+        y.append(_jconv(u_, y, k) / k)
+    return _stack(y)
+
+
+def _log_of(u):
+    """y = log u from u y' = u': y_k = (u_k - (1/k) sum_{j=1..k-1} j y_j u_{k-j}) / u_0."""
+    u_ = _rows(u)
+    y = [np.log(u_[0])]
+    for k in range(1, u.shape[0]):
+        y.append((u_[k] - sum([j * y[j] * u_[k - j] for j in range(1, k)], 0.0) / k) / u_[0])
+    return _stack(y)
+
+
+def _sin_cos(u, sign=-1.0):
+    """sin and cos (sign -1) or sinh and cosh (sign +1) of a stack, together."""
+    u_ = _rows(u)
+    s = [np.sin(u_[0]) if sign < 0 else np.sinh(u_[0])]
+    c = [np.cos(u_[0]) if sign < 0 else np.cosh(u_[0])]
+    for k in range(1, u.shape[0]):
+        s.append(_jconv(u_, c, k) / k)
+        c.append(sign * _jconv(u_, s, k) / k)
+    return _stack(s), _stack(c)
+
+
+def _tan_of(u, sign=1.0):
+    """tan (sign +1: y' = (1 + y^2) u') or tanh (sign -1: y' = (1 - y^2) u')."""
+    u_ = _rows(u)
+    y = [np.tan(u_[0]) if sign > 0 else np.tanh(u_[0])]
+    w = [1.0 + sign * y[0] * y[0]]
+    for k in range(1, u.shape[0]):
+        y.append(_jconv(u_, w, k) / k)
+        w.append(sign * _conv(y, y, k, 0, k))
+    return _stack(y)
+
+
+def _sqrt_of(u):
+    """y = sqrt u from y y = u: y_k = (u_k - sum_{j=1..k-1} y_j y_{k-j}) / (2 y_0)."""
+    u_ = _rows(u)
+    y = [np.sqrt(u_[0])]
+    for k in range(1, u.shape[0]):
+        y.append((u_[k] - _conv(y, y, k, 1, k - 1)) / (2.0 * y[0]))
+    return _stack(y)
+
+
+def _series(x):
+    return x.a
+
+
+def _g(series_of):
+    """A rule from y' = g(u) u': ``series_of(u)`` gives the stack of g."""
+    return lambda u: _integrate(u, series_of(Series(u)).a, 0.0)
+
+
+def _one_plus_square(u, sign=1.0, c=1.0):
+    """c + sign * u**2 as a series."""
+    return _add(mul(u, u) * sign, c)
+
+
+sin = _unary(math.sin, lambda u: _sin_cos(u)[0])
+cos = _unary(math.cos, lambda u: _sin_cos(u)[1])
+sinh = _unary(math.sinh, lambda u: _sin_cos(u, 1.0)[0])
+cosh = _unary(math.cosh, lambda u: _sin_cos(u, 1.0)[1])
+tan = _unary(math.tan, _tan_of)
+tanh = _unary(math.tanh, lambda u: _tan_of(u, -1.0))
+exp = _unary(math.exp, _exp_of)
+_log = _unary(math.log, _log_of)
+
+
+def log(x, base=None):
+    """log(x), or log(x) / log(base) with a second argument."""
+    if base is None:
+        return _log(x)
+    if not isinstance(x, Series) and not isinstance(base, Series):
+        return math.log(x, base)
+    out = div(_log(x), _log(base))
+    return _result(math.log, (x, base), np.array(out.a))
+sqrt = _unary(math.sqrt, _sqrt_of)
+expm1 = _unary(math.expm1, _exp_of)
+log1p = _unary(math.log1p, lambda u: _log_of(_add(Series(u), 1.0).a))
+exp2 = _unary(getattr(math, "exp2", lambda v: 2.0 ** v),
+              lambda u: _exp_of(u * math.log(2.0)))
+log2 = _unary(math.log2, lambda u: _log_of(u) / math.log(2.0))
+log10 = _unary(math.log10, lambda u: _log_of(u) / math.log(10.0))
+cbrt = _unary(getattr(math, "cbrt", np.cbrt), lambda u: _power_of(u, 1.0 / 3.0, np.cbrt(u[0])))
+# y' = g(u) u': the series of g
+G_ATAN = lambda u: div(1.0, _one_plus_square(u))  # noqa: E731
+G_ASIN = lambda u: power(_one_plus_square(u, -1.0), -0.5)  # noqa: E731
+G_ACOS = lambda u: -power(_one_plus_square(u, -1.0), -0.5)  # noqa: E731
+G_ATANH = lambda u: div(1.0, _one_plus_square(u, -1.0))  # noqa: E731
+G_ASINH = lambda u: power(_one_plus_square(u), -0.5)  # noqa: E731
+G_ACOSH = lambda u: power(_one_plus_square(u, 1.0, -1.0), -0.5)  # noqa: E731
+G_ERF = lambda u: Series(_exp_of(-mul(u, u).a)) * SQRT_PI_HALF  # noqa: E731
+
+atan = _unary(math.atan, _g(G_ATAN))
+asin = _unary(math.asin, _g(G_ASIN))
+acos = _unary(math.acos, _g(G_ACOS))
+atanh = _unary(math.atanh, _g(G_ATANH))
+asinh = _unary(math.asinh, _g(G_ASINH))
+acosh = _unary(math.acosh, _g(G_ACOSH))
+erf = _unary(math.erf, _g(G_ERF))
+erfc = _unary(math.erfc, _g(lambda u: -G_ERF(u)))
+degrees = _unary(math.degrees, lambda u: u * (180.0 / math.pi))
+radians = _unary(math.radians, lambda u: u * (math.pi / 180.0))
+
+
+def fabs(x):
+    """|x| = sign(value) x; 0 where the value is 0 (the first-order convention)."""
+    if not isinstance(x, Series):
+        return abs(x)
+    return _result(abs, (x,), np.sign(x.a[0]) * x.a)
+
+
+def _or_plain(prim):
+    """A rule of several arguments; without a series among them, the primitive itself."""
+    def wrap(rule):
+        def apply(*args):
+            if not any(isinstance(a, Series) for a in args):
+                return prim(*args)
+            return _result(prim, args, np.array(rule(*args).a))
+
+        apply.__name__ = rule.__name__
+        apply.__doc__ = rule.__doc__
+        return apply
+
+    return wrap
+
+
+@_or_plain(math.copysign)
+def copysign(x, y):
+    return fabs(x) * math.copysign(1.0, _value(y)) if isinstance(x, Series) \
+        else _embed(x, y.a.shape[0]) * 0.0
+
+
+@_or_plain(math.fmod)
+def fmod(x, y):
+    return x - y * np.trunc(_value(x) / _value(y))
+
+
+def _atan2(y, x):
+    """atan2 on the branch of the values: atan(y / x) plus a constant where x != 0, else
+    -atan(x / y) plus a constant (elementwise for arrays)."""
+    xv, yv = _value(x), _value(y)
+    a = Series(_g(G_ATAN)(div(y, x).a if isinstance(x, Series) else (y / x).a))
+    if np.all(xv != 0):
+        return a
+    b = Series(_g(G_ATAN)(div(x, y).a if isinstance(y, Series) else (x / y).a))
+    return _select(xv != 0, a, -b)
+
+
+atan2 = _or_plain(math.atan2)(_atan2)
+
+
+@_or_plain(math.hypot)
+def hypot(*xs):
+    total = 0.0
+    for x in xs:
+        total = total + x * x
+    return sqrt(total)
+
+
+def pow_(x, y):
+    return power(x, y)
+
+
+def fsum(xs):
+    return sum(xs, 0.0)
+
+
+def prod(xs, start=1):
+    out = start
+    for x in xs:
+        out = out * x
+    return out
+
+
+# -- NumPy -------------------------------------------------------------------------------------
+
+def _np(prim, rule):
+    """A NumPy ufunc's rule: coefficient 0 by the ufunc itself."""
+    def apply(x, *rest, **kwargs):
+        if not isinstance(x, Series):
+            return prim(x, *rest, **kwargs)
+        out = rule(x, *rest) if rest else rule(x)
+        return _result(lambda *v: prim(*v, **kwargs), (x,) + rest, np.array(out.a))
+
+    return apply
+
+
+def _select(mask, a, b):
+    """where(mask, a, b) on every coefficient (constants get zero higher coefficients)."""
+    n = _order([a, b])
+    a, b = _embed(a, n), _embed(b, n)
+    nd = max(a.ndim, b.ndim, np.ndim(mask))
+    return Series(np.where(mask, _lift(a, nd), _lift(b, nd)))
+
+
+def _where(c, a=None, b=None):
+    return _select(_value(c), a, b)
+
+
+def _clip(x, lo, hi, **kwargs):
+    v = _value(x)
+    out = x
+    if lo is not None:
+        out = _select(v < _value(lo), lo, out)
+    if hi is not None:
+        out = _select(v > _value(hi), hi, out)
+    out.a[0] = np.clip(v, _value(lo), _value(hi))
+    return out
+
+
+def _extreme(pick):
+    def rule(a, axis=None, keepdims=False, **kwargs):
+        v = a.a[0]
+        ans = pick(v, axis=axis, keepdims=keepdims)
+        out = special.extreme_tangent(v, Batch(a.a), ans, axis=axis, keepdims=keepdims)
+        return _result(lambda w: pick(w, axis=axis, keepdims=keepdims), (a,), np.array(out.a))
+
+    return rule
+
+
+def _sort(a, axis=-1, **kwargs):
+    v = a.a[0]
+    out = special.sort_tangent(v, Batch(a.a), None, axis=axis)
+    return Series(np.array(out.a))
+
+
+def _reduce_product(a, axis=None, keepdims=False, **kwargs):
+    v = a.a[0]
+    moved = np.reshape(a.a, (a.a.shape[0], -1)) if axis is None else np.moveaxis(a.a, axis + 1 if axis >= 0 else axis, -1)
+    out = Series(moved[..., 0])
+    for i in range(1, moved.shape[-1]):
+        out = mul(out, Series(moved[..., i]))
+    result = np.array(out.a)
+    if keepdims:
+        result = np.reshape(result, (result.shape[0],) + (1,) * v.ndim) if axis is None else \
+            np.expand_dims(result, axis + 1 if axis >= 0 else axis)
+    return _result(lambda w: np.prod(w, axis=axis, keepdims=keepdims), (a,), result)
+
+
+def _cumprod(a, axis=None, **kwargs):
+    stack = np.reshape(a.a, (a.a.shape[0], -1)) if axis is None else \
+        np.moveaxis(a.a, axis + 1 if axis >= 0 else axis, -1)
+    out, parts = None, []
+    for i in range(stack.shape[-1]):
+        item = Series(stack[..., i])
+        out = item if out is None else mul(out, item)
+        parts.append(out.a)
+    result = np.stack(parts, axis=-1)
+    if axis is not None:
+        result = np.moveaxis(result, -1, axis + 1 if axis >= 0 else axis)
+    return _result(lambda w: np.cumprod(w, axis=axis), (a,), result)
+
+
+def _var(a, axis=None, ddof=0, keepdims=False, **kwargs):
+    n = a.size // max(np.size(np.mean(a.a[0], axis=axis)), 1)
+    centred = a - np.mean(a, axis=axis, keepdims=True)
+    out = np.sum(centred * centred, axis=axis, keepdims=keepdims) / (n - ddof)
+    return _result(lambda w: np.var(w, axis=axis, ddof=ddof, keepdims=keepdims), (a,),
+                   np.array(out.a))
+
+
+def _std(a, axis=None, ddof=0, keepdims=False, **kwargs):
+    out = sqrt_np(_var(a, axis=axis, ddof=ddof, keepdims=keepdims))
+    return _result(lambda w: np.std(w, axis=axis, ddof=ddof, keepdims=keepdims), (a,),
+                   np.array(out.a))
+
+
+def _norm(x, ord=None, axis=None, keepdims=False):
+    if ord not in (None, 2, "fro") or (ord == 2 and x.ndim > 1 and axis is None):
+        raise TypeError("no Taylor rule for numpy.linalg.norm with ord=%r" % (ord,))
+    out = sqrt_np(np.sum(x * x, axis=axis, keepdims=keepdims))
+    return _result(lambda w: np.linalg.norm(w, ord=ord, axis=axis, keepdims=keepdims), (x,),
+                   np.array(out.a))
+
+
+def _inv(A):
+    """B = inv(A): B_0 = inv(A_0), B_k = -B_0 sum_{j=1..k} A_j B_{k-j}."""
+    a = A.a
+    b = np.zeros(a.shape)
+    b[0] = np.linalg.inv(a[0])
+    for k in range(1, a.shape[0]):
+        b[k] = -b[0] @ sum(a[j] @ b[k - j] for j in range(1, k + 1))
+    return Series(b)
+
+
+def _solve(A, rhs):
+    """X = solve(A, b) term by term: A_0 X_k = b_k - sum_{j=1..k} A_j X_{k-j}."""
+    n = _order([A, rhs])
+    A, rhs = _embed(A, n), _embed(rhs, n)
+    a, b = A.a, rhs.a
+    x = np.zeros(b.shape)
+    for k in range(n):
+        r = b[k] - sum((a[j] @ x[k - j] for j in range(1, k + 1)), np.zeros(b.shape[1:]))
+        x[k] = np.linalg.solve(a[0], r)
+    return Series(x)
+
+
+def _det(A):
+    """det: y' = y tr(inv(A) A'), integrated term by term."""
+    a = A.a
+    n = a.shape[0]
+    b = _inv(A).a
+    # h = tr(inv(A) A') as a series of order n - 2, A' having coefficients (m + 1) A_{m+1}
+    h = np.array([sum(np.trace(b[i] @ ((m - i + 1) * a[m - i + 1]), axis1=-2, axis2=-1)
+                      for i in range(m + 1)) for m in range(n - 1)])
+    y = np.zeros((n,) + a.shape[1:-2])
+    y[0] = np.linalg.det(a[0])
+    for k in range(1, n):
+        y[k] = np.sum(y[:k][::-1] * h[:k], axis=0) / k
+    return Series(y)
+
+
+sqrt_np = _np(np.sqrt, lambda x: Series(_sqrt_of(x.a)))
+
+UFUNCS = {
+    np.add: lambda x, y, **kw: _add(x, y) if isinstance(x, Series) else _add(y, x),
+    np.subtract: lambda x, y, **kw: x - y if isinstance(x, Series) else -y + x,
+    np.multiply: lambda x, y, **kw: mul(x, y),
+    np.true_divide: lambda x, y, **kw: div(x, y),
+    np.negative: lambda x, **kw: -x,
+    np.positive: lambda x, **kw: x,
+    np.matmul: lambda x, y, **kw: _bilinear(np.matmul, x, y),
+    np.power: lambda x, y, **kw: power(x, y),
+    np.square: lambda x, **kw: mul(x, x),
+    np.reciprocal: lambda x, **kw: div(1.0, x),
+    np.sin: _np(np.sin, lambda x: Series(_sin_cos(x.a)[0])),
+    np.cos: _np(np.cos, lambda x: Series(_sin_cos(x.a)[1])),
+    np.tan: _np(np.tan, lambda x: Series(_tan_of(x.a))),
+    np.sinh: _np(np.sinh, lambda x: Series(_sin_cos(x.a, 1.0)[0])),
+    np.cosh: _np(np.cosh, lambda x: Series(_sin_cos(x.a, 1.0)[1])),
+    np.tanh: _np(np.tanh, lambda x: Series(_tan_of(x.a, -1.0))),
+    np.exp: _np(np.exp, lambda x: Series(_exp_of(x.a))),
+    np.expm1: _np(np.expm1, lambda x: Series(_exp_of(x.a))),
+    np.exp2: _np(np.exp2, lambda x: Series(_exp_of(x.a * math.log(2.0)))),
+    np.log: _np(np.log, lambda x: Series(_log_of(x.a))),
+    np.log1p: _np(np.log1p, lambda x: Series(_log_of(_add(x, 1.0).a))),
+    np.log2: _np(np.log2, lambda x: Series(_log_of(x.a) / math.log(2.0))),
+    np.log10: _np(np.log10, lambda x: Series(_log_of(x.a) / math.log(10.0))),
+    np.sqrt: sqrt_np,
+    np.cbrt: _np(np.cbrt, lambda x: Series(_power_of(x.a, 1.0 / 3.0, np.cbrt(x.a[0])))),
+    **{f: _np(f, (lambda g: lambda x: Series(_g(g)(x.a)))(g)) for f, g in (
+        (np.arctan, G_ATAN), (np.arcsin, G_ASIN), (np.arccos, G_ACOS), (np.arctanh, G_ATANH),
+        (np.arcsinh, G_ASINH), (np.arccosh, G_ACOSH))},
+    np.arctan2: lambda y, x, **kw: _result(np.arctan2, (y, x), np.array(_atan2(y, x).a)),
+    np.hypot: lambda x, y, **kw: _result(np.hypot, (x, y), np.array(sqrt_np(x * x + y * y).a)),
+    np.abs: lambda x, **kw: _result(np.abs, (x,), np.sign(x.a[0]) * x.a),
+    np.maximum: lambda a, b, **kw: _result(np.maximum, (a, b), np.array(
+        _select(_value(b) > _value(a), b, a).a)),
+    np.minimum: lambda a, b, **kw: _result(np.minimum, (a, b), np.array(
+        _select(_value(b) < _value(a), b, a).a)),
+    np.fmax: lambda a, b, **kw: _result(np.fmax, (a, b), np.array(_select(
+        (_value(b) > _value(a)) | np.isnan(_value(a)), b, a).a)),
+    np.fmin: lambda a, b, **kw: _result(np.fmin, (a, b), np.array(_select(
+        (_value(b) < _value(a)) | np.isnan(_value(a)), b, a).a)),
+    # comparisons and piecewise-constant functions: on the values
+    **{f: (lambda f: lambda *args, **kw: f(*[_value(a) for a in args], **kw))(f) for f in (
+        np.less, np.less_equal, np.greater, np.greater_equal, np.equal, np.not_equal, np.sign,
+        np.floor, np.ceil, np.rint, np.trunc, np.isnan, np.isinf, np.isfinite, np.floor_divide,
+        np.logical_and, np.logical_or, np.logical_not)},
+}
+
+FUNCTIONS = {
+    np.where: _where, np.clip: _clip, np.max: _extreme(np.max), np.amax: _extreme(np.max),
+    np.min: _extreme(np.min), np.amin: _extreme(np.min), np.sort: _sort,
+    np.prod: _reduce_product, np.cumprod: _cumprod, np.var: _var, np.std: _std,
+    np.linalg.norm: _norm, np.linalg.inv: _inv, np.linalg.solve: _solve, np.linalg.det: _det,
+    **{f: (lambda f: lambda x, y, *r, **k: _bilinear(f, x, y, *r, **k))(f)
+       for f in (np.dot, np.inner, np.outer, np.kron, np.cross, np.tensordot)},
+    np.einsum: lambda subscripts, *ops, **k: _multilinear(
+        lambda *xs: np.einsum(subscripts, *xs, **k), ops),
+}
+
+
+def _multilinear(func, operands):
+    """``func(*operands)`` for a function linear in each operand: coefficient k is the sum of
+    ``func`` over the coefficients of the series operands whose orders add up to k."""
+    where = [i for i, op in enumerate(operands) if isinstance(op, Series)]
+    if len(where) == 1:
+        i = where[0]
+        return Series(np.stack([func(*operands[:i], c, *operands[i + 1:]) for c in operands[i].a]))
+    n = operands[where[0]].a.shape[0]
+    out = [0.0] * n
+
+    def spread(pos, orders, total):
+        if pos == len(where):
+            args = list(operands)
+            for i, k in zip(where, orders):
+                args[i] = operands[i].a[k]
+            out[total] = out[total] + func(*args)
+            return
+        for k in range(n - total):
+            spread(pos + 1, orders + [k], total + k)
+
+    spread(0, [], 0)
+    return Series(np.stack([np.broadcast_to(o, np.shape(out[0])) for o in out]))
+
+#: linear NumPy functions where constants may stand beside series (np.concatenate([x, c]))
+MIXING = {np.concatenate, np.stack, np.hstack, np.vstack, np.linspace}
+
+
+def array(obj, dtype=None, *, copy=True, **kwargs):
+    """``np.array`` of (lists of) series and constants."""
+    n = batch._batch_size([obj]) if isinstance(obj, (list, tuple)) else None
+    if isinstance(obj, Series):
+        return Series(obj.a.copy()) if copy else obj
+    if n is None:
+        return np.array(obj, dtype=dtype, copy=copy, **kwargs)
+    return Series(batch._gather(_embed_all(obj, n), n))
+
+
+def asarray(obj, dtype=None, **kwargs):
+    return array(obj, dtype=dtype, copy=False, **kwargs)
+
+
+def full(shape, fill_value, dtype=None, **kwargs):
+    return _as_series(batch.full(shape, fill_value, dtype=dtype, **kwargs))
+
+
+def full_like(a, fill_value, dtype=None, **kwargs):
+    return _as_series(batch.full_like(a, fill_value, dtype=dtype, **kwargs))

@@ -1,0 +1,279 @@
+"""Taylor mode: a function rewritten so that every active variable carries K+1 coefficients.
+
+    parse -> resolve -> normalize -> resolve -> activity -> taylor (this pass) -> codegen
+    -> compile
+
+The generated ``f_taylor`` has ``f``'s signature; a differentiated argument is passed as a
+:class:`pushforward.series.Series` (its value and direction, then zeros), and every value that
+depends on one is a Series too. The pass rewrites only what the series arithmetic cannot do by
+itself:
+
+* a ``math`` function (or ``float``) applied to an active value becomes the rule of the same
+  name in :mod:`pushforward.series` (``series.sin(x)``); NumPy functions and the arithmetic
+  operators find their rules through the Series protocols, and stay as written;
+* a non-differentiable call (``int``, ``floor``, ``len``...) gets the values of its arguments
+  (``math.floor(series.value(x))``);
+* an active name first assigned a constant array becomes a series (``series.constant(...)``),
+  so that series can be written into it later;
+* a call to a user function calls its Taylor version, generated once per activity pattern.
+
+A call with active arguments and no Taylor rule is a :class:`NoRuleError` naming the function.
+"""
+
+from __future__ import annotations
+
+import builtins
+import math
+
+import gast
+import numpy as np
+
+from . import activity, errors, normalize, pipeline, series
+from . import batch as vector
+from . import templates as T
+from .calls import classify, method_kind
+from .forward import _dotted
+
+#: math functions (and builtins) whose Taylor rule is ``series.<name>``
+MATH = {math.sin: "sin", math.cos: "cos", math.tan: "tan", math.sinh: "sinh",
+        math.cosh: "cosh", math.tanh: "tanh", math.exp: "exp", math.expm1: "expm1",
+        math.log: "log", math.log1p: "log1p", math.log2: "log2", math.log10: "log10",
+        math.sqrt: "sqrt", math.atan: "atan", math.asin: "asin", math.acos: "acos",
+        math.atanh: "atanh", math.asinh: "asinh", math.acosh: "acosh", math.erf: "erf",
+        math.erfc: "erfc", math.fabs: "fabs", math.copysign: "copysign", math.fmod: "fmod",
+        math.atan2: "atan2", math.hypot: "hypot", math.pow: "pow_", math.degrees: "degrees",
+        math.radians: "radians", math.fsum: "fsum", math.prod: "prod",
+        builtins.float: "to_float", np.array: "array", np.asarray: "asarray", np.full: "full",
+        np.full_like: "full_like"}
+for _name in ("exp2", "cbrt"):
+    if hasattr(math, _name):
+        MATH[getattr(math, _name)] = _name
+#: primitives a series handles as it is: containers, and Python's own protocols
+AS_WRITTEN = {builtins.sum, builtins.list, builtins.tuple, builtins.reversed, builtins.sorted,
+              builtins.min, builtins.max, builtins.abs, builtins.pow, builtins.divmod}
+
+_CACHE: dict = {}
+
+
+def clear_cache():
+    _CACHE.clear()
+
+
+def _supported(rule):
+    """A NumPy primitive the Series protocols have a Taylor rule for (a linear one acts on
+    each coefficient)."""
+    func = rule.func
+    if isinstance(func, np.ufunc):
+        return func in series.UFUNCS
+    return func in series.FUNCTIONS or func in series.MIXING or rule.linear is not None
+
+
+def generate(func, active, problems, caller=None, call=None):
+    """The cached :class:`pipeline.Generated` Taylor function of ``func`` (None if impossible)."""
+    key = (func, tuple(active))
+    if key in _CACHE:
+        return _CACHE[key]
+    parsed = pipeline.parse_callee(func, caller, call)
+    if parsed is None:
+        return None
+    fdef = parsed.node
+    gen = pipeline.Generated(func, tuple(active), "", [], {}, True)
+    _CACHE[key] = gen  # visible to recursive calls
+    before = len(problems)
+    ctx = pipeline.Ctx(func, fdef, parsed.filename, problems, gen)
+    if normalize.run(fdef, ctx, active):
+        ctx.refresh_locals(fdef)
+    act = activity.analyse(fdef, ctx, active)
+    name = func.__name__ if func.__name__.isidentifier() else "lambda"
+    gen.name = ctx.namer.fresh(name + "_taylor")
+    gen.params = [a.id for a in fdef.args.posonlyargs + fdef.args.args + fdef.args.kwonlyargs]
+    fdef.body = [_Rewrite(ctx, act, gen).visit(s) for s in fdef.body]
+    fdef.name = gen.name
+    fdef.decorator_list = []
+    fdef.returns = None
+    gen.fdef = fdef
+    if len(problems) > before:
+        gen.ok = False
+        del _CACHE[key]
+    return gen
+
+
+class _Rewrite(T.Transformer):
+    def __init__(self, ctx, act, gen):
+        self.ctx, self.act, self.gen = ctx, act, gen
+        self.callees = {}  # id(Generated) -> the name it is called by
+
+    def series(self, attr):
+        return gast.Attribute(value=self.ctx.bind("series", series), attr=attr, ctx=gast.Load())
+
+    def call_series(self, attr, args):
+        return gast.Call(func=self.series(attr), args=args, keywords=[])
+
+    def visit_Assign(self, node):
+        names = [t for t in node.targets if isinstance(t, gast.Name)]
+        lift = (names and any(self.act.is_name_active(t.id) for t in names)
+                and not self.act.is_active(node.value) and not isinstance(node.value, gast.Constant))
+        self.generic_visit(node)
+        if lift:  # a constant array that series will be written into
+            node.value = self.call_series("constant", [node.value])
+        return node
+
+    def visit_Call(self, node):
+        info = classify(node, self.ctx)
+        args = list(node.args) + [k.value for k in node.keywords]
+        active = [self.act.is_active(a) for a in args]
+        receiver = isinstance(node.func, gast.Attribute) and self.act.is_active(node.func.value)
+        self.generic_visit(node)
+        if not any(active) and not receiver:
+            return node
+        if info.kind == "zero":  # the values of the arguments
+            node.args = [self.call_series("value", [a]) if on else a
+                         for a, on in zip(node.args, active)]
+            for k, on in zip(node.keywords, active[len(node.args):]):
+                if on:
+                    k.value = self.call_series("value", [k.value])
+            return node
+        if info.kind == "rule":
+            func = info.target.func
+            if func in MATH:
+                if func is builtins.float and len(node.args) == 1 and not node.keywords:
+                    return self.call_series("to_float", node.args)
+                node.func = self.series(MATH[func])
+            elif func not in AS_WRITTEN and not _supported(info.target):
+                self.no_rule(node, info.target.name)
+            return node
+        if info.kind == "user":
+            return self.user_call(node, info.target, active)
+        if info.kind == "method":
+            kind, _ = method_kind(info.target)
+            if kind == "unknown":
+                self.no_rule(node, "." + info.target)
+            return node
+        if info.kind == "local":
+            return node
+        self.no_rule(node, _dotted(node.func))
+        return node
+
+    def no_rule(self, node, name):
+        self.ctx.problem(node, "no Taylor rule for '%s'" % name.rsplit(".", 1)[-1],
+                         "Taylor mode covers the arithmetic operators and the math and NumPy "
+                         "functions of the first-order rule table (see docs/higher-order.md)",
+                         kind=errors.NoRuleError)
+
+    def user_call(self, node, func, active):
+        code = func.__code__
+        params = list(code.co_varnames[:code.co_argcount + code.co_kwonlyargcount])
+        names = params[:len(node.args)] + [k.arg for k in node.keywords]
+        wanted = {n for n, on in zip(names, active) if on and n in params}
+        if any(on and n not in params for n, on in zip(names, active)) or \
+                any(isinstance(a, gast.Starred) for a in node.args):
+            self.ctx.problem(node, "a differentiated value passed to %s's *args or **kwargs"
+                             % func.__name__, "give the function a named parameter for it")
+            return node
+        callee = generate(func, tuple(p for p in params if p in wanted), self.ctx.problems,
+                          caller=self.ctx, call=node)
+        if callee is None or not callee.ok:
+            return node
+        ident = self.callees.get(id(callee))
+        if ident is None:
+            ident = callee.name
+            if callee is not self.gen:  # recursion calls the function by its own name
+                self.gen.callees.append(callee)
+                ident = self.ctx.namer.fresh(callee.name)
+            self.callees[id(callee)] = ident
+            self.ctx.bindings[ident] = callee.cell
+        node.func = T.name(ident)
+        return node
+
+
+def transform(func, active):
+    """Generate (or fetch) the Taylor function of ``func``; raise every problem, together."""
+    problems = []
+    with pipeline.no_gc():
+        gen = generate(func, tuple(active), problems)
+    errors.raise_problems(problems)
+    gen.compile()
+    return gen
+
+
+# -- the API -----------------------------------------------------------------------------------
+
+def _seed(p, d, n):
+    """The series of an argument: value ``p``, direction ``d``, then zeros."""
+    if isinstance(p, (list, tuple)):
+        return type(p)(_seed(a, b, n) for a, b in zip(p, d))
+    if isinstance(p, dict):
+        return {k: _seed(p[k], d[k], n) for k in p}
+    a = np.zeros((n,) + np.shape(p))
+    a[0] = p
+    a[1:2] = d
+    return series.Series(a)
+
+
+def _coefficient(out, k, n):
+    """Coefficient ``k`` of an output (each leaf a series or a constant)."""
+    if isinstance(out, (list, tuple)):
+        return type(out)(_coefficient(v, k, n) for v in out)
+    if isinstance(out, dict):
+        return {key: _coefficient(v, k, n) for key, v in out.items()}
+    if isinstance(out, vector.Batch):
+        c = out.a[k]
+        return float(c) if c.ndim == 0 else c
+    if k == 0:
+        return out
+    return 0.0 if np.ndim(out) == 0 else np.zeros(np.shape(out))
+
+
+class TaylorFunction:
+    """``pf.taylor(f, order=K)``: call with ``(primals, directions)``."""
+
+    def __init__(self, f, order):
+        from . import api
+
+        self._api = api
+        self.f, self.order = api._as_python(f), order
+        self._params = api._params(self.f)
+        self._last = None
+
+    def __call__(self, primals, directions):
+        api = self._api
+        primals, directions = tuple(primals), tuple(directions)
+        if len(primals) != len(directions) or len(primals) > len(self._params):
+            raise errors.TangentMismatchError(
+                "taylor of %s: give one direction (or None) per primal, and at most %d primals"
+                % (api._describe(self.f), len(self._params)))
+        for i, (p, d) in enumerate(zip(primals, directions)):
+            if d is not None:
+                api._leaves(p, "", "primal %d" % i)
+                api._check_tangent(p, d, "[%d]" % i)
+        active = tuple(self._params[i] for i, d in enumerate(directions) if d is not None)
+        gen = self._last = transform(self.f, active)
+        n = self.order + 1
+        args = [_seed(p, d, n) if d is not None else p for p, d in zip(primals, directions)]
+        with vector.size(n):
+            out = gen.function(*args)
+        return [_coefficient(out, k, n) for k in range(n)]
+
+    @property
+    def source(self):
+        """The generated Taylor code (of the last call; before one, with every argument
+        differentiated)."""
+        gen = self._last or transform(self.f, tuple(self._params))
+        return "\n\n".join([gen.source] + pipeline.all_sources(gen))
+
+
+def taylor(f, order):
+    """Taylor coefficients of ``t -> f(x + t v)`` up to ``order``, in one pass::
+
+        g = pf.taylor(f, order=4)
+        c0, c1, c2, c3, c4 = g((x,), (v,))   # c_k = d^k/dt^k f(x + t v) / k! at t = 0
+
+    ``g(primals, directions)`` follows ``pf.jvp``: one direction per primal, None to hold it
+    constant. Every active value of the generated code (``g.source``) carries its ``order + 1``
+    coefficients; products, quotients and functions are truncated series arithmetic, so the
+    cost grows like ``order**2``.
+    """
+    if not isinstance(order, int) or isinstance(order, bool) or order < 0:
+        raise errors.WrtError("order=%r: the order of a Taylor expansion is an int >= 0"
+                              % (order,))
+    return TaylorFunction(f, order)
