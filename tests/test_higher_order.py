@@ -219,3 +219,50 @@ def test_hvp_of_several_arguments_and_hessian_wrt_errors():
         pf.hessian(f, wrt=(0, 1))
     with pytest.raises(pf.PushforwardError, match="number"):
         pf.hvp(lambda x: x * 2.0, (x,), (x,))
+
+
+# -- pushforward called inside differentiated code: no perturbation confusion ---------------
+
+import nesting_functions as nf  # noqa: E402
+
+
+@pytest.mark.parametrize("x", [-2.0, 0.0, 0.7, 3.5])
+def test_perturbation_confusion_is_avoided(x):
+    value, derivative = pf.forward_diff(nf.confusion)(x)
+    assert value == x
+    assert derivative == 1.0  # a confused implementation gives 2
+
+
+@pytest.mark.parametrize("x", [-1.1, 0.4, 1.9])
+def test_derivatives_of_closures_over_the_differentiated_variable(x):
+    # d/dy (x y^2 + sin(x y)) at y=2 is 4x + x cos(2x); its d/dx is 4 + cos(2x) - 2x sin(2x)
+    value, d = pf.forward_diff(nf.mixed_partial)(x)
+    assert value == pytest.approx(4 * x + x * math.cos(2 * x), rel=1e-14)
+    assert d == pytest.approx(4 + math.cos(2 * x) - 2 * x * math.sin(2 * x), rel=1e-13)
+    # x^2 exp(x/2), derivative (2x + x^2/2) exp(x/2)
+    value, d = pf.forward_diff(nf.second_through_closure)(x)
+    assert value == pytest.approx(x * x * math.exp(x / 2), rel=1e-13)
+    assert d == pytest.approx((2 * x + x * x / 2) * math.exp(x / 2), rel=1e-13)
+    # x*1.5*(-0.5) + x*((-0.5)*1 + 1.5*2) = 1.75 x: derivative 1.75
+    value, d = pf.forward_diff(nf.jvp_of_closure)(x)
+    assert value == pytest.approx(1.75 * x, rel=1e-14)
+    assert d == pytest.approx(1.75, rel=1e-14)
+    # against finite differences too
+    expected = checks.fd_jvp(nf.mixed_partial, (x,), (1.0,))
+    assert pf.jvp(nf.mixed_partial, (x,), (1.0,))[1] == pytest.approx(expected, rel=1e-7)
+
+
+def test_a_decorated_function_called_in_differentiated_code():
+    x = 0.8
+    # x (sin x + x cos x): derivative sin x + x cos x + x (2 cos x - x sin x)
+    value, d = pf.forward_diff(nf.calls_decorated)(x)
+    assert value == pytest.approx(x * (math.sin(x) + x * math.cos(x)), rel=1e-14)
+    assert d == pytest.approx(math.sin(x) + x * math.cos(x)
+                              + x * (2 * math.cos(x) - x * math.sin(x)), rel=1e-13)
+    _, dd = pf.forward_diff(nf.calls_decorated, wrt=(0,))(x)
+    assert dd[0] == pytest.approx(d, rel=1e-14)
+
+
+def test_nested_derivative_at_a_differentiated_point_is_refused():
+    with pytest.raises(pf.PushforwardError, match="derivative of the nested function 'inner'"):
+        pf.forward_diff(nf.derivative_at_a_moving_point)(1.0)

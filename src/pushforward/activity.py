@@ -94,6 +94,8 @@ class Activity:
             return False
         if info.kind == "local":
             return info.target in self.local_returns
+        if info.kind == "nested":  # the nested function's result depends on its closure
+            return info.target[1] in self.local_returns or any(self.is_active(a) for a in args)
         if info.kind == "method":
             kind, _ = method_kind(info.target)
             if kind in ("zero", "mutate"):

@@ -2,9 +2,12 @@
 
 ``classify(call, ctx)`` returns a :class:`CallInfo` whose ``kind`` is one of
 ``rule`` (a primitive in the rule table), ``zero`` (non-differentiable primitive), ``user`` (a
-Python function of the user's: transformed too), ``local`` (a function defined inside the
-function being transformed), ``method`` (a method of a local value), ``unknown`` (no rule and no
-source: a C function or a class) or ``missing`` (a name not defined yet).
+Python function of the user's: transformed too; a function made by ``forward_diff`` counts as the
+Python function it computes), ``local`` (a function defined inside the function being
+transformed), ``nested`` (pushforward itself differentiating a nested function:
+``pf.forward_diff(inner)(y)``, ``pf.derivative(inner, order=2)(y)``, ``pf.jvp(inner, ys, vs)``),
+``method`` (a method of a local value), ``unknown`` (no rule and no source: a C function or a
+class) or ``missing`` (a name not defined yet).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from dataclasses import dataclass
 import gast
 
 from . import templates as T
+from .errors import PushforwardError
 
 from .resolve import MISSING
 from .rules import METHODS, RULES
@@ -26,11 +30,41 @@ class CallInfo:
     target: object = None  # rule, function object, local def name, or method name
 
 
+#: pushforward's API functions that may differentiate a nested function in differentiated code
+NESTING = ("forward_diff", "derivative", "jvp")
+
+
+def _nesting(call, ctx):
+    """(API function name, nested def name) for ``pf.forward_diff(inner)(...)``,
+    ``pf.derivative(inner, ...)(...)`` or ``pf.jvp(inner, ...)``; else None."""
+    inner = call.func if isinstance(call.func, gast.Call) else call
+    if not inner.args or not isinstance(inner.args[0], gast.Name) \
+            or inner.args[0].id not in ctx.local_defs:
+        return None
+    obj = ctx.resolution.lookup(inner.func)
+    name = getattr(obj, "__name__", None)
+    if getattr(obj, "__module__", "") != "pushforward.api" or name not in NESTING:
+        return None
+    if (name == "jvp") != (inner is call):  # jvp(inner, ...) is called once, the others twice
+        return None
+    return name, inner.args[0].id
+
+
 def classify(call, ctx) -> CallInfo:
     func = call.func
     if isinstance(func, gast.Name) and func.id in ctx.local_defs:
         return CallInfo("local", func.id)
+    nesting = _nesting(call, ctx)
+    if nesting is not None:
+        return CallInfo("nested", nesting)
     obj = ctx.resolution.lookup(func)
+    if getattr(obj, "_pf_derivative", None) is not None:  # made by forward_diff
+        from .api import _as_python  # the API is built on this module
+
+        try:
+            return CallInfo("user", _as_python(obj))
+        except PushforwardError:
+            return CallInfo("unknown", obj)
     if obj is MISSING:
         return CallInfo("missing", func)
     if obj is None:
@@ -49,8 +83,11 @@ def classify(call, ctx) -> CallInfo:
 
 
 def _library(func):
-    """NumPy's own Python functions are primitives: they need a rule, not a transformation."""
-    return (getattr(func, "__module__", None) or "").split(".")[0] in ("numpy", "scipy")
+    """NumPy's own Python functions are primitives: they need a rule, not a transformation;
+    so are pushforward's (its API, vector mode), except the helpers generated code calls."""
+    module = getattr(func, "__module__", None) or ""
+    return module.split(".")[0] in ("numpy", "scipy") or (
+        module.startswith("pushforward") and module != "pushforward.special")
 
 
 def method_kind(name):

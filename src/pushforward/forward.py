@@ -725,6 +725,8 @@ class Forward:
             return T.name(tmp), T.name(dtmp)
         if info.kind == "method":
             return self._method_call(e, info.target)
+        if info.kind == "nested":
+            return self._nested_call(e, *info.target)
         name = _dotted(e.func)
         if info.kind == "unknown" and info.target is None:
             self.problem(e.func, "a call of '%s', a function held in a variable, with "
@@ -815,6 +817,43 @@ class Forward:
             tangent = gast.BinOp(left=tangent, op=gast.Add(), right=term)
         primal = gast.Call(func=e.func, args=[p for p, _ in pts], keywords=e.keywords)
         return primal, tangent
+
+    def _nested_call(self, e, api, local):
+        """``pf.forward_diff(inner)(y)`` (or ``pf.derivative``, ``pf.jvp``) where ``inner``
+        reads differentiated values: the same call on inner's twin ``inner_jvp``, whose results
+        are (value, tangent) pairs, gives the value and its tangent at once. Each level has its
+        own tangent variables, so perturbations cannot be confused."""
+        if local not in self.local_jvps:
+            self.problem(e, "the nested function '%s' is differentiated before it is defined"
+                         % local)
+            return e, None
+        inner = e if api == "jvp" else e.func
+        point = list(inner.args[1:]) + [k.value for k in inner.keywords]
+        if api != "jvp":
+            point += list(e.args) + [k.value for k in e.keywords]
+        if any(self.act.is_active(a) for a in point):
+            self.problem(e, "pushforward.%s of the nested function '%s' at a point that depends "
+                         "on the differentiated arguments" % (api, local),
+                         "evaluate it at a constant point, or define the derivative at module "
+                         "level and call it")
+            return e, None
+        twin = gast.Call(func=inner.func, args=[T.name(self.local_jvps[local][0])] + inner.args[1:],
+                         keywords=inner.keywords)
+        call = twin if api == "jvp" else gast.Call(func=twin, args=e.args, keywords=e.keywords)
+        if api == "derivative":  # inner_jvp's derivative: (derivative, its tangent)
+            t, dt = self.namer.temp(), None
+            dt = self.namer.tangent(t)
+            self.pre.append(T.assign(gast.Tuple(elts=[T.name(t, gast.Store()), T.name(dt, gast.Store())],
+                                                ctx=gast.Store()), call))
+            return T.name(t), T.name(dt)
+        # ((value, its tangent), (derivative, its tangent))
+        v, d = self.namer.temp(), self.namer.temp()
+        dv, dd = self.namer.tangent(v), self.namer.tangent(d)
+        pair = [gast.Tuple(elts=[T.name(a, gast.Store()), T.name(b, gast.Store())], ctx=gast.Store())
+                for a, b in ((v, dv), (d, dd))]
+        self.pre.append(T.assign(gast.Tuple(elts=pair, ctx=gast.Store()), call))
+        return (gast.Tuple(elts=[T.name(v), T.name(d)], ctx=gast.Load()),
+                gast.Tuple(elts=[T.name(dv), T.name(dd)], ctx=gast.Load()))
 
     def _helper_call(self, e, rule, root, receiver=None):
         """``f(x, *rest, **kw)`` (or ``x.f(*rest, **kw)`` with ``receiver``): the tangent is
