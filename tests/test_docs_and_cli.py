@@ -18,7 +18,8 @@ def _python_blocks(path):
     return re.findall(r"```python\n(.*?)```", path.read_text(), flags=re.S)
 
 
-@pytest.mark.parametrize("doc", ["README.md", "docs/guide.md", "docs/rules.md"])
+@pytest.mark.parametrize("doc", ["README.md", "docs/guide.md", "docs/rules.md", "docs/arrays.md",
+                                 "docs/higher-order.md"])
 def test_doc_snippets_run(doc, tmp_path, monkeypatch):
     if doc == "docs/rules.md":
         pytest.importorskip("scipy")
