@@ -1372,3 +1372,27 @@ row(L(batch.array), bt_array, [(-1.0, 1.0), (-1.0, 1.0)])
 row(L(batch.asarray), bt_asarray, [V3])
 row(L(batch.full), bt_full, [(-1.0, 1.0)])
 row(L(batch.full_like), bt_full_like, [V3, (-1.0, 1.0)], active=(1,))
+
+
+def np_logaddexp(a, b):
+    return np.logaddexp(a, b)
+
+
+def np_logaddexp2(a, b):
+    return np.logaddexp2(a, b)
+
+
+def nps_logaddexp(a, b):
+    return np.logaddexp(a, b)
+
+
+row(R(np.logaddexp, 2), np_logaddexp, [Array((4,), -3.0, 3.0), Array((4,), -3.0, 3.0)])
+row(R(np.logaddexp2, 2), np_logaddexp2, [Array((4,), -3.0, 3.0), Array((4,), -3.0, 3.0)])
+row(R(np.logaddexp, 2), nps_logaddexp, [(-3.0, 3.0), (-3.0, 3.0)])
+
+
+def nps_logaddexp2(a, b):
+    return np.logaddexp2(a, b)
+
+
+row(R(np.logaddexp2, 2), nps_logaddexp2, [(-3.0, 3.0), (-3.0, 3.0)])

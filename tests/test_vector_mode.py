@@ -229,3 +229,19 @@ def test_setitem_on_a_batch_lifts_the_value_to_the_region():
 def test_chunk_must_be_positive():
     with pytest.raises(pf.PushforwardError, match="chunk"):
         pf.jacobian(math.sin, chunk=0)
+
+
+def test_jacobians_are_new_writeable_arrays():
+    def loss(w):
+        return np.sum(w ** 2)
+
+    def constant(w):
+        return np.ones(3)
+
+    _, g = pf.forward_diff(loss)(np.ones(4))
+    g *= 2.0  # the caller owns the result
+    np.testing.assert_array_equal(g, 4.0 * np.ones(4))
+    J = pf.jacobian(constant)(np.zeros(2))
+    assert J.flags.writeable and J.flags.c_contiguous and J.shape == (3, 2)
+    J[0, 0] = 1.0
+    assert pf.jacobian(constant)(np.zeros(2))[0, 0] == 0.0

@@ -122,11 +122,12 @@ def _seed(x, seeds):
 def _unseed(jac):
     """The part of ``jac`` (an output's Jacobian, columns on its last axis) that belongs to
     each input entry: ``out.shape + in.shape`` for an array, ``out.shape`` for a number."""
-    def leaf(v, start):
+    def leaf(v, start):  # a new, writeable array (jac may be a broadcast view)
         if isinstance(v, np.ndarray):
-            return jac[..., start:start + v.size].reshape(jac.shape[:-1] + v.shape)
+            part = jac[..., start:start + v.size].reshape(jac.shape[:-1] + v.shape)
+            return np.array(part, order="C")
         d = jac[..., start]
-        return float(d) if d.ndim == 0 else d
+        return float(d) if d.ndim == 0 else np.array(d, order="C")
     return leaf
 
 

@@ -316,6 +316,11 @@ def _matmul(x, y):
     xa = x.a if xb else np.asarray(x)
     ya = y.a if yb else np.asarray(y)
     xn, yn = _inner_ndim(x), _inner_ndim(y)
+    # vectors times a matrix: one matrix product for the whole batch
+    if xb and not yb and xn == 1 and ya.ndim == 2:
+        return type(x)(xa @ ya)
+    if yb and not xb and yn == 1 and xa.ndim == 2:
+        return type(y)(ya @ xa.T)
     squeeze = []
     if xn == 1:
         xa, xn = xa[..., None, :], 2

@@ -355,6 +355,39 @@ def mul(x, y):
     return Series(out)
 
 
+_LAGS: dict = {}
+
+
+def _compose(u, *fs):
+    """For a number's series ``u``: the series of F(u) for each list ``f`` of F's Taylor
+    coefficients at u_0, F(u_0 + h) = sum_m f_m h**m, by Horner's rule. Multiplying a series by
+    h = u - u_0 is a product with the lower-triangular Toeplitz matrix of h."""
+    n = u.shape[0]
+    lags = _LAGS.get(n)
+    if lags is None:
+        i, j = np.indices((n, n))
+        lags = _LAGS[n] = np.where(i >= j, i - j, n)
+    padded = np.zeros(n + 1)
+    padded[1:n] = u[1:]
+    toeplitz = padded[lags]  # toeplitz[i, j] = h_(i - j), 0 above the diagonal
+    f = np.array(fs, dtype=float).T  # (n, number of functions)
+    y = np.zeros(f.shape)
+    y[0] = f[n - 1]
+    for m in range(n - 2, -1, -1):
+        y = toeplitz @ y
+        y[0] += f[m]
+    return y[:, 0] if len(fs) == 1 else [y[:, i] for i in range(len(fs))]
+
+
+def _binomial_coefficients(u0, r, n, f0):
+    """Taylor coefficients of v**r at u0: binomial(r, m) u0**(r - m), from f0 = u0**r."""
+    f, b = [f0], 1.0
+    for m in range(1, n):
+        b *= (r - m + 1) / m
+        f.append(f0 * b / u0 ** m)
+    return f
+
+
 def _divide(a, b):
     """q = a / b: q_k = (a_k - sum_{j=1..k} b_j q_{k-j}) / b_0."""
     a_, b_ = _rows(a), _rows(b)
@@ -401,6 +434,9 @@ def power(x, r):
 
 def _power_of(u, r, y0=None):
     """y = u ** r from u y' = r u' y: y_k = (1/(k u_0)) sum_{j=1..k} ((r+1) j - k) u_j y_{k-j}."""
+    if u.ndim == 1 and np.ndim(r) == 0:
+        f0 = u[0] ** r if y0 is None else y0
+        return _compose(u, _binomial_coefficients(u[0], r, u.shape[0], f0))
     u_ = _rows(u)
     y = [u_[0] ** r if y0 is None else y0]
     for k in range(1, u.shape[0]):
@@ -449,6 +485,11 @@ def _unary(prim, series_of):
 
 def _exp_of(u):
     """y = exp u: y' = y u'."""
+    if u.ndim == 1:  # exp(u_0 + h) = exp(u_0) sum h^m / m!
+        f = [math.exp(u[0])]
+        for m in range(1, u.shape[0]):
+            f.append(f[-1] / m)
+        return _compose(u, f)
     u_ = _rows(u)
     y = [np.exp(u_[0])]
     for k in range(1, u.shape[0]):
@@ -458,6 +499,9 @@ def _exp_of(u):
 
 def _log_of(u):
     """y = log u from u y' = u': y_k = (u_k - (1/k) sum_{j=1..k-1} j y_j u_{k-j}) / u_0."""
+    if u.ndim == 1:  # log(u_0 + h) = log(u_0) + sum (-1)^(m+1) (h / u_0)^m / m
+        return _compose(u, [math.log(u[0])] + [(-1.0) ** (m + 1) / (m * u[0] ** m)
+                                               for m in range(1, u.shape[0])])
     u_ = _rows(u)
     y = [np.log(u_[0])]
     for k in range(1, u.shape[0]):
@@ -467,6 +511,16 @@ def _log_of(u):
 
 def _sin_cos(u, sign=-1.0):
     """sin and cos (sign -1) or sinh and cosh (sign +1) of a stack, together."""
+    if u.ndim == 1:  # their derivatives cycle: compose with the Taylor coefficients at u_0
+        s0, c0 = (math.sin(u[0]), math.cos(u[0])) if sign < 0 else (math.sinh(u[0]),
+                                                                     math.cosh(u[0]))
+        cycle = [s0, c0, -s0, -c0] if sign < 0 else [s0, c0, s0, c0]
+        fs, fc, fact = [], [], 1.0
+        for m in range(u.shape[0]):
+            fact = fact * m if m else 1.0
+            fs.append(cycle[m % 4] / fact)
+            fc.append(cycle[(m + 1) % 4] / fact)
+        return _compose(u, fs, fc)
     u_ = _rows(u)
     s = [np.sin(u_[0]) if sign < 0 else np.sinh(u_[0])]
     c = [np.cos(u_[0]) if sign < 0 else np.cosh(u_[0])]
@@ -489,6 +543,8 @@ def _tan_of(u, sign=1.0):
 
 def _sqrt_of(u):
     """y = sqrt u from y y = u: y_k = (u_k - sum_{j=1..k-1} y_j y_{k-j}) / (2 y_0)."""
+    if u.ndim == 1:
+        return _compose(u, _binomial_coefficients(u[0], 0.5, u.shape[0], math.sqrt(u[0])))
     u_ = _rows(u)
     y = [np.sqrt(u_[0])]
     for k in range(1, u.shape[0]):
@@ -648,6 +704,15 @@ def _select(mask, a, b):
     return Series(np.where(mask, _lift(a, nd), _lift(b, nd)))
 
 
+def _logaddexp(a, b, scale):
+    """Coefficients of log(exp(a s) + exp(b s)) / s (s = 1, or log 2 for base 2), shifted by
+    the larger value so that the exponentials cannot overflow."""
+    m = np.maximum(_value(a), _value(b))
+    total = _add(exp_np((a - m) * scale), exp_np((b - m) * scale)) if isinstance(a, Series) \
+        and isinstance(b, Series) else exp_np((a - m) * scale) + exp_np((b - m) * scale)
+    return np.array((log_np(total) / scale + m).a)
+
+
 def _where(c, a=None, b=None):
     return _select(_value(c), a, b)
 
@@ -766,6 +831,8 @@ def _det(A):
 
 
 sqrt_np = _np(np.sqrt, lambda x: Series(_sqrt_of(x.a)))
+exp_np = _np(np.exp, lambda x: Series(_exp_of(x.a)))
+log_np = _np(np.log, lambda x: Series(_log_of(x.a)))
 
 UFUNCS = {
     np.add: lambda x, y, **kw: _add(x, y) if isinstance(x, Series) else _add(y, x),
@@ -784,10 +851,10 @@ UFUNCS = {
     np.sinh: _np(np.sinh, lambda x: Series(_sin_cos(x.a, 1.0)[0])),
     np.cosh: _np(np.cosh, lambda x: Series(_sin_cos(x.a, 1.0)[1])),
     np.tanh: _np(np.tanh, lambda x: Series(_tan_of(x.a, -1.0))),
-    np.exp: _np(np.exp, lambda x: Series(_exp_of(x.a))),
+    np.exp: exp_np,
     np.expm1: _np(np.expm1, lambda x: Series(_exp_of(x.a))),
     np.exp2: _np(np.exp2, lambda x: Series(_exp_of(x.a * math.log(2.0)))),
-    np.log: _np(np.log, lambda x: Series(_log_of(x.a))),
+    np.log: log_np,
     np.log1p: _np(np.log1p, lambda x: Series(_log_of(_add(x, 1.0).a))),
     np.log2: _np(np.log2, lambda x: Series(_log_of(x.a) / math.log(2.0))),
     np.log10: _np(np.log10, lambda x: Series(_log_of(x.a) / math.log(10.0))),
@@ -797,6 +864,9 @@ UFUNCS = {
         (np.arctan, G_ATAN), (np.arcsin, G_ASIN), (np.arccos, G_ACOS), (np.arctanh, G_ATANH),
         (np.arcsinh, G_ASINH), (np.arccosh, G_ACOSH))},
     np.arctan2: lambda y, x, **kw: _result(np.arctan2, (y, x), np.array(_atan2(y, x).a)),
+    np.logaddexp: lambda a, b, **kw: _result(np.logaddexp, (a, b), _logaddexp(a, b, 1.0)),
+    np.logaddexp2: lambda a, b, **kw: _result(np.logaddexp2, (a, b),
+                                              _logaddexp(a, b, math.log(2.0))),
     np.hypot: lambda x, y, **kw: _result(np.hypot, (x, y), np.array(sqrt_np(x * x + y * y).a)),
     np.abs: lambda x, **kw: _result(np.abs, (x,), np.sign(x.a[0]) * x.a),
     np.maximum: lambda a, b, **kw: _result(np.maximum, (a, b), np.array(
