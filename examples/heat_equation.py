@@ -2,7 +2,10 @@
 
 The solver updates the temperature array in place, time step after time step; pushforward
 differentiates it as written (JAX would need the in-place update rewritten). `pf.jvp` gives
-how the final temperature profile moves when the initial one is perturbed by a bump.
+how the final temperature profile moves when the initial one is perturbed by a bump, and
+`pf.jacobian` the whole sensitivity matrix d u_final / d u0 in one vectorised pass: column j is
+the response to a unit change of the initial temperature at node j (the scheme's Green's
+function).
 
 Run: python examples/heat_equation.py
 """
@@ -35,6 +38,14 @@ if __name__ == "__main__":
     assert np.max(np.abs(du - fd)) < 1e-7
     # the scheme is linear in u0: the sensitivity is the solution started from the bump
     assert np.allclose(du, solve_heat(bump, 0.4, 200), rtol=0, atol=1e-12)
+
+    J = pf.jacobian(solve_heat)(u0, 0.4, 200)  # 41 x 41, all columns in one pass
+    print("sensitivity matrix:", J.shape, "; J @ bump equals the JVP:",
+          np.allclose(J @ bump, du, rtol=0, atol=1e-12))
+    assert np.allclose(J @ bump, du, rtol=0, atol=1e-12)
+    assert np.all(J[[0, -1]][:, 1:-1] == 0.0)  # the fixed ends do not feel the interior
+    print("response at x = 0.5 to a unit change at x = 0.3, 0.5, 0.7:",
+          np.round(J[20, [12, 20, 28]], 6))
     print()
     print("the derivative code pushforward wrote:")
     print(pf.source(solve_heat, wrt="u0"))
