@@ -33,3 +33,21 @@ def weighted_sum(values, weights):
     for v, w in zip(values, weights):
         total += v * w
     return total
+
+
+def accumulate_arrays_privately(x, rows):
+    """s starts as a float and becomes an array; nothing else holds it."""
+    s = 0.0
+    for r in rows:
+        s += r * x
+    return s * s
+
+
+def accumulate_and_keep_history(x, rows):
+    """s is an array updated in place while a list holds it: the list sees every update."""
+    s = x * 0.0
+    history = []
+    for r in rows:
+        s += r * x
+        history.append(s)
+    return history[0] + history[-1]

@@ -245,3 +245,20 @@ def test_jacobians_are_new_writeable_arrays():
     assert J.flags.writeable and J.flags.c_contiguous and J.shape == (3, 2)
     J[0, 0] = 1.0
     assert pf.jacobian(constant)(np.zeros(2))[0, 0] == 0.0
+
+
+def test_accumulators_and_aliases_of_updated_arrays():
+    import corpus_helpers as ch
+
+    x = np.array([0.3, -1.2, 0.8])
+    rows = [np.array([1.0, 2.0, -1.0]), np.array([0.5, 0.5, 3.0])]
+    for f in (ch.accumulate_arrays_privately, ch.accumulate_and_keep_history):
+        value, J = pf.forward_diff(f)(x, rows)
+        np.testing.assert_array_equal(value, f(x, rows))
+        fd = np.stack([fd_jvp(f, (x, rows), (e, None)) for e in np.eye(3)], axis=-1)
+        np.testing.assert_allclose(J, fd, rtol=1e-8, atol=1e-10)
+        _, t = pf.jvp(f, (x, rows), (np.ones(3), None))
+        np.testing.assert_allclose(t, fd @ np.ones(3), rtol=1e-8, atol=1e-10)
+    # the list holds the updated array: both entries are the final s
+    np.testing.assert_allclose(ch.accumulate_and_keep_history(x, rows),
+                               2.0 * (rows[0] + rows[1]) * x, rtol=1e-15)

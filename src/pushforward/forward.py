@@ -52,7 +52,8 @@ class Forward:
         # (then zeros take the value's shape, and tangents follow the primal's aliasing).
         kinds = value_kinds(ctx)
         self.scalars, self.floats = kinds.scalars, kinds.floats
-        self.arrays = ctx.resolution.uses_numpy or bool(kinds.updated - kinds.scalars)
+        self.plain = kinds.scalars | kinds.private  # no array care needed: nothing aliases them
+        self.arrays = ctx.resolution.uses_numpy or bool(kinds.updated - self.plain)
         self.pre = []
         self.hoisted = {}  # T.key of a constant expression -> its temporary, per statement
         self.computed = {}  # T.key of a call whose value a temporary holds, per statement
@@ -297,7 +298,7 @@ class Forward:
         tt = self.tangent_target(target)
         if tt is None:
             return [T.assign(target, p)]
-        numpy = self.arrays and not (isinstance(target, gast.Name) and target.id in self.scalars)
+        numpy = self.arrays and not (isinstance(target, gast.Name) and target.id in self.plain)
         if (t is None or T.is_zero(t)) and numpy and isinstance(target, gast.Name):
             # a zero with the value's type and shape: an array may be written into later
             zero = T.expr("z(v)", z=self.ctx.bind("zeros_like", zeros_like), v=T.load(target))
@@ -349,7 +350,7 @@ class Forward:
         target_active = self.tangent_target(s.target) is not None
         if not target_active and not self.act.is_active(s.value):
             return [s]
-        if self.arrays and isinstance(s.target, gast.Name) and s.target.id not in self.scalars \
+        if self.arrays and isinstance(s.target, gast.Name) and s.target.id not in self.plain \
                 and type(s.op).__name__ in INPLACE:
             return self._inplace(s)
         if isinstance(s.op, (gast.Add, gast.Sub)) and isinstance(s.target, (gast.Name, gast.Subscript)):

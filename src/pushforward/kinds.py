@@ -3,9 +3,12 @@
 Contract: an analysis, never mutates. ``value_kinds(ctx)`` returns ``scalars`` (every
 assignment gives a number: literals, arithmetic on such names, ``math`` functions,
 ``float``/``int``/``len``/``round``/``abs``, loops over ``range``), ``floats`` (of those, the
-ones a float literal, a true division or a ``math`` function enters every assignment of) and
-``updated`` (names changed by ``op=``). The emitter uses them to keep scalar code free of the
-care arrays need (in-place updates, aliasing) and to keep derivatives floats.
+ones a float literal, a true division or a ``math`` function enters every assignment of),
+``updated`` (names changed by ``op=``) and ``private`` (names whose value no other name or
+container can share: every assignment computes a new value, and every use reads it in
+arithmetic, a comparison, a ``math`` function or a ``return``). The emitter uses them to keep
+scalar code free of the care arrays need (in-place updates, aliasing) and to keep derivatives
+floats: ``s += x[i]`` on a private ``s`` may rebind ``s`` whether it holds a number or an array.
 """
 
 from __future__ import annotations
@@ -22,13 +25,38 @@ class Kinds:
     scalars: set
     floats: set
     updated: set
+    private: set
 
 
 def value_kinds(ctx) -> Kinds:
     sources = _sources(ctx)
     scalars = _scalar_names(ctx, sources)
     updated = {n for n, values in sources.items() if any(v is _UPDATE for v in values)}
-    return Kinds(scalars, _float_names(ctx, sources, scalars), updated)
+    return Kinds(scalars, _float_names(ctx, sources, scalars), updated,
+                 _private_names(ctx, sources))
+
+
+_READS = (gast.BinOp, gast.UnaryOp, gast.Compare, gast.BoolOp, gast.Return, gast.AugAssign)
+
+
+def _private_names(ctx, sources):
+    """Names no other name or container can share the value of (see the module docstring)."""
+    res = ctx.resolution
+    fresh = {n for n, values in sources.items() if all(
+        v is _UPDATE or isinstance(v, (gast.BinOp, gast.UnaryOp))
+        or (isinstance(v, gast.Constant) and type(v.value) in (int, float))
+        or (isinstance(v, gast.Call) and getattr(res.lookup(v.func), "__module__", "") == "math")
+        for v in values)}
+    for node in T.walk(ctx.fdef):
+        for child in gast.iter_child_nodes(node):
+            if isinstance(child, gast.Name) and child.id in fresh \
+                    and isinstance(child.ctx, gast.Load) and not (
+                        isinstance(node, _READS) or (isinstance(node, gast.Call)
+                                                      and child is not node.func
+                                                      and getattr(res.lookup(node.func),
+                                                                  "__module__", "") == "math")):
+                fresh.discard(child.id)
+    return fresh
 
 
 _UPDATE = object()  # an augmented assignment, in the sources of a name
