@@ -538,7 +538,7 @@ def _jvp_entry(f, primals, tangents):
     check = not all(type(primals[i]) in scalar and type(tangents[i]) in scalar for i in active_idx)
     if any(_has_dict(primals[i]) for i in active_idx):
         check = "dicts"
-    if any(isinstance(tangents[i], np.ndarray) for i in active_idx):
+    if any(isinstance(tangents[i], np.ndarray) for i in active_idx) and pipeline.writes(gen):
         check = "arrays"  # copied on each call: never update the caller's tangent in place
     if gen.positional and len(primals) == len(gen.params):
         if len(active_idx) == len(tangents):

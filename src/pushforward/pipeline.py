@@ -53,6 +53,7 @@ class Generated:
     ok: bool = True
     flat: int = 0  # n > 0: returns v1..vn, dv1..dvn instead of ((v1..vn), (dv1..dvn))
     batch: bool = False  # vector mode: helpers that keep a batch axis (pushforward.batch)
+    writes: bool = True  # the code may write into an object in place (an array, a list)
     namer: object = None
     containers: set = field(default_factory=set)  # names the function indexes or iterates
     floats: set = field(default_factory=set)  # names surely holding floats
@@ -281,11 +282,41 @@ def generate(func, active, problems, flat=False, caller=None, call=None, batch=F
     tangent_names = set(ctx.namer.tangents.values()) - set(gen.tangent_params.values())
     out = cleanup.run(out, tangent_names)
     gen.fdef = out
+    gen.writes = _writes(out)
     if len(problems) > before:
         gen.ok = False
         del _CACHE[key]
         return gen
     return gen
+
+
+_MUTATORS = {"append", "extend", "insert", "pop", "fill", "update", "remove", "clear",
+             "setdefault", "sort", "reverse", "popitem"}
+
+
+def _writes(fdef):
+    """Whether generated code may change an object in place (an item or slice store, an
+    augmented assignment to one, a mutating method, the ``update`` helper): if not, the
+    tangents a caller passes cannot be changed by it."""
+    for node in T.walk(fdef):
+        if isinstance(node, (gast.Subscript, gast.Attribute)) and isinstance(node.ctx, gast.Store):
+            return True
+        if isinstance(node, gast.AugAssign) and not isinstance(node.target, gast.Name):
+            return True
+        if isinstance(node, gast.Call) and (
+                isinstance(node.func, gast.Attribute) and node.func.attr in _MUTATORS
+                or isinstance(node.func, gast.Name) and node.func.id.startswith("update")):
+            return True
+    return False
+
+
+def writes(gen, seen=None):
+    """Whether ``gen`` or a function it calls may change an object in place."""
+    seen = set() if seen is None else seen
+    if id(gen) in seen:
+        return False
+    seen.add(id(gen))
+    return gen.writes or any(writes(c, seen) for c in gen.callees)
 
 
 def _call_report(fdef, ctx, act):
