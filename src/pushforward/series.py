@@ -25,7 +25,7 @@ import numpy as np
 from . import batch, special
 from .batch import _NUMBERS, Batch
 
-SQRT_PI_HALF = 2.0 / math.sqrt(math.pi)
+TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 
 
 class Series(Batch):
@@ -251,15 +251,12 @@ def _order(items):
     return n if n is not None else batch._current()
 
 
-def constant(c, n=None):
-    """``c`` as a series with zero higher coefficients (numbers stay numbers, lists lists)."""
-    if isinstance(c, Batch) or isinstance(c, (list, tuple, dict, numbers.Number)) \
-            or not hasattr(c, "shape"):
-        return c
-    n = batch._current() if n is None else n
-    a = np.zeros((n,) + np.shape(c), dtype=np.result_type(c, float))
-    a[0] = c
-    return Series(a)
+def constant(c):
+    """An array ``c`` as a series with zero higher coefficients, so that series can be
+    written into it; anything else (numbers, lists, series) as it is."""
+    if isinstance(c, np.ndarray) and not isinstance(c, Batch):
+        return _embed(c, batch._current())
+    return c
 
 
 def _embed(x, n):
@@ -294,7 +291,7 @@ def _rows(u):
 
 
 def _stack(rows):
-    if not isinstance(rows[0], np.ndarray) and not any(isinstance(r, np.ndarray) for r in rows):
+    if not any(isinstance(r, np.ndarray) for r in rows):
         return np.array(rows, dtype=float)
     return np.stack(np.broadcast_arrays(*rows))
 
@@ -552,10 +549,6 @@ def _sqrt_of(u):
     return _stack(y)
 
 
-def _series(x):
-    return x.a
-
-
 def _g(series_of):
     """A rule from y' = g(u) u': ``series_of(u)`` gives the stack of g."""
     return lambda u: _integrate(u, series_of(Series(u)).a, 0.0)
@@ -599,7 +592,7 @@ G_ACOS = lambda u: -power(_one_plus_square(u, -1.0), -0.5)  # noqa: E731
 G_ATANH = lambda u: div(1.0, _one_plus_square(u, -1.0))  # noqa: E731
 G_ASINH = lambda u: power(_one_plus_square(u), -0.5)  # noqa: E731
 G_ACOSH = lambda u: power(_one_plus_square(u, 1.0, -1.0), -0.5)  # noqa: E731
-G_ERF = lambda u: Series(_exp_of(-mul(u, u).a)) * SQRT_PI_HALF  # noqa: E731
+G_ERF = lambda u: Series(_exp_of(-mul(u, u).a)) * TWO_OVER_SQRT_PI  # noqa: E731
 
 atan = _unary(math.atan, _g(G_ATAN))
 asin = _unary(math.asin, _g(G_ASIN))
@@ -649,7 +642,7 @@ def fmod(x, y):
 def _atan2(y, x):
     """atan2 on the branch of the values: atan(y / x) plus a constant where x != 0, else
     -atan(x / y) plus a constant (elementwise for arrays)."""
-    xv, yv = _value(x), _value(y)
+    xv = _value(x)
     a = Series(_g(G_ATAN)(div(y, x).a if isinstance(x, Series) else (y / x).a))
     if np.all(xv != 0):
         return a
