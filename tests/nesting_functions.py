@@ -53,3 +53,8 @@ def derivative_at_a_moving_point(x):
         return x * y
 
     return pf.derivative(inner)(x)
+
+
+def writes_into_argument(x, out):
+    out[0] = x * x
+    return out[0] + x

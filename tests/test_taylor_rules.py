@@ -103,3 +103,12 @@ def test_every_differentiable_rule_is_covered_by_taylor_mode():
     assert not missing, missing
     assert ROWS_T, "no rows"
     assert all(key_repr(r.key) for r in ROWS_T)
+
+
+def test_writing_into_an_argument_is_refused_with_its_line():
+    import nesting_functions as nf
+    import numpy as np
+
+    with pytest.raises(errors.UnsupportedSyntaxError, match=r"nesting_functions.py:\d+:\d+.*"
+                       r"write into the argument 'out'"):
+        pf.taylor(nf.writes_into_argument, order=2)((0.5, np.zeros(2)), (1.0, None))

@@ -109,7 +109,23 @@ class _Rewrite(T.Transformer):
     def call_series(self, attr, args):
         return gast.Call(func=self.series(attr), args=args, keywords=[])
 
+    def _writes_argument(self, target):
+        """Report an in-place write into an argument: the series the function receives are
+        copies, so the caller's array would not see it."""
+        root = target
+        while isinstance(root, (gast.Subscript, gast.Attribute)):
+            root = root.value
+        if root is not target and isinstance(root, gast.Name) and root.id in self.gen.params:
+            self.ctx.problem(target, "Taylor mode cannot write into the argument '%s' in place"
+                             % root.id, "work on a copy: %s = %s.copy()" % (root.id, root.id))
+
+    def visit_AugAssign(self, node):
+        self._writes_argument(node.target)
+        return self.generic_visit(node)
+
     def visit_Assign(self, node):
+        for t in node.targets:
+            self._writes_argument(t)
         names = [t for t in node.targets if isinstance(t, gast.Name)]
         lift = (names and any(self.act.is_name_active(t.id) for t in names)
                 and not self.act.is_active(node.value) and not isinstance(node.value, gast.Constant))
