@@ -1298,8 +1298,12 @@ def sp_fit(v, t):
     return special.fit(v, t)
 
 
-def sp_extreme_tangent(x, dx):
-    return special.extreme_tangent(x, dx, np.max(x, axis=0), axis=0)
+def sp_max_tangent(x, dx):
+    return special.max_tangent(x, dx, np.max(x, axis=0), axis=0)
+
+
+def sp_min_tangent(x, dx):
+    return special.min_tangent(x, dx, np.min(x, axis=1), axis=1, keepdims=True)
 
 
 def sp_update(v, d, new):
@@ -1320,7 +1324,8 @@ def sp_sign(x):
 
 row(L(special.fresh), sp_fresh, [V3])
 row(L(special.fit), sp_fit, [V3, (-1.0, 1.0)], active=(1,))
-row(L(special.extreme_tangent), sp_extreme_tangent, [M23, M23], active=(1,))
+row(L(special.max_tangent), sp_max_tangent, [M23, M23], active=(1,))
+row(L(special.min_tangent), sp_min_tangent, [M23, M23], active=(1,))
 row(R(special.update, 3), sp_update, [V3, V3, V3], active=(1, 2))
 row(R(special.pow_log, 2), sp_pow_log, [(0.5, 2.0), (-1.5, 1.5)])
 row(Z(special.zeros_like), sp_zeros_like, [V3], **ZERO)

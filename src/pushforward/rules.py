@@ -267,7 +267,7 @@ linear(np.einsum, at=(1, 2, 3, 4, 5))
 # again (a second derivative differentiates the code written for the first) -------------------
 zero(special.zeros_like, special.sign)
 linear(special.fresh)
-linear(special.fit, special.extreme_tangent, at=(1,))
+linear(special.fit, special.max_tangent, special.min_tangent, at=(1,))
 jvp(special.update, "value, tangent, new", "update(value, dtangent, dnew)")
 # ... and vector mode's versions of them (a Hessian differentiates vector-mode code)
 zero(batch.zeros_like)
@@ -276,8 +276,10 @@ linear(batch.fit, batch.full, batch.full_like, at=(1,))
 jvp(batch.update, "value, tangent, new", "update(value, dtangent, dnew)")
 jvp(special.pow_log, "base, power", "dpower * pow_log(base, 1.0) + dbase * power / base")
 # -- NumPy: reductions whose tangent needs the result --------------------------------------
-for _f in (np.max, np.amax, np.min, np.amin):
-    helper(_f, special.extreme_tangent)
+for _f in (np.max, np.amax):
+    helper(_f, special.max_tangent)
+for _f in (np.min, np.amin):
+    helper(_f, special.min_tangent)
 helper(np.prod, special.prod_tangent)
 helper(np.cumprod, special.cumprod_tangent)
 helper(np.var, special.var_tangent)

@@ -721,11 +721,10 @@ def _clip(x, lo, hi, **kwargs):
     return out
 
 
-def _extreme(pick):
+def _extreme(pick, tangent):
     def rule(a, axis=None, keepdims=False, **kwargs):
         v = a.a[0]
-        ans = pick(v, axis=axis, keepdims=keepdims)
-        out = special.extreme_tangent(v, Batch(a.a), ans, axis=axis, keepdims=keepdims)
+        out = tangent(v, Batch(a.a), None, axis=axis, keepdims=keepdims)
         return _result(lambda w: pick(w, axis=axis, keepdims=keepdims), (a,), np.array(out.a))
 
     return rule
@@ -878,8 +877,9 @@ UFUNCS = {
 }
 
 FUNCTIONS = {
-    np.where: _where, np.clip: _clip, np.max: _extreme(np.max), np.amax: _extreme(np.max),
-    np.min: _extreme(np.min), np.amin: _extreme(np.min), np.sort: _sort,
+    np.where: _where, np.clip: _clip, np.max: _extreme(np.max, special.max_tangent),
+    np.amax: _extreme(np.max, special.max_tangent), np.min: _extreme(np.min, special.min_tangent),
+    np.amin: _extreme(np.min, special.min_tangent), np.sort: _sort,
     np.prod: _reduce_product, np.cumprod: _cumprod, np.var: _var, np.std: _std,
     np.linalg.norm: _norm, np.linalg.inv: _inv, np.linalg.solve: _solve, np.linalg.det: _det,
     **{f: (lambda f: lambda x, y, *r, **k: _bilinear(f, x, y, *r, **k))(f)

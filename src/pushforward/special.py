@@ -93,17 +93,24 @@ def _restore(out, x, axis, keepdims):
     return np.reshape(out, (1,) * np.ndim(x)) if axis is None else np.expand_dims(out, axis)
 
 
-def extreme_tangent(x, dx, ans, axis=None, keepdims=False):
-    """Tangent of max/min: the tangent of the first element equal to the result."""
+def _picked(index_of, x, dx, axis, keepdims):
+    """The tangent of the element ``index_of`` (argmax, argmin) picks along ``axis``."""
     x = np.asarray(x)
     dx = np.broadcast_to(dx, x.shape)
-    target = _along_last(np.asarray(ans) if not keepdims or axis is None
-                         else np.squeeze(ans, axis), None) if axis is None else (
-        np.squeeze(ans, axis) if keepdims else np.asarray(ans))
     xs, ds = _along_last(x, axis), _along_last(dx, axis)
-    first = np.argmax(xs == (target if axis is None else target[..., None]), axis=-1)
+    first = index_of(xs, axis=-1)
     out = np.take_along_axis(ds, np.expand_dims(first, -1), -1)[..., 0]
     return _restore(out, x, axis, keepdims)
+
+
+def max_tangent(x, dx, ans, axis=None, keepdims=False):
+    """Tangent of max: the tangent of the first largest element."""
+    return _picked(np.argmax, x, dx, axis, keepdims)
+
+
+def min_tangent(x, dx, ans, axis=None, keepdims=False):
+    """Tangent of min: the tangent of the first smallest element."""
+    return _picked(np.argmin, x, dx, axis, keepdims)
 
 
 def prod_tangent(x, dx, ans, axis=None, keepdims=False):
