@@ -286,6 +286,18 @@ def for_zip(xs, ys):
 register(for_zip, [FloatList(5, -1.0, 1.0), FloatList(5, -1.0, 1.0)])
 
 
+def for_zip_of_zip(xs, ys, zs):
+    total = 0.0
+    for (a, b), c in zip(zip(xs, ys), zs):
+        total += a * math.sin(b) * c
+    pairs = list(zip(xs, zs))
+    return total + pairs[1][0] * pairs[2][1]
+
+
+register(for_zip_of_zip, [FloatList(4, -1.0, 1.0), FloatList(4, -1.0, 1.0),
+                          FloatList(4, -1.0, 1.0)])
+
+
 def for_enumerate(xs):
     acc = 0.0
     for i, v in enumerate(xs):

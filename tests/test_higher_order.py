@@ -266,3 +266,16 @@ def test_a_decorated_function_called_in_differentiated_code():
 def test_nested_derivative_at_a_differentiated_point_is_refused():
     with pytest.raises(pf.PushforwardError, match="derivative of the nested function 'inner'"):
         pf.forward_diff(nf.derivative_at_a_moving_point)(1.0)
+
+
+@pytest.mark.parametrize("case", CASES[::3], ids=[c.name for c in CASES[::3]])
+def test_third_derivative_against_differences_of_the_second(case):
+    rng = random.Random(7)
+    args = case.sample(rng)
+    i = case.active[0]
+    second = pf.derivative(case.func, order=2, wrt=i)
+    third = pf.derivative(case.func, order=3, wrt=i)(*args)
+    unit = tuple(1.0 if j == i else None for j in range(len(args)))
+    expected = checks.fd_jvp(second, args, unit)
+    checks.assert_close_structured(third, expected, rtol=1e-5,
+                                   atol=1e-6 * (1 + checks.max_abs_leaf(expected)))

@@ -728,6 +728,13 @@ class Forward:
             return self._method_call(e, info.target)
         if info.kind == "nested":
             return self._nested_call(e, *info.target)
+        if info.kind == "unknown" and info.target is zip and not e.keywords \
+                and not any(isinstance(a, gast.Starred) for a in e.args):
+            # zip pairs values; its tangent pairs their tangents (a loop over a zip of zips)
+            pts = self.operands(e.args)
+            tangent = gast.Call(func=T.clone(e.func), keywords=[], args=[
+                t if t is not None else self.zero_of(p) for p, t in pts])
+            return gast.Call(func=e.func, args=[p for p, _ in pts], keywords=[]), tangent
         name = _dotted(e.func)
         if info.kind == "unknown" and info.target is None:
             self.problem(e.func, "a call of '%s', a function held in a variable, with "
