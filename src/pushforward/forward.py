@@ -22,8 +22,8 @@ from .batch import UNDISPATCHED
 from .kinds import value_kinds
 from .calls import classify, is_pure, method_kind
 from .cleanup import factor_tangents, simplify
-from .rules import BINOPS, HELPERS, INPLACE, LINEAR_ATTRIBUTES, RULES, UNARYOPS
-from .special import fit, fresh, update, zeros_like
+from .rules import BINOPS, HELPERS, INPLACE, LINEAR_ATTRIBUTES, RULES, SEQUENCES, UNARYOPS
+from .special import fit, fresh, members, update, zeros_like
 
 ANS = "__pf_ans__"  # the result of the rule at the root of an assignment, resolved by s_Assign
 
@@ -817,7 +817,7 @@ class Forward:
             func = self.ctx.bind(rule.func.__name__, UNDISPATCHED[rule.func])
         for i in positions:
             args = [T.clone(p) for p, _ in pts]
-            args[i] = self._linear_tangent(e.args[i], *pts[i])
+            args[i] = self._linear_tangent(e.args[i], *pts[i], sequence=rule.func in SEQUENCES)
             terms.append(gast.Call(func=T.clone(func), args=args,
                                    keywords=T.clone(e.keywords)))
         tangent = terms[0]
@@ -898,13 +898,16 @@ class Forward:
         self.pre.append(T.assign(dtmp, tangent))
         return primal, T.name(dtmp)
 
-    def _linear_tangent(self, node, p, t):
+    def _linear_tangent(self, node, p, t, sequence=False):
         """The tangent of a linear argument; in a list of arrays, constant ones get zero
-        arrays of their shape (``np.concatenate([da, zeros_like(b)])``)."""
+        arrays of their shape (``np.concatenate([da, zeros_like(b)])``, or for a list in a
+        variable, ``np.concatenate(members(parts, dparts))``)."""
         if isinstance(node, (gast.List, gast.Tuple)) and isinstance(t, (gast.List, gast.Tuple)):
             zeros = self.ctx.bind("zeros_like", zeros_like)
             t.elts = [T.expr("z(p)", z=zeros, p=T.clone(pe)) if not self.act.is_active(ne) else te
                       for ne, pe, te in zip(node.elts, p.elts, t.elts)]
+        elif sequence and isinstance(node, gast.Name):
+            t = T.expr("m(p, t)", m=self.ctx.bind("members", members), p=T.clone(p), t=t)
         return t
 
     def _method_call(self, e, method):

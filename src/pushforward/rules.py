@@ -263,10 +263,13 @@ linear(np.sum, np.mean, np.cumsum, np.reshape, np.transpose, np.swapaxes, np.rav
 linear(np.full, np.full_like, at=(1,))
 linear(np.dot, np.matmul, np.inner, np.outer, np.kron, np.cross, np.tensordot, at=(0, 1))
 linear(np.einsum, at=(1, 2, 3, 4, 5))
+#: linear primitives taking a sequence of arrays as their first argument
+SEQUENCES = (np.concatenate, np.stack, np.hstack, np.vstack)
 # -- pushforward's own helpers, which generated code calls: so that it can be differentiated
 # again (a second derivative differentiates the code written for the first) -------------------
 zero(special.zeros_like, special.sign)
 linear(special.fresh)
+linear(special.members, at=(1,))
 linear(special.fit, special.max_tangent, special.min_tangent, at=(1,))
 jvp(special.update, "value, tangent, new", "update(value, dtangent, dnew)")
 # ... and vector mode's versions of them (a Hessian differentiates vector-mode code)

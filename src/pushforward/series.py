@@ -715,9 +715,10 @@ def _clip(x, lo, hi, **kwargs):
     out = x
     if lo is not None:
         out = _select(v < _value(lo), lo, out)
+        v = np.maximum(v, _value(lo))  # hi wins where lo > hi, as in np.clip
     if hi is not None:
         out = _select(v > _value(hi), hi, out)
-    out.a[0] = np.clip(v, _value(lo), _value(hi))
+    out.a[0] = np.clip(_value(x), _value(lo), _value(hi))
     return out
 
 
@@ -737,16 +738,14 @@ def _sort(a, axis=-1, **kwargs):
 
 
 def _reduce_product(a, axis=None, keepdims=False, **kwargs):
+    """prod along ``axis`` (an int, a tuple, or None) as a chain of series products."""
     v = a.a[0]
-    moved = np.reshape(a.a, (a.a.shape[0], -1)) if axis is None else np.moveaxis(a.a, axis + 1 if axis >= 0 else axis, -1)
+    moved = special._along_last(Batch(a.a), axis).a  # the factors on the last axis
     out = Series(moved[..., 0])
     for i in range(1, moved.shape[-1]):
         out = mul(out, Series(moved[..., i]))
-    result = np.array(out.a)
-    if keepdims:
-        result = np.reshape(result, (result.shape[0],) + (1,) * v.ndim) if axis is None else \
-            np.expand_dims(result, axis + 1 if axis >= 0 else axis)
-    return _result(lambda w: np.prod(w, axis=axis, keepdims=keepdims), (a,), result)
+    result = special._restore(Batch(out.a), v, axis, keepdims).a
+    return _result(lambda w: np.prod(w, axis=axis, keepdims=keepdims), (a,), np.array(result))
 
 
 def _cumprod(a, axis=None, **kwargs):

@@ -75,6 +75,14 @@ def fit(value, tangent):
     return tangent
 
 
+def members(values, tangents):
+    """The tangents of a list of arrays, each with its array's shape (a constant member's
+    tangent is 0.0 until here): for ``np.concatenate(parts)`` of a list variable."""
+    if not isinstance(values, (list, tuple)):
+        return tangents
+    return [fit(v, t) for v, t in zip(values, tangents)]
+
+
 def fresh(tangent):
     """A copy of an array tangent: the primal made a new array, so must the tangent."""
     return tangent.copy() if isinstance(tangent, np.ndarray) else tangent
@@ -83,8 +91,15 @@ def fresh(tangent):
 # -- NumPy reductions: tangents that need the primal's result and the call's keywords ---------
 
 def _along_last(x, axis):
-    """x with ``axis`` moved last (the whole array flattened when axis is None)."""
-    return np.reshape(x, (-1,)) if axis is None else np.moveaxis(x, axis, -1)
+    """x with ``axis`` (an int or a tuple of them) moved last, into one axis (the whole array
+    flattened when axis is None)."""
+    if axis is None:
+        return np.reshape(x, (-1,))
+    if not isinstance(axis, tuple):
+        return np.moveaxis(x, axis, -1)
+    n, k = np.ndim(x), len(axis)
+    moved = np.moveaxis(x, [a % n for a in axis], list(range(n - k, n)))
+    return np.reshape(moved, np.shape(moved)[:n - k] + (-1,))
 
 
 def _restore(out, x, axis, keepdims):
@@ -176,6 +191,7 @@ def clip_tangent(x, lo, hi, dx, dlo, dhi):
     t = dx
     if lo is not None:
         t = np.where(x < lo, dlo, t)
+        x = np.maximum(x, lo)  # np.clip is minimum(maximum(x, lo), hi): hi wins if lo > hi
     if hi is not None:
         t = np.where(x > hi, dhi, t)
     return t
