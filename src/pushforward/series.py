@@ -13,12 +13,17 @@ operators and the rules below are truncated polynomial arithmetic (``t**(K+1) = 
 
 Every rule costs O(K**2) operations on values. The coefficient ``c_0`` is always computed by the
 primitive itself on the values, so it equals the primal result bit for bit.
+
+A number's series is a :class:`Taylor`, its coefficients a list of floats: for the few
+coefficients of scalar code, plain Python arithmetic beats NumPy's cost per call. The ``math``
+rules take those; a Taylor that meets an array becomes a Series.
 """
 
 from __future__ import annotations
 
 import math
 import numbers
+import operator
 
 import numpy as np
 
@@ -164,12 +169,14 @@ class Series(Batch):
 
     # -- NumPy ------------------------------------------------------------------------------
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        inputs = _arrays(inputs)
         rule = UFUNCS.get(ufunc)
         if method != "__call__" or rule is None or kwargs.get("out"):
             raise TypeError("no Taylor rule for numpy.%s" % ufunc.__name__)
         return rule(*inputs, **kwargs)
 
     def __array_function__(self, func, types, args, kwargs):
+        args, kwargs = _arrays(args), {k: _arrays(v) for k, v in kwargs.items()}
         rule = FUNCTIONS.get(func)
         if rule is not None:
             return rule(*args, **kwargs)
@@ -211,16 +218,289 @@ class Series(Batch):
         return np.argsort(self.value, *args, **kwargs)
 
 
+# -- a number's series: Python floats ----------------------------------------------------------
+
+class Taylor:
+    """The Taylor coefficients of a number, as a list of floats: arithmetic on them is plain
+    Python (for the few coefficients of a scalar series, faster than NumPy's per-call cost).
+    Meeting an array, it becomes a :class:`Series`."""
+
+    __slots__ = ("c",)
+    __array_priority__ = 1001
+
+    def __init__(self, c):
+        self.c = c
+
+    def __repr__(self):
+        return "Taylor(%r)" % (self.c,)
+
+    @property
+    def value(self):
+        return self.c[0]
+
+    def series(self):
+        return Series(np.array(self.c, dtype=float))
+
+    def __add__(self, o):
+        if type(o) in _NUMBERS:
+            return Taylor([self.c[0] + o] + self.c[1:])
+        if type(o) is Taylor:
+            return Taylor([a + b for a, b in zip(self.c, o.c)])
+        return self.series() + o
+
+    __radd__ = __add__
+
+    def __sub__(self, o):
+        if type(o) in _NUMBERS:
+            return Taylor([self.c[0] - o] + self.c[1:])
+        if type(o) is Taylor:
+            return Taylor([a - b for a, b in zip(self.c, o.c)])
+        return self.series() - o
+
+    def __rsub__(self, o):
+        if type(o) in _NUMBERS:
+            return Taylor([o - self.c[0]] + [-a for a in self.c[1:]])
+        return o - self.series()
+
+    def __neg__(self):
+        return Taylor([-a for a in self.c])
+
+    def __pos__(self):
+        return self
+
+    def __mul__(self, o):
+        if type(o) in _NUMBERS:
+            return Taylor([a * o for a in self.c])
+        if type(o) is Taylor:
+            return Taylor(_lmul(self.c, o.c))
+        return self.series() * o
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, o):
+        if type(o) in _NUMBERS:
+            return Taylor([a / o for a in self.c])
+        if type(o) is Taylor:
+            return Taylor(_ldiv(self.c, o.c))
+        return self.series() / o
+
+    def __rtruediv__(self, o):
+        if type(o) in _NUMBERS:
+            return Taylor(_ldiv([o] + [0.0] * (len(self.c) - 1), self.c))
+        return o / self.series()
+
+    def __pow__(self, r):
+        if type(r) is Taylor:  # x ** u = exp(u log x)
+            out = exp(r * log(self))
+            return _result(lambda a, b: a ** b, (self, r), out.c)
+        if type(r) not in _NUMBERS:
+            return self.series() ** r
+        return _result(lambda a: a ** r, (self,), _lpow(self.c, r, None))
+
+    def __rpow__(self, o):
+        if type(o) not in _NUMBERS:
+            return o ** self.series()
+        out = exp(self * math.log(o))
+        return _result(lambda a: o ** a, (self,), out.c)
+
+    def __abs__(self):
+        return fabs(self)
+
+    def __floordiv__(self, o):  # piecewise constant
+        return self.c[0] // _value(o)
+
+    def __rfloordiv__(self, o):
+        return _value(o) // self.c[0]
+
+    def __mod__(self, o):
+        return self - o * (self.c[0] // _value(o))
+
+    def __rmod__(self, o):
+        return o - self * (_value(o) // self.c[0])
+
+    def __divmod__(self, o):
+        q = self // o
+        return q, self - o * q
+
+    def __lt__(self, o):
+        return self.c[0] < _value(o)
+
+    def __le__(self, o):
+        return self.c[0] <= _value(o)
+
+    def __gt__(self, o):
+        return self.c[0] > _value(o)
+
+    def __ge__(self, o):
+        return self.c[0] >= _value(o)
+
+    def __eq__(self, o):
+        return self.c[0] == _value(o)
+
+    def __ne__(self, o):
+        return self.c[0] != _value(o)
+
+    __hash__ = None
+
+    def __bool__(self):
+        return bool(self.c[0])
+
+    def __int__(self):
+        return int(self.c[0])
+
+    def __index__(self):
+        return int(self.c[0])
+
+    def __round__(self, n=None):
+        return round(self.c[0], n) if n is not None else round(self.c[0])
+
+    def __floor__(self):
+        return math.floor(self.c[0])
+
+    def __ceil__(self):
+        return math.ceil(self.c[0])
+
+    def __trunc__(self):
+        return math.trunc(self.c[0])
+
+    def __float__(self):
+        raise TypeError("a Taylor series is not a float: pushforward has no Taylor rule for "
+                        "the function that converted it")
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        return getattr(ufunc, method)(*_arrays(inputs), **kwargs)
+
+    def __array_function__(self, func, types, args, kwargs):
+        return func(*_arrays(args), **{k: _arrays(v) for k, v in kwargs.items()})
+
+    def __array__(self, dtype=None, copy=None):
+        raise TypeError("a Taylor series cannot be converted to one array")
+
+
+def _arrays(x):
+    """``x`` (a value, or a tuple/list of them) with number series as array series."""
+    if type(x) is Taylor:
+        return x.series()
+    if isinstance(x, (list, tuple)):
+        return type(x)(_arrays(v) for v in x)
+    return x
+
+
+LN2, LN10 = math.log(2.0), math.log(10.0)
+
+
+def _lmul(a, b):
+    """The product of two lists of coefficients (truncated); NumPy's convolution is the
+    faster beyond a few terms."""
+    n = len(a)
+    if n > 6:
+        return np.convolve(a, b)[:n].tolist()
+    return [sum(map(operator.mul, a[:k + 1], b[k::-1])) for k in range(n)]
+
+
+def _ldiv(a, b):
+    """q = a / b: q_k = (a_k - sum_{j=1..k} b_j q_{k-j}) / b_0."""
+    q = [a[0] / b[0]]
+    for k in range(1, len(a)):
+        q.append((a[k] - sum(map(operator.mul, b[1:k + 1], q[::-1]))) / b[0])
+    return q
+
+
+def _lexp(u, y0):
+    """exp: y' = y u', so y_k = (1/k) sum_{j=1..k} j u_j y_{k-j}."""
+    ju = [j * v for j, v in enumerate(u)]
+    y = [y0]
+    for k in range(1, len(u)):
+        y.append(sum(map(operator.mul, ju[1:k + 1], y[::-1])) / k)
+    return y
+
+
+def _llog(u, y0):
+    """log: u y' = u'."""
+    y = [y0]
+    jy = [0.0]
+    for k in range(1, len(u)):
+        y.append((u[k] - sum(map(operator.mul, jy[1:k], u[k - 1:0:-1])) / k) / u[0])
+        jy.append(k * y[k])
+    return y
+
+
+def _lsincos(u, s0, c0, sign):
+    """sin and cos (sign -1): the imaginary and real parts of exp(i u); sinh and cosh
+    (sign +1): s' = c u', c' = s u'."""
+    if sign < 0:
+        ju = [1j * j * v for j, v in enumerate(u)]
+        z = [complex(c0, s0)]
+        for k in range(1, len(u)):
+            z.append(sum(map(operator.mul, ju[1:k + 1], z[::-1])) / k)
+        return [s0] + [w.imag for w in z[1:]], [c0] + [w.real for w in z[1:]]
+    ju = [j * v for j, v in enumerate(u)]
+    s, c = [s0], [c0]
+    for k in range(1, len(u)):
+        s.append(sum(map(operator.mul, ju[1:k + 1], c[::-1])) / k)
+        c.append(sum(map(operator.mul, ju[1:k + 1], s[-2::-1])) / k)
+    return s, c
+
+
+def _ltan(u, y0, sign):
+    """tan (sign +1) or tanh (sign -1): y' = (1 + sign y^2) u'."""
+    ju = [j * v for j, v in enumerate(u)]
+    y, w = [y0], [1.0 + sign * y0 * y0]
+    for k in range(1, len(u)):
+        y.append(sum(map(operator.mul, ju[1:k + 1], w[::-1])) / k)
+        w.append(sign * sum(map(operator.mul, y, y[::-1])))
+    return y
+
+
+def _lsqrt(u, y0):
+    """sqrt: y y = u."""
+    y = [y0]
+    for k in range(1, len(u)):
+        y.append((u[k] - sum(map(operator.mul, y[1:k], y[k - 1:0:-1]))) / (2.0 * y0))
+    return y
+
+
+def _lpow(u, r, y0):
+    """u ** r: by products for an int r (exact where u_0 = 0), else from u y' = r u' y."""
+    if float(r).is_integer() and abs(r) <= 64:
+        n, out, base = int(abs(r)), [1.0] + [0.0] * (len(u) - 1), u
+        while n:
+            if n & 1:
+                out = _lmul(out, base)
+            n >>= 1
+            if n:
+                base = _lmul(base, base)
+        out = out if r >= 0 else _ldiv([1.0] + [0.0] * (len(u) - 1), out)
+        out[0] = u[0] ** r if y0 is None else y0
+        return out
+    y = [u[0] ** r if y0 is None else y0]
+    for k in range(1, len(u)):
+        y.append(sum([((r + 1.0) * j - k) * u[j] * y[k - j] for j in range(1, k + 1)])
+                 / (k * u[0]))
+    return y
+
+
+def _lintegrate(u, g, y0):
+    """y with y' = g u': y_k = (1/k) sum_{j=1..k} j u_j g_{k-j}."""
+    ju = [j * v for j, v in enumerate(u)]
+    return [y0] + [sum(map(operator.mul, ju[1:k + 1], g[k - 1::-1])) / k
+                   for k in range(1, len(u))]
+
+
 # -- helpers -----------------------------------------------------------------------------------
 
 def _value(x):
-    return x.a[0] if isinstance(x, Batch) else x
+    if isinstance(x, Batch):
+        return x.a[0]
+    return x.c[0] if type(x) is Taylor else x
 
 
 def value(x):
     """The value of ``x`` (the coefficient 0 of a series), for non-differentiable uses."""
     if isinstance(x, Batch):
         return x.a[0]
+    if type(x) is Taylor:
+        return x.c[0]
     if isinstance(x, list):
         return [value(v) for v in x]
     if isinstance(x, tuple):
@@ -230,7 +510,7 @@ def value(x):
 
 def to_float(x):
     """``float(x)``: a series stays a series."""
-    return x if isinstance(x, Batch) else float(x)
+    return x if isinstance(x, (Batch, Taylor)) else float(x)
 
 
 def _lift(x, ndim):
@@ -307,15 +587,27 @@ def _conv(u, y, k, lo, hi):
 
 
 def _result(prim, args, a):
-    """A series with coefficients ``a`` whose coefficient 0 is ``prim`` of the values."""
+    """A series with coefficients ``a`` (a list: a number's) whose coefficient 0 is ``prim``
+    of the values."""
     a[0] = prim(*[_value(x) for x in args])
-    return Series(a)
+    return Taylor(a) if type(a) is list else Series(a)
+
+
+def _coefficients(x):
+    """A copy of the coefficients of a series (a list for a Taylor, an array for a Series)."""
+    return list(x.c) if type(x) is Taylor else np.array(x.a)
+
+
+def _is_series(x):
+    return isinstance(x, Series) or type(x) is Taylor
 
 
 # -- arithmetic --------------------------------------------------------------------------------
 
 def _add(x, o):
     t = type(o)
+    if t is Taylor:
+        o, t = o.series(), Series
     if t in _NUMBERS:
         a = x.a.copy()
         a[0] += o
@@ -342,6 +634,7 @@ def _cauchy(a, b):
 
 
 def mul(x, y):
+    x, y = _arrays((x, y))
     if type(y) in _NUMBERS:
         return Series(x.a * y)
     if not (isinstance(x, Series) and isinstance(y, Series)):
@@ -395,6 +688,7 @@ def _divide(a, b):
 
 
 def div(x, y):
+    x, y = _arrays((x, y))
     if type(y) in _NUMBERS:
         return Series(x.a / y)
     if not isinstance(y, Series):
@@ -419,6 +713,7 @@ def _int_power(x, r):
 
 def power(x, r):
     """x ** r: a series to a constant power, a constant to a series power, or both series."""
+    x, r = _arrays((x, r))
     if isinstance(r, Series):  # x ** u = exp(u log x)
         e = mul(r, Series(_log_of(x.a))) if isinstance(x, Series) else r * np.log(x)
         return _result(lambda a, b: a ** b, (x, r), _exp_of(e.a))
@@ -559,55 +854,83 @@ def _one_plus_square(u, sign=1.0, c=1.0):
     return _add(mul(u, u) * sign, c)
 
 
-sin = _unary(math.sin, lambda u: _sin_cos(u)[0])
-cos = _unary(math.cos, lambda u: _sin_cos(u)[1])
-sinh = _unary(math.sinh, lambda u: _sin_cos(u, 1.0)[0])
-cosh = _unary(math.cosh, lambda u: _sin_cos(u, 1.0)[1])
-tan = _unary(math.tan, _tan_of)
-tanh = _unary(math.tanh, lambda u: _tan_of(u, -1.0))
-exp = _unary(math.exp, _exp_of)
-_log = _unary(math.log, _log_of)
+# y' = g(u) u': the series of g, by the operators (for a Series or a Taylor)
+G_ATAN = lambda u: 1.0 / (1.0 + u * u)  # noqa: E731
+G_ASIN = lambda u: (1.0 - u * u) ** -0.5  # noqa: E731
+G_ACOS = lambda u: -((1.0 - u * u) ** -0.5)  # noqa: E731
+G_ATANH = lambda u: 1.0 / (1.0 - u * u)  # noqa: E731
+G_ASINH = lambda u: (1.0 + u * u) ** -0.5  # noqa: E731
+G_ACOSH = lambda u: (u * u - 1.0) ** -0.5  # noqa: E731
+G_ERF = lambda u: (exp(-(u * u)) if type(u) is Taylor  # noqa: E731
+                   else Series(_exp_of((-(u * u)).a))) * TWO_OVER_SQRT_PI
+
+
+def _scalar_rule(prim, of):
+    """A ``math`` function's rule: ``of(u, value)`` gives the list of coefficients from the
+    list ``u`` and the function's value at ``u[0]`` (math functions take numbers only)."""
+    def rule(x, *rest):
+        if isinstance(x, Series):  # a number's series that came through NumPy
+            x = Taylor(x.a.tolist())
+        if type(x) is not Taylor:
+            return prim(x, *rest)
+        u = x.c
+        v0 = prim(u[0], *rest)
+        out = of(u, v0)
+        out[0] = v0
+        return Taylor(out)
+
+    rule.__name__ = getattr(prim, "__name__", "rule")
+    rule.__doc__ = "Taylor rule of math.%s." % rule.__name__
+    return rule
+
+
+def _lg(g):
+    """The list rule of y' = g(u) u'."""
+    return lambda u, v0: _lintegrate(u, g(Taylor(u)).c, v0)
+
+
+sin = _scalar_rule(math.sin, lambda u, v0: _lsincos(u, v0, math.cos(u[0]), -1.0)[0])
+cos = _scalar_rule(math.cos, lambda u, v0: _lsincos(u, math.sin(u[0]), v0, -1.0)[1])
+sinh = _scalar_rule(math.sinh, lambda u, v0: _lsincos(u, v0, math.cosh(u[0]), 1.0)[0])
+cosh = _scalar_rule(math.cosh, lambda u, v0: _lsincos(u, math.sinh(u[0]), v0, 1.0)[1])
+tan = _scalar_rule(math.tan, lambda u, v0: _ltan(u, v0, 1.0))
+tanh = _scalar_rule(math.tanh, lambda u, v0: _ltan(u, v0, -1.0))
+exp = _scalar_rule(math.exp, _lexp)
+expm1 = _scalar_rule(math.expm1, lambda u, v0: _lexp(u, math.exp(u[0])))
+exp2 = _scalar_rule(getattr(math, "exp2", lambda v: 2.0 ** v),
+                    lambda u, v0: _lexp([c * LN2 for c in u], v0))
+_log = _scalar_rule(math.log, _llog)
+log1p = _scalar_rule(math.log1p, lambda u, v0: _llog([1.0 + u[0]] + u[1:], v0))
+log2 = _scalar_rule(math.log2, lambda u, v0: [c / LN2 for c in _llog(u, math.log(u[0]))])
+log10 = _scalar_rule(math.log10, lambda u, v0: [c / LN10 for c in _llog(u, math.log(u[0]))])
+sqrt = _scalar_rule(math.sqrt, _lsqrt)
+cbrt = _scalar_rule(getattr(math, "cbrt", np.cbrt), lambda u, v0: _lpow(u, 1.0 / 3.0, v0))
+atan = _scalar_rule(math.atan, _lg(G_ATAN))
+asin = _scalar_rule(math.asin, _lg(G_ASIN))
+acos = _scalar_rule(math.acos, _lg(G_ACOS))
+atanh = _scalar_rule(math.atanh, _lg(G_ATANH))
+asinh = _scalar_rule(math.asinh, _lg(G_ASINH))
+acosh = _scalar_rule(math.acosh, _lg(G_ACOSH))
+erf = _scalar_rule(math.erf, _lg(G_ERF))
+erfc = _scalar_rule(math.erfc, _lg(lambda u: -G_ERF(u)))
+degrees = _scalar_rule(math.degrees, lambda u, v0: [c * (180.0 / math.pi) for c in u])
+radians = _scalar_rule(math.radians, lambda u, v0: [c * (math.pi / 180.0) for c in u])
 
 
 def log(x, base=None):
     """log(x), or log(x) / log(base) with a second argument."""
     if base is None:
         return _log(x)
-    if not isinstance(x, Series) and not isinstance(base, Series):
+    if not _is_series(x) and not _is_series(base):
         return math.log(x, base)
-    out = div(_log(x), _log(base))
-    return _result(math.log, (x, base), np.array(out.a))
-sqrt = _unary(math.sqrt, _sqrt_of)
-expm1 = _unary(math.expm1, _exp_of)
-log1p = _unary(math.log1p, lambda u: _log_of(_add(Series(u), 1.0).a))
-exp2 = _unary(getattr(math, "exp2", lambda v: 2.0 ** v),
-              lambda u: _exp_of(u * math.log(2.0)))
-log2 = _unary(math.log2, lambda u: _log_of(u) / math.log(2.0))
-log10 = _unary(math.log10, lambda u: _log_of(u) / math.log(10.0))
-cbrt = _unary(getattr(math, "cbrt", np.cbrt), lambda u: _power_of(u, 1.0 / 3.0, np.cbrt(u[0])))
-# y' = g(u) u': the series of g
-G_ATAN = lambda u: div(1.0, _one_plus_square(u))  # noqa: E731
-G_ASIN = lambda u: power(_one_plus_square(u, -1.0), -0.5)  # noqa: E731
-G_ACOS = lambda u: -power(_one_plus_square(u, -1.0), -0.5)  # noqa: E731
-G_ATANH = lambda u: div(1.0, _one_plus_square(u, -1.0))  # noqa: E731
-G_ASINH = lambda u: power(_one_plus_square(u), -0.5)  # noqa: E731
-G_ACOSH = lambda u: power(_one_plus_square(u, 1.0, -1.0), -0.5)  # noqa: E731
-G_ERF = lambda u: Series(_exp_of(-mul(u, u).a)) * TWO_OVER_SQRT_PI  # noqa: E731
-
-atan = _unary(math.atan, _g(G_ATAN))
-asin = _unary(math.asin, _g(G_ASIN))
-acos = _unary(math.acos, _g(G_ACOS))
-atanh = _unary(math.atanh, _g(G_ATANH))
-asinh = _unary(math.asinh, _g(G_ASINH))
-acosh = _unary(math.acosh, _g(G_ACOSH))
-erf = _unary(math.erf, _g(G_ERF))
-erfc = _unary(math.erfc, _g(lambda u: -G_ERF(u)))
-degrees = _unary(math.degrees, lambda u: u * (180.0 / math.pi))
-radians = _unary(math.radians, lambda u: u * (math.pi / 180.0))
+    return _result(math.log, (x, base), _coefficients(_log(x) / _log(base)))
 
 
 def fabs(x):
     """|x| = sign(value) x; 0 where the value is 0 (the first-order convention)."""
+    if type(x) is Taylor:
+        sign = (x.c[0] > 0) - (x.c[0] < 0)
+        return _result(abs, (x,), [sign * c for c in x.c])
     if not isinstance(x, Series):
         return abs(x)
     return _result(abs, (x,), np.sign(x.a[0]) * x.a)
@@ -617,9 +940,9 @@ def _or_plain(prim):
     """A rule of several arguments; without a series among them, the primitive itself."""
     def wrap(rule):
         def apply(*args):
-            if not any(isinstance(a, Series) for a in args):
+            if not any(_is_series(a) for a in args):
                 return prim(*args)
-            return _result(prim, args, np.array(rule(*args).a))
+            return _result(prim, args, _coefficients(rule(*args)))
 
         apply.__name__ = rule.__name__
         apply.__doc__ = rule.__doc__
@@ -630,8 +953,7 @@ def _or_plain(prim):
 
 @_or_plain(math.copysign)
 def copysign(x, y):
-    return fabs(x) * math.copysign(1.0, _value(y)) if isinstance(x, Series) \
-        else _embed(x, y.a.shape[0]) * 0.0
+    return fabs(x) * math.copysign(1.0, _value(y)) if _is_series(x) else y * 0.0
 
 
 @_or_plain(math.fmod)
@@ -643,6 +965,8 @@ def _atan2(y, x):
     """atan2 on the branch of the values: atan(y / x) plus a constant where x != 0, else
     -atan(x / y) plus a constant (elementwise for arrays)."""
     xv = _value(x)
+    if type(x) is Taylor or type(y) is Taylor:  # numbers
+        return atan(y / x) if xv != 0 else -atan(x / y)
     a = Series(_g(G_ATAN)(div(y, x).a if isinstance(x, Series) else (y / x).a))
     if np.all(xv != 0):
         return a
@@ -662,7 +986,7 @@ def hypot(*xs):
 
 
 def pow_(x, y):
-    return power(x, y)
+    return x ** y
 
 
 def fsum(xs):
@@ -917,6 +1241,7 @@ MIXING = {np.concatenate, np.stack, np.hstack, np.vstack, np.linspace}
 
 def array(obj, dtype=None, *, copy=True, **kwargs):
     """``np.array`` of (lists of) series and constants."""
+    obj = _arrays(obj)
     n = batch._batch_size([obj]) if isinstance(obj, (list, tuple)) else None
     if isinstance(obj, Series):
         return Series(obj.a.copy()) if copy else obj
@@ -930,8 +1255,8 @@ def asarray(obj, dtype=None, **kwargs):
 
 
 def full(shape, fill_value, dtype=None, **kwargs):
-    return _as_series(batch.full(shape, fill_value, dtype=dtype, **kwargs))
+    return _as_series(batch.full(shape, _arrays(fill_value), dtype=dtype, **kwargs))
 
 
 def full_like(a, fill_value, dtype=None, **kwargs):
-    return _as_series(batch.full_like(a, fill_value, dtype=dtype, **kwargs))
+    return _as_series(batch.full_like(a, _arrays(fill_value), dtype=dtype, **kwargs))

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import builtins
 import math
+import numbers
 
 import gast
 import numpy as np
@@ -220,6 +221,8 @@ def _seed(p, d, n):
         return type(p)(_seed(a, b, n) for a, b in zip(p, d))
     if isinstance(p, dict):
         return {k: _seed(p[k], d[k], n) for k in p}
+    if isinstance(p, numbers.Real) and not isinstance(p, np.ndarray):  # a number: a list
+        return series.Taylor(([float(p), float(d)] + [0.0] * (n - 2))[:n])
     a = np.zeros((n,) + np.shape(p))
     a[0] = p
     a[1:2] = d
@@ -235,6 +238,8 @@ def _coefficient(out, k, n):
     if isinstance(out, vector.Batch):
         c = out.a[k]
         return float(c) if c.ndim == 0 else c
+    if type(out) is series.Taylor:
+        return float(out.c[k])
     if k == 0:
         return out
     return 0.0 if np.ndim(out) == 0 else np.zeros(np.shape(out))
