@@ -3,8 +3,9 @@
 For each row, at a seeded point of its domain and along a seeded random direction,
 ``pf.taylor(f, order=3)`` must give: c0 equal to the value, c1 equal to pf.jvp's tangent (itself
 checked against finite differences in test_rules), c2 equal to a central difference of that
-tangent along the direction over 2, and c3 equal to a second difference of it over 6. Primitives
-without a Taylor rule (NO_TAYLOR) must instead raise NoRuleError naming them.
+tangent along the direction over 2, and c3 equal to a second difference of it over 6. Every
+differentiable primitive of the table has a Taylor rule (NO_TAYLOR lists exceptions, which
+must raise NoRuleError naming them: none at present).
 """
 
 import copy
@@ -21,7 +22,7 @@ import pushforward as pf
 from pushforward import errors
 
 #: primitives of the first-order table that Taylor mode does not differentiate
-NO_TAYLOR = {math.gamma, math.lgamma}
+NO_TAYLOR = set()
 
 
 def _taylor_rows():
@@ -112,3 +113,36 @@ def test_writing_into_an_argument_is_refused_with_its_line():
     with pytest.raises(errors.UnsupportedSyntaxError, match=r"nesting_functions.py:\d+:\d+.*"
                        r"write into the argument 'out'"):
         pf.taylor(nf.writes_into_argument, order=2)((0.5, np.zeros(2)), (1.0, None))
+
+
+def _zeta(k):
+    """Riemann zeta(k), k >= 2: a direct sum and its Euler-Maclaurin tail."""
+    n = 20000
+    head = math.fsum(i ** -float(k) for i in range(1, n))
+    return head + n ** (1.0 - k) / (k - 1) + 0.5 * n ** -float(k) + k * n ** (-k - 1.0) / 12
+
+
+def lgamma_of(x):
+    return math.lgamma(x)
+
+
+def gamma_of(x):
+    return math.gamma(x)
+
+
+def test_lgamma_and_gamma_series_at_one_against_zeta_values():
+    """lgamma(1 + t) = -euler_gamma t + sum_{k>=2} (-1)^k zeta(k) / k t^k."""
+    euler_gamma = 0.5772156649015329
+    c = pf.taylor(lgamma_of, order=14)((1.0,), (1.0,))
+    expected = [0.0, -euler_gamma] + [(-1) ** k * _zeta(k) / k for k in range(2, 15)]
+    assert c == pytest.approx(expected, rel=1e-12, abs=1e-15)
+    # gamma(1 + t) = exp(lgamma(1 + t)): 1, -euler_gamma, (euler_gamma^2 + pi^2/6) / 2, ...
+    g = pf.taylor(gamma_of, order=2)((1.0,), (1.0,))
+    assert g == pytest.approx([1.0, -euler_gamma, (euler_gamma ** 2 + math.pi ** 2 / 6) / 2],
+                              rel=1e-13)
+    # reflection (x < 1/2): the series at -0.5 against finite differences of digamma
+    h = 1e-5
+    c = pf.taylor(lgamma_of, order=2)((-0.5,), (1.0,))
+    from pushforward.special import digamma
+    assert c[1] == pytest.approx(digamma(-0.5), rel=1e-13)
+    assert c[2] == pytest.approx((digamma(-0.5 + h) - digamma(-0.5 - h)) / (4 * h), rel=1e-7)

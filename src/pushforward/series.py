@@ -917,6 +917,61 @@ degrees = _scalar_rule(math.degrees, lambda u, v0: [c * (180.0 / math.pi) for c 
 radians = _scalar_rule(math.radians, lambda u, v0: [c * (math.pi / 180.0) for c in u])
 
 
+# Bernoulli numbers B_2, B_4, ..., B_30 (for the asymptotic series of the polygamma functions)
+_BERNOULLI = [1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6, -3617 / 510,
+              43867 / 798, -174611 / 330, 854513 / 138, -236364091 / 2730, 8553103 / 6,
+              -23749461029 / 870, 8615841276005 / 14322]
+
+
+def _lgamma_coefficients(x, n):
+    """Taylor coefficients of log|gamma| at x, orders 0 .. n-1: lgamma(x), then
+    psi^(m-1)(x) / m! from the polygamma functions psi^(k)(x) = (-1)^(k+1) k! sum_i 1/(x+i)^(k+1):
+    the recurrence shifts x up to ``big``, where the asymptotic series in 1/x is accurate;
+    reflection handles x < 1/2."""
+    if x < 0.5:  # log|gamma(x)| = log(pi / |sin(pi x)|) - lgamma(1 - x)
+        reflected = _lgamma_coefficients(1.0 - x, n)
+        sine = _lsincos([math.pi * x, math.pi] + [0.0] * (n - 2), math.sin(math.pi * x),
+                        math.cos(math.pi * x), -1.0)[0][:n]
+        log_sine = _llog(sine if sine[0] > 0 else [-c for c in sine], math.log(abs(sine[0])))
+        return [math.lgamma(x)] + [-log_sine[m] - (-1) ** m * reflected[m] for m in range(1, n)]
+    out = [math.lgamma(x)]
+    big = max(20.0, 2.0 * n + 10.0)
+    shift = max(0, math.ceil(big - x))
+    y = x + shift
+    for m in range(1, n):
+        k = m - 1  # psi^(k)(x) / m!, with k! / m! = 1 / m
+        if k == 0:  # digamma: log y - 1/(2y) - sum B_2j / (2j y^2j)
+            total = math.log(y) - 0.5 / y - sum(b / (2 * j * y ** (2 * j))
+                                                 for j, b in enumerate(_BERNOULLI, 1))
+            total -= sum(1.0 / (x + i) for i in range(shift))
+            out.append(total)
+            continue
+        # psi^(k)(y) = (-1)^(k+1) [(k-1)!/y^k + k!/(2 y^(k+1)) + sum B_2j (2j+k-1)!/((2j)! y^(2j+k))]
+        series = math.factorial(k - 1) / y ** k + math.factorial(k) / (2.0 * y ** (k + 1))
+        for j, b in enumerate(_BERNOULLI, 1):
+            series += b * math.factorial(2 * j + k - 1) / (math.factorial(2 * j) * y ** (2 * j + k))
+        series += math.factorial(k) * sum(1.0 / (x + i) ** (k + 1) for i in range(shift))
+        out.append((-1) ** (k + 1) * series / math.factorial(m))
+    return out
+
+
+def _lcompose(u, f):
+    """The series of F(u) for a number's series u from F's Taylor coefficients f at u_0."""
+    h = [0.0] + u[1:]
+    y = [f[-1]] + [0.0] * (len(u) - 1)
+    for m in range(len(u) - 2, -1, -1):
+        y = _lmul(y, h)
+        y[0] += f[m]
+    return y
+
+
+lgamma = _scalar_rule(math.lgamma,
+                      lambda u, v0: _lcompose(u, _lgamma_coefficients(u[0], len(u))))
+gamma = _scalar_rule(math.gamma, lambda u, v0: _lexp(
+    _lcompose(u, _lgamma_coefficients(u[0], len(u))), abs(v0)) if v0 > 0 else [
+        -c for c in _lexp(_lcompose(u, _lgamma_coefficients(u[0], len(u))), abs(v0))])
+
+
 def log(x, base=None):
     """log(x), or log(x) / log(base) with a second argument."""
     if base is None:

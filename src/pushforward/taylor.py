@@ -43,7 +43,8 @@ MATH = {math.sin: "sin", math.cos: "cos", math.tan: "tan", math.sinh: "sinh",
         math.atanh: "atanh", math.asinh: "asinh", math.acosh: "acosh", math.erf: "erf",
         math.erfc: "erfc", math.fabs: "fabs", math.copysign: "copysign", math.fmod: "fmod",
         math.atan2: "atan2", math.hypot: "hypot", math.pow: "pow_", math.degrees: "degrees",
-        math.radians: "radians", math.fsum: "fsum", math.prod: "prod",
+        math.radians: "radians", math.fsum: "fsum", math.prod: "prod", math.gamma: "gamma",
+        math.lgamma: "lgamma",
         builtins.float: "to_float", np.array: "array", np.asarray: "asarray", np.full: "full",
         np.full_like: "full_like"}
 for _name in ("exp2", "cbrt"):
