@@ -7,7 +7,7 @@ primal statement followed by its tangent. See ``forward_diff``, ``jvp`` and ``so
 from .api import derivative, forward_diff, jacobian, jvp, source
 from .errors import PushforwardError
 from .higher import hessian, hvp
-from .taylor import taylor
+from .taylor_mode import taylor
 from .register import defjvp, nondifferentiable
 
 __all__ = ["forward_diff", "jvp", "jacobian", "derivative", "hessian", "hvp", "taylor", "source", "defjvp", "nondifferentiable",
