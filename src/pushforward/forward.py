@@ -848,18 +848,19 @@ class Forward:
         twin = gast.Call(func=inner.func, args=[T.name(self.local_jvps[local][0])] + inner.args[1:],
                          keywords=inner.keywords)
         call = twin if api == "jvp" else gast.Call(func=twin, args=e.args, keywords=e.keywords)
-        if api == "derivative":  # inner_jvp's derivative: (derivative, its tangent)
-            t, dt = self.namer.temp(), None
+        def pair():  # a temporary and its tangent, as an assignment target
+            t = self.namer.temp()
             dt = self.namer.tangent(t)
-            self.pre.append(T.assign(gast.Tuple(elts=[T.name(t, gast.Store()), T.name(dt, gast.Store())],
-                                                ctx=gast.Store()), call))
+            return t, dt, gast.Tuple(elts=[T.name(t, gast.Store()), T.name(dt, gast.Store())],
+                                     ctx=gast.Store())
+
+        if api == "derivative":  # inner_jvp's derivative: (derivative, its tangent)
+            t, dt, target = pair()
+            self.pre.append(T.assign(target, call))
             return T.name(t), T.name(dt)
         # ((value, its tangent), (derivative, its tangent))
-        v, d = self.namer.temp(), self.namer.temp()
-        dv, dd = self.namer.tangent(v), self.namer.tangent(d)
-        pair = [gast.Tuple(elts=[T.name(a, gast.Store()), T.name(b, gast.Store())], ctx=gast.Store())
-                for a, b in ((v, dv), (d, dd))]
-        self.pre.append(T.assign(gast.Tuple(elts=pair, ctx=gast.Store()), call))
+        (v, dv, first), (d, dd, second) = pair(), pair()
+        self.pre.append(T.assign(gast.Tuple(elts=[first, second], ctx=gast.Store()), call))
         return (gast.Tuple(elts=[T.name(v), T.name(d)], ctx=gast.Load()),
                 gast.Tuple(elts=[T.name(dv), T.name(dd)], ctx=gast.Load()))
 
