@@ -20,7 +20,6 @@ y[0] = x``) must carry the batch axis from the start, and its size is the one of
 
 from __future__ import annotations
 
-import contextlib
 import numbers
 import operator
 import threading
@@ -32,15 +31,20 @@ from . import special
 _state = threading.local()
 
 
-@contextlib.contextmanager
-def size(n):
-    """Run vector-mode code with batches of ``n`` tangents."""
-    outer = getattr(_state, "n", None)
-    _state.n = n
-    try:
-        yield
-    finally:
-        _state.n = outer
+class size:
+    """``with size(n):`` runs vector-mode code with batches of ``n`` tangents."""
+
+    __slots__ = ("n", "outer")
+
+    def __init__(self, n):
+        self.n = n
+
+    def __enter__(self):
+        self.outer = getattr(_state, "n", None)
+        _state.n = self.n
+
+    def __exit__(self, *exc):
+        _state.n = self.outer
 
 
 def _current():

@@ -256,6 +256,7 @@ class TaylorFunction:
         self.f, self.order = api._as_python(f), order
         self._params = api._params(self.f)
         self._last = None
+        self._generated = {}  # the differentiated parameters -> their Taylor function
 
     def __call__(self, primals, directions):
         api = self._api
@@ -269,7 +270,10 @@ class TaylorFunction:
                 api._leaves(p, "", "primal %d" % i)
                 api._check_tangent(p, d, "[%d]" % i)
         active = tuple(self._params[i] for i, d in enumerate(directions) if d is not None)
-        gen = self._last = transform(self.f, active)
+        gen = self._generated.get(active)
+        if gen is None:
+            gen = self._generated[active] = transform(self.f, active)
+        self._last = gen
         n = self.order + 1
         args = [_seed(p, d, n) if d is not None else p for p, d in zip(primals, directions)]
         with vector.size(n):
