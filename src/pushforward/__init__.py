@@ -1,7 +1,8 @@
 """pushforward: forward-mode automatic differentiation for Python by source transformation.
 
 ``@forward_diff`` reads a function's source and writes a new Python function that computes each
-primal statement followed by its tangent. See ``forward_diff``, ``jvp`` and ``source``.
+primal statement followed by its tangent. See ``forward_diff``, ``jvp``, ``jacobian`` and
+``source``; ``derivative``, ``hessian``, ``hvp`` and ``taylor`` for higher derivatives.
 """
 
 from .api import derivative, forward_diff, jacobian, jvp, source

@@ -397,7 +397,7 @@ def derivative(f, order=1, wrt=None):
         d2(0.5)   # f''(0.5)
 
     Each order differentiates the code written for the previous one (``forward_diff`` nested
-    ``order`` times), so the cost doubles with each order; Taylor mode will serve high orders.
+    ``order`` times), so the cost doubles with each order; ``pf.taylor`` serves high orders.
     """
     if not isinstance(order, int) or isinstance(order, bool) or order < 1:
         raise WrtError("order=%r: the order of a derivative is a positive int" % (order,))
