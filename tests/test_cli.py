@@ -132,3 +132,18 @@ def test_exported_scalar_code_compiles_with_numba(tmp_path):
         if isinstance(obj, types.FunctionType):
             namespace[name] = numba.njit(obj)
     assert namespace["pendulum_jvp"](0.3, 0.0, 0.01, 50, 1.0) == pytest.approx(plain, rel=1e-12)
+
+
+def test_check_reports_pushforward_inside_differentiated_code(tmp_path):
+    source = tmp_path / "nested_check.py"
+    source.write_text(
+        "import pushforward as pf\n\n\n"
+        "def outer(x):\n"
+        "    def inner(y):\n"
+        "        return x * y * y\n"
+        "    return pf.derivative(inner)(2.0)\n")
+    out = subprocess.run([sys.executable, "-m", "pushforward", "check", str(source)],
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "pf.derivative(...)" in out.stdout
+    assert "nested function's twin" in out.stdout

@@ -326,7 +326,8 @@ def _call_report(fdef, ctx, act):
         if not isinstance(node, gast.Call):
             continue
         info = calls.classify(node, ctx)
-        name = forward._dotted(node.func)
+        name = forward._dotted(node.func) if not isinstance(node.func, gast.Call) \
+            else forward._dotted(node.func.func) + "(...)"
         if info.kind == "zero":
             how = "constant: not differentiable"
         elif not act.is_active(node):
@@ -335,6 +336,8 @@ def _call_report(fdef, ctx, act):
             how = "differentiated by its rule"
         elif info.kind in ("user", "local"):
             how = "differentiated: transformed too"
+        elif info.kind == "nested":
+            how = "differentiated: pushforward applied to the nested function's twin"
         elif info.kind == "method":
             how = "differentiated: method of a differentiated value"
         else:
