@@ -33,7 +33,79 @@ from .batch import _NUMBERS, Batch
 TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 
 
-class Series(Batch):
+class _OnValue:
+    """What a series does with its value alone: comparisons, conversions to ints, and the
+    piecewise-constant operators (``//``, and ``%`` as ``x - y * (x // y)``)."""
+
+    __slots__ = ()
+
+    def __floordiv__(self, o):  # piecewise constant
+        return self.value // _value(o)
+
+    def __rfloordiv__(self, o):
+        return _value(o) // self.value
+
+    def __mod__(self, o):
+        return self - o * (self.value // _value(o))
+
+    def __rmod__(self, o):
+        return o - self * (_value(o) // self.value)
+
+    def __divmod__(self, o):
+        q = self // o
+        return q, self - o * q
+
+    def __abs__(self):
+        return fabs(self)
+
+    def __lt__(self, o):
+        return self.value < _value(o)
+
+    def __le__(self, o):
+        return self.value <= _value(o)
+
+    def __gt__(self, o):
+        return self.value > _value(o)
+
+    def __ge__(self, o):
+        return self.value >= _value(o)
+
+    def __eq__(self, o):
+        return self.value == _value(o)
+
+    def __ne__(self, o):
+        return self.value != _value(o)
+
+    __hash__ = None
+
+    def __bool__(self):
+        return bool(self.value)
+
+    def __int__(self):
+        return int(self.value)
+
+    def __index__(self):
+        return int(self.value)
+
+    def __round__(self, n=None):
+        return round(float(self.value), n) if n is not None else round(float(self.value))
+
+    def __floor__(self):
+        return math.floor(self.value)
+
+    def __ceil__(self):
+        return math.ceil(self.value)
+
+    def __trunc__(self):
+        return math.trunc(self.value)
+
+    def __float__(self):
+        raise TypeError("a Taylor series is not a float: pushforward has no Taylor rule for "
+                        "the function that converted it")
+
+
+
+class Series(_OnValue, Batch):
     """Taylor coefficients of one value, ``a[k]`` the k-th; arithmetic is truncated."""
 
     __slots__ = ()
@@ -86,25 +158,6 @@ class Series(Batch):
     def __rmatmul__(self, o):
         return _bilinear(np.matmul, o, self)
 
-    def __floordiv__(self, o):  # piecewise constant
-        return self.value // _value(o)
-
-    def __rfloordiv__(self, o):
-        return _value(o) // self.value
-
-    def __mod__(self, o):
-        return self - o * (self.value // _value(o))
-
-    def __rmod__(self, o):
-        return o - self * (_value(o) // self.value)
-
-    def __divmod__(self, o):
-        q = self // o
-        return q, self - o * q
-
-    def __abs__(self):
-        return fabs(self)
-
     def _inplace(self, result):
         self.a[...] = np.broadcast_to(_lift(result, self.a.ndim - 1), self.a.shape)
         return self
@@ -120,52 +173,6 @@ class Series(Batch):
 
     def __itruediv__(self, o):
         return self._inplace(self / o)
-
-    # -- comparisons, conversions: on the value ---------------------------------------------
-    def __lt__(self, o):
-        return self.value < _value(o)
-
-    def __le__(self, o):
-        return self.value <= _value(o)
-
-    def __gt__(self, o):
-        return self.value > _value(o)
-
-    def __ge__(self, o):
-        return self.value >= _value(o)
-
-    def __eq__(self, o):
-        return self.value == _value(o)
-
-    def __ne__(self, o):
-        return self.value != _value(o)
-
-    __hash__ = None
-
-    def __bool__(self):
-        return bool(self.value)
-
-    def __int__(self):
-        return int(self.value)
-
-    def __index__(self):
-        return int(self.value)
-
-    def __round__(self, n=None):
-        return round(float(self.value), n) if n is not None else round(float(self.value))
-
-    def __floor__(self):
-        return math.floor(self.value)
-
-    def __ceil__(self):
-        return math.ceil(self.value)
-
-    def __trunc__(self):
-        return math.trunc(self.value)
-
-    def __float__(self):
-        raise TypeError("a Taylor series is not a float: pushforward has no Taylor rule for "
-                        "the function that converted it")
 
     # -- NumPy ------------------------------------------------------------------------------
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
@@ -220,7 +227,7 @@ class Series(Batch):
 
 # -- a number's series: Python floats ----------------------------------------------------------
 
-class Taylor:
+class Taylor(_OnValue):
     """The Taylor coefficients of a number, as a list of floats: arithmetic on them is plain
     Python (for the few coefficients of a scalar series, faster than NumPy's per-call cost).
     Meeting an array, it becomes a :class:`Series`."""
@@ -302,70 +309,6 @@ class Taylor:
             return o ** self.series()
         out = exp(self * math.log(o))
         return _result(lambda a: o ** a, (self,), out.c)
-
-    def __abs__(self):
-        return fabs(self)
-
-    def __floordiv__(self, o):  # piecewise constant
-        return self.c[0] // _value(o)
-
-    def __rfloordiv__(self, o):
-        return _value(o) // self.c[0]
-
-    def __mod__(self, o):
-        return self - o * (self.c[0] // _value(o))
-
-    def __rmod__(self, o):
-        return o - self * (_value(o) // self.c[0])
-
-    def __divmod__(self, o):
-        q = self // o
-        return q, self - o * q
-
-    def __lt__(self, o):
-        return self.c[0] < _value(o)
-
-    def __le__(self, o):
-        return self.c[0] <= _value(o)
-
-    def __gt__(self, o):
-        return self.c[0] > _value(o)
-
-    def __ge__(self, o):
-        return self.c[0] >= _value(o)
-
-    def __eq__(self, o):
-        return self.c[0] == _value(o)
-
-    def __ne__(self, o):
-        return self.c[0] != _value(o)
-
-    __hash__ = None
-
-    def __bool__(self):
-        return bool(self.c[0])
-
-    def __int__(self):
-        return int(self.c[0])
-
-    def __index__(self):
-        return int(self.c[0])
-
-    def __round__(self, n=None):
-        return round(self.c[0], n) if n is not None else round(self.c[0])
-
-    def __floor__(self):
-        return math.floor(self.c[0])
-
-    def __ceil__(self):
-        return math.ceil(self.c[0])
-
-    def __trunc__(self):
-        return math.trunc(self.c[0])
-
-    def __float__(self):
-        raise TypeError("a Taylor series is not a float: pushforward has no Taylor rule for "
-                        "the function that converted it")
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
         return getattr(ufunc, method)(*_arrays(inputs), **kwargs)
