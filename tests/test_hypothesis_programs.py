@@ -658,6 +658,50 @@ def _check_at_random_point(program, data):
     check_program(program, primals, tangents)
 
 
+def check_taylor(program, primals, tangents):
+    """Taylor mode to order 2 on ``program``: c0 is the value (the same number; a NumPy scalar
+    may come back as a float), c1 the JVP, 2 c2 a central difference of the JVP along the
+    direction."""
+    with tempfile.TemporaryDirectory(prefix="pf_programs_") as directory:
+        name, func = _load(program, directory)
+        try:
+            c = pf.taylor(func, order=2)(primals, tangents)
+            value, tangent = pf.jvp(func, primals, tangents)
+            assert_close_structured(c[0], value, rtol=0.0, atol=0.0)  # the same number
+            scale = max(1.0, max_abs_leaf(value), max_abs_leaf(tangent))
+            assert_close_structured(c[1], tangent, rtol=1e-9, atol=1e-11 * scale)
+
+            def moved(s):
+                return tuple(p + s * t if t is not None else p for p, t in zip(primals, tangents))
+
+            def slope(a, b):  # (a - b) / (2 h), leaf by leaf
+                if isinstance(a, (tuple, list)):
+                    return type(a)(slope(x, y) for x, y in zip(a, b))
+                return (a - b) / (2 * h)
+
+            h = FD_STEP
+            second = slope(pf.jvp(func, moved(h), tangents)[1], pf.jvp(func, moved(-h), tangents)[1])
+            c2 = c[2]
+            double = type(c2)(2.0 * v for v in c2) if isinstance(c2, (tuple, list)) else 2.0 * c2
+            assert_close_structured(double, second, rtol=1e-4,
+                                    atol=1e-5 * max(scale, max_abs_leaf(second)))
+        except Exception as exc:
+            raise AssertionError(f"generated program:\n{program.source()}\nat primals="
+                                 f"{primals!r} directions={tangents!r}\n"
+                                 f"{type(exc).__name__}: {exc}") from exc
+        finally:
+            sys.modules.pop(name, None)
+
+
+@settings(PROFILE, max_examples=30, deadline=None)
+@given(program=branching_programs(), data=st.data())
+def test_taylor_mode_on_generated_programs(program, data):
+    note(program.source())
+    primals, tangents = _point(data, len(program.params))
+    assume(stable_point(program, primals, tangents))
+    check_taylor(program, primals, tangents)
+
+
 @settings(PROFILE, max_examples=60, deadline=None)
 @given(program=straight_line_programs(), data=st.data())
 def test_straight_line_programs(program, data):

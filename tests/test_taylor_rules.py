@@ -146,3 +146,19 @@ def test_lgamma_and_gamma_series_at_one_against_zeta_values():
     from pushforward.special import digamma
     assert c[1] == pytest.approx(digamma(-0.5), rel=1e-13)
     assert c[2] == pytest.approx((digamma(-0.5 + h) - digamma(-0.5 - h)) / (4 * h), rel=1e-7)
+
+
+def numpy_scalar_accumulated(x):
+    v = np.sin(x)  # a NumPy scalar: its series is an array series of a number
+    acc = v
+    for _ in range(2):
+        acc += np.sin(v)  # rebinds acc, as for any number: v must not change
+    return acc + v
+
+
+def test_augmented_assignment_on_a_number_series_does_not_change_its_aliases():
+    c = pf.taylor(numpy_scalar_accumulated, order=3)((0.4,), (1.0,))
+    assert c[0] == numpy_scalar_accumulated(0.4)
+    # d/dx [2 sin x + 2 sin(sin x)] at 0.4
+    expected = 2 * math.cos(0.4) + 2 * math.cos(math.sin(0.4)) * math.cos(0.4)
+    assert c[1] == pytest.approx(expected, rel=1e-13)

@@ -159,6 +159,10 @@ class Series(_OnValue, Batch):
         return _bilinear(np.matmul, o, self)
 
     def _inplace(self, result):
+        """``x op= y``: an array's series is updated in place (its views see it); a number's
+        is not (numbers are immutable: ``s = v; s += w`` leaves ``v`` alone)."""
+        if self.a.ndim == 1:
+            return result
         self.a[...] = np.broadcast_to(_lift(result, self.a.ndim - 1), self.a.shape)
         return self
 
