@@ -759,3 +759,23 @@ def test_op_renderings_agree(op):
     plain = op.render(names)
     inst = op.render(names, instrumented=True)
     assert eval(plain, namespace) == eval(inst, namespace)
+
+
+@settings(PROFILE, max_examples=20, deadline=None)
+@given(program=branching_programs(), data=st.data())
+def test_vector_mode_on_generated_programs(program, data):
+    """forward_diff with respect to every input (one pass, a batch of tangents) equals one
+    pf.jvp per input."""
+    note(program.source())
+    primals, _ = _point(data, len(program.params))
+    with tempfile.TemporaryDirectory(prefix="pf_programs_") as directory:
+        name, func = _load(program, directory)
+        try:
+            n = len(primals)
+            _, per_input = pf.forward_diff(func, wrt=tuple(range(n)))(*primals)
+            for i in range(n):
+                column = pf.jvp(func, primals, tuple(1.0 if j == i else None for j in range(n)))[1]
+                assert_close_structured(per_input[i], column, rtol=1e-12,
+                                        atol=1e-13 * max(1.0, max_abs_leaf(column)))
+        finally:
+            sys.modules.pop(name, None)
