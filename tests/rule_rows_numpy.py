@@ -861,6 +861,29 @@ row(IP("Add"), npi_add_alias, [V3, V3])
 row(IP("Mult"), npi_mult_scalar, [V3, (-2.0, 2.0)])
 
 
+def npi_pow(a, b):
+    view = a[1:]
+    a **= b
+    return view + a[1:]  # the view sees the in-place power, so must its tangent
+
+
+def npi_mod(a, b):
+    view = a[:2]
+    a %= b
+    return view * a[:2]
+
+
+def npi_floordiv(a, b):
+    alias = a
+    a //= b
+    return alias * b  # a // b is piecewise constant: only b's own term remains
+
+
+row(IP("Pow"), npi_pow, [Array((3,), 0.5, 2.0), Array((3,), -1.5, 1.5)])
+row(IP("Mod"), npi_mod, [Array((3,), 1.6, 1.9), Array((3,), 1.0, 1.5)])
+row(IP("FloorDiv"), npi_floordiv, [Array((3,), 1.6, 1.9), Array((3,), 1.0, 1.5)])
+
+
 # ============================================================================ zero: no tangent
 
 

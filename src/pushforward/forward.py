@@ -381,9 +381,11 @@ class Forward:
         new, tangent = self.apply(template, ("l", "r"), [(old, told), (p, t)],
                                   lambda ps: gast.BinOp(left=ps[0], op=s.op, right=ps[1]), False)
         primal = gast.AugAssign(target=s.target, op=s.op, value=new.right)  # r, once
+        tt = self.tangent_target(s.target)
+        if tangent is None and isinstance(s.op, gast.FloorDiv) and tt is not None:
+            tangent = T.const(0.0)  # the old tangent is stored over with zeros
         if tangent is None:
             return [primal]
-        tt = self.tangent_target(s.target)
         tangent = self._finish(tangent)
         if isinstance(tt, gast.Name):
             tangent = T.expr("update(v, d, new)", v=T.load(s.target), d=T.load(tt), new=tangent,

@@ -163,6 +163,8 @@ class Series(_OnValue, Batch):
         is not (numbers are immutable: ``s = v; s += w`` leaves ``v`` alone)."""
         if self.a.ndim == 1:
             return result
+        if not isinstance(result, Batch):  # a constant (``//=``): zero higher coefficients
+            result = _embed(result, self.a.shape[0])
         self.a[...] = np.broadcast_to(_lift(result, self.a.ndim - 1), self.a.shape)
         return self
 
@@ -177,6 +179,15 @@ class Series(_OnValue, Batch):
 
     def __itruediv__(self, o):
         return self._inplace(self / o)
+
+    def __ipow__(self, o):
+        return self._inplace(self ** o)
+
+    def __imod__(self, o):
+        return self._inplace(self % o)
+
+    def __ifloordiv__(self, o):
+        return self._inplace(self // o)
 
     # -- NumPy ------------------------------------------------------------------------------
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
