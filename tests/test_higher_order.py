@@ -279,3 +279,19 @@ def test_third_derivative_against_differences_of_the_second(case):
     expected = checks.fd_jvp(second, args, unit)
     checks.assert_close_structured(third, expected, rtol=1e-5,
                                    atol=1e-6 * (1 + checks.max_abs_leaf(expected)))
+
+
+def test_nested_derivatives_of_closures_keep_no_per_call_state():
+    """The twin of a nested function is a new object at every call: nothing is cached for it."""
+    f = pf.forward_diff(nf.second_through_closure)
+    g = pf.forward_diff(nf.jvp_of_closure)
+    f(0.3), g(0.3)
+    sizes = (len(pf.api._FORWARD), len(pf.pipeline._CACHE), len(pf.api._JVP),
+             len(pf.api._NESTED))
+    for i in range(5):
+        assert f(0.3 + 0.1 * i)[1] == pytest.approx(
+            (2 * (0.3 + 0.1 * i) + (0.3 + 0.1 * i) ** 2 / 2) * math.exp((0.3 + 0.1 * i) / 2),
+            rel=1e-13)
+        g(0.1 * i)
+    assert (len(pf.api._FORWARD), len(pf.pipeline._CACHE), len(pf.api._JVP),
+            len(pf.api._NESTED)) == sizes

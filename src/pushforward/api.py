@@ -316,7 +316,8 @@ def _as_python(f):
             % _describe(gen.func))
     gen.compile()
     nested = _caller(gen, gen.params, gen.params + ["1.0"])
-    _NESTED[f] = nested
+    if not pipeline.transient(gen.func):
+        _NESTED[f] = nested
     return nested
 
 
@@ -361,7 +362,10 @@ def forward_diff(f=None, *, wrt=None):
             raise
         fn = _Deferred(f, wrt)  # a callee defined later in the module: try again when called
         return fn
-    _FORWARD[key] = fn
+    if pipeline.transient(f):  # made anew at each call of the code that defines it: keep nothing
+        pipeline.forget_transient()
+    else:
+        _FORWARD[key] = fn
     return fn
 
 
@@ -495,7 +499,11 @@ def jvp(f, primals, tangents):
     entry = _JVP.get(key)
     if entry is None or len(primals) != len(tangents):
         try:
-            entry = _JVP[key] = _jvp_entry(f, tuple(primals), tuple(tangents))
+            entry = _jvp_entry(f, tuple(primals), tuple(tangents))
+            if pipeline.transient(f):
+                pipeline.forget_transient()
+            else:
+                _JVP[key] = entry
         except (TangentMismatchError, InputTypeError) as exc:
             raise type(exc)("jvp of %s: %s" % (_describe(f), exc)) from None
     fn, pick, check = entry

@@ -22,6 +22,11 @@ def _cache_dir():
     return os.path.join(tempfile.gettempdir(), "pushforward-%s" % user)
 
 
+def generated(filename):
+    """Whether code with this file name is pushforward's."""
+    return filename.startswith((_cache_dir(), "<pushforward "))
+
+
 def register(source, label, notes=None):
     """Register ``source`` under a file name; ``notes`` {line: text} become end-of-line comments.
 

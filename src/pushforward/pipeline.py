@@ -95,6 +95,20 @@ def clear_cache():
     _CACHE.clear()
 
 
+def transient(f):
+    """A nested function of code pushforward generated (``inner_jvp``, the twin of a nested
+    function differentiated inside differentiated code): a new object at each call of the code
+    that defines it, so caching its derivative would only keep it alive."""
+    code = getattr(f, "__code__", None)
+    return code is not None and bool(f.__closure__) and loader.generated(code.co_filename)
+
+
+def forget_transient():
+    """Drop the generated code of every transient function (see :func:`transient`)."""
+    for key in [k for k in _CACHE if transient(k[0])]:
+        del _CACHE[key]
+
+
 @dataclass
 class CalleeRef:
     name: str
