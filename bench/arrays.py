@@ -34,16 +34,19 @@ import math
 import os
 import platform
 import random
-import statistics
 import sys
 import time
-import timeit
 import traceback
 from dataclasses import dataclass
 
 import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+if HERE not in sys.path:
+    sys.path.insert(0, HERE)
+
+from harness import (Case, describe, fmt_ratio, fmt_us, geomean, import_pushforward,  # noqa: E402
+                     median, short, spread, verdict)
 
 TARGET_GEOMEAN_PF_HAND = 1.1
 TARGET_WORST_PF_HAND = 1.25
@@ -287,23 +290,6 @@ def make_jacobian_case():
 # ==========================================================================
 
 
-def import_pushforward():
-    """Return (pf module, api module or None, error string or None); the repository's own
-    ``src/`` is preferred over an installed copy."""
-    src = os.path.normpath(os.path.join(HERE, os.pardir, "src"))
-    if os.path.isfile(os.path.join(src, "pushforward", "__init__.py")) and src not in sys.path:
-        sys.path.insert(0, src)
-    try:
-        import pushforward as pf
-    except Exception as e:  # noqa: BLE001 - any failure becomes a row message
-        return None, None, f"import failed: {type(e).__name__}: {e}"
-    try:
-        from pushforward import api
-    except Exception:  # noqa: BLE001
-        api = None
-    return pf, api, None
-
-
 def import_optional(skip=()):
     """Bind the module globals jax/jnp/torch; return {library: version or 'not installed'}."""
     global jax, jnp, torch
@@ -447,71 +433,6 @@ def torch_callables(w):
 # ==========================================================================
 # timing
 # ==========================================================================
-
-
-class Case:
-    """One (workload, variant) measurement: a timeit.Timer and its samples."""
-
-    def __init__(self, workload, variant, stmt, namespace):
-        self.workload = workload
-        self.variant = variant
-        self.stmt = stmt
-        self.timer = timeit.Timer(stmt, globals=namespace)
-        self.number = 1
-        self.samples = []          # seconds per call, loop overhead not yet removed
-
-    def calibrate(self, target_s):
-        self.timer.timeit(1)                       # warm up
-        n = 1
-        while True:
-            t = self.timer.timeit(n)
-            if t >= target_s / 4 or n >= 1 << 20:
-                break
-            n *= 4 if t < target_s / 40 else 2
-        self.number = max(1, round(n * target_s / max(t, 1e-9)))
-
-    def run(self):
-        self.samples.append(self.timer.timeit(self.number) / self.number)
-
-
-def median(xs):
-    return statistics.median(xs) if xs else float("nan")
-
-
-def spread(xs):
-    """Interquartile range over median, as a fraction."""
-    if len(xs) < 4:
-        return float("nan")
-    q = statistics.quantiles(xs, n=4)
-    return (q[2] - q[0]) / statistics.median(xs)
-
-
-def geomean(xs):
-    return math.exp(sum(math.log(x) for x in xs) / len(xs))
-
-
-def short(err, width=44):
-    s = " ".join(str(err).split())
-    return s if len(s) <= width else s[: width - 1] + "…"
-
-
-def describe(exc):
-    return f"{type(exc).__name__}: {exc}"
-
-
-def fmt_us(s):
-    us = s * 1e6
-    if us < 100:
-        return f"{us:.2f}"
-    return f"{us:.0f}" if us >= 1000 else f"{us:.1f}"
-
-
-def fmt_ratio(x):
-    return "—" if x is None or math.isnan(x) else f"{x:.2f}"
-
-
-def verdict(ok):
-    return "PASS" if ok else "FAIL"
 
 
 def run_rounds(groups, baseline, rounds, errors, seed=12345):
@@ -844,7 +765,7 @@ def main(argv=None):
     workloads = [w for w in all_workloads if not opts.only or w.name in opts.only]
 
     t_start = time.perf_counter()
-    pf, api, import_error = import_pushforward()
+    pf, api, import_error = import_pushforward("api")
     found = import_optional(opts.skip)
 
     print("# pushforward array benchmark")

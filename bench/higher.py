@@ -30,15 +30,12 @@ Nothing is asserted about time.  JAX is optional: without it the jet columns sho
 """
 
 import argparse
-import importlib
 import math
 import os
 import platform
 import random
-import statistics
 import sys
 import time
-import timeit
 import traceback
 
 import numpy as np
@@ -48,6 +45,8 @@ if HERE not in sys.path:
     sys.path.insert(0, HERE)
 
 import workloads_scalar as W  # noqa: E402
+from harness import (Case, describe, fmt_ratio, fmt_us, import_pushforward, median,  # noqa: E402
+                     short, spread, verdict)
 
 TARGET_TAYLOR_OVER_NESTED_AT_8 = 10.0   # Taylor at order 8 >= 10x faster than 8 nested derivatives
 TARGET_TAYLOR_OVER_JET = 3.0            # pf.taylor within 3x of jet
@@ -176,25 +175,6 @@ def rosenbrock_np_hess(x):
 # ==========================================================================
 
 
-def import_pushforward():
-    """(pf module, api module, taylor module, error string or None); the repository's own
-    ``src/`` is preferred over an installed copy."""
-    src = os.path.normpath(os.path.join(HERE, os.pardir, "src"))
-    if os.path.isfile(os.path.join(src, "pushforward", "__init__.py")) and src not in sys.path:
-        sys.path.insert(0, src)
-    try:
-        import pushforward as pf
-    except Exception as e:  # noqa: BLE001 - any failure becomes a row message
-        return None, None, None, f"import failed: {type(e).__name__}: {e}"
-    mods = []
-    for name in ("pushforward.api", "pushforward.taylor"):  # pf.taylor is the function
-        try:
-            mods.append(importlib.import_module(name))
-        except Exception:  # noqa: BLE001
-            mods.append(None)
-    return pf, mods[0], mods[1], None
-
-
 def import_jax(skip):
     global jax, jnp, lax, jet, jss
     if skip:
@@ -276,67 +256,6 @@ class Checks:
 # ==========================================================================
 
 
-class Case:
-    """One (group, variant) measurement: a timeit.Timer and its samples."""
-
-    def __init__(self, group, variant, stmt, namespace):
-        self.group = group
-        self.variant = variant
-        self.stmt = stmt
-        self.timer = timeit.Timer(stmt, globals=namespace)
-        self.number = 1
-        self.samples = []          # seconds per call, loop overhead not yet removed
-
-    def calibrate(self, target_s):
-        self.timer.timeit(1)                       # warm up
-        n = 1
-        while True:
-            t = self.timer.timeit(n)
-            if t >= target_s / 4 or n >= 1 << 20:
-                break
-            n *= 4 if t < target_s / 40 else 2
-        self.number = max(1, round(n * target_s / max(t, 1e-9)))
-
-    def run(self):
-        self.samples.append(self.timer.timeit(self.number) / self.number)
-
-
-def median(xs):
-    return statistics.median(xs) if xs else float("nan")
-
-
-def spread(xs):
-    """Interquartile range over median, as a fraction."""
-    if len(xs) < 4:
-        return float("nan")
-    q = statistics.quantiles(xs, n=4)
-    return (q[2] - q[0]) / statistics.median(xs)
-
-
-def short(err, width=40):
-    s = " ".join(str(err).split())
-    return s if len(s) <= width else s[: width - 1] + "…"
-
-
-def describe(exc):
-    return f"{type(exc).__name__}: {exc}"
-
-
-def fmt_us(s):
-    us = s * 1e6
-    if us < 100:
-        return f"{us:.2f}"
-    return f"{us:.0f}" if us >= 1000 else f"{us:.1f}"
-
-
-def fmt_ratio(x, digits=2):
-    if x is None or math.isnan(x):
-        return "—"
-    if x >= 1000:
-        return f"{x:.0f}"
-    return f"{x:.{digits}f}"
-
-
 def fmt_s(s):
     return f"{s:.2f}" if s < 10 else f"{s:.1f}"
 
@@ -350,10 +269,6 @@ def fmt_long(s):
     if s < 3 * 86400:
         return f"{s / 3600:.0f} h"
     return f"{s / 86400:.0f} days"
-
-
-def verdict(ok):
-    return "PASS" if ok else "FAIL"
 
 
 def run_rounds(groups, baseline, rounds, errors, seed=2024):
@@ -376,8 +291,8 @@ def run_rounds(groups, baseline, rounds, errors, seed=2024):
                     c.run()
                 except Exception as e:  # noqa: BLE001
                     failed.add(id(c))
-                    errors[(c.group, c.variant)] = describe(e)
-                    errors[(c.group, c.variant, "tb")] = traceback.format_exc(limit=-3)
+                    errors[(c.workload, c.variant)] = describe(e)
+                    errors[(c.workload, c.variant, "tb")] = traceback.format_exc(limit=-3)
         baseline.run()
     return failed
 
@@ -560,7 +475,7 @@ def taylor_tables(opts, pf, api, tmod, import_error, jax_found, errors, warnings
     if opts.verbose:
         print("Timed statements (namespace: a0.. = args, t = tangent):")
         for c in (c for group in groups for c in group):
-            print(f"  {c.group:14s} {c.variant:10s} x{c.number:<6d} {c.stmt}")
+            print(f"  {c.workload:14s} {c.variant:10s} x{c.number:<6d} {c.stmt}")
         print()
     print(f"Timing: {rounds} rounds…", flush=True)
     failed = run_rounds(groups, baseline, rounds, errors)
@@ -615,7 +530,7 @@ def taylor_tables(opts, pf, api, tmod, import_error, jax_found, errors, warnings
         info = setups[n][2]
         prim = case(n, "primal")
         for c in cases.values():
-            if c.group == n and c.samples and id(c) not in failed:
+            if c.workload == n and c.samples and id(c) not in failed:
                 results["noisy"].append((spread(c.samples), f"{n}/{c.variant}"))
         p = max(median(prim.samples) - loop_cost, 1e-12)
         print()
@@ -825,7 +740,7 @@ def hessian_table(opts, pf, import_error, errors, checks):
     baseline.calibrate(target_s)
     if opts.verbose:
         for c in (c for group in groups for c in group):
-            print(f"  {c.group:14s} {c.variant:10s} x{c.number:<6d} {c.stmt}")
+            print(f"  {c.workload:14s} {c.variant:10s} x{c.number:<6d} {c.stmt}")
         print()
     failed = run_rounds(groups, baseline, rounds, errors, seed=777)
     loop_cost = median(baseline.samples)
@@ -927,7 +842,7 @@ def main(argv=None):
     t_start = time.perf_counter()
     if not opts.cold_malloc:
         settle_allocator()
-    pf, api, tmod, import_error = import_pushforward()
+    pf, api, tmod, import_error = import_pushforward("api", "taylor_mode")
     jax_found = import_jax("jax" in opts.skip)
 
     print("# pushforward higher-order benchmark")
@@ -975,7 +890,7 @@ def main(argv=None):
             vals = ", ".join(f"K={k}: {oj[(n, k)]:.2f}" for k in opts.orders if (n, k) in oj)
             print(f"  pf.taylor / jet, {n}: {vals or 'not measured'}")
         worst = max(oj, key=oj.get) if oj else None
-        print(f"  worst pf.taylor / jet = "
+        print("  worst pf.taylor / jet = "
               + (f"{oj[worst]:.2f} ({worst[0]}, K={worst[1]})" if worst else "—")
               + f" (target <= {TARGET_TAYLOR_OVER_JET:g} at every K) {verdict(ok)}")
     elif res:

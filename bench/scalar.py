@@ -34,10 +34,8 @@ import math
 import os
 import platform
 import random
-import statistics
 import sys
 import time
-import timeit
 import traceback
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -46,6 +44,8 @@ if HERE not in sys.path:
 
 import workloads_scalar as W  # noqa: E402
 from dual import Dual, dualize  # noqa: E402
+from harness import (Case, describe, fmt_ratio, fmt_us, geomean, import_pushforward,  # noqa: E402
+                     median, short, spread, verdict)
 
 TARGET_GEOMEAN_PF_HAND = 1.15
 TARGET_WORST_PF_HAND = 1.5
@@ -58,34 +58,6 @@ VARIANTS = ("primal", "hand", "pf_fd", "pf_jvp", "dual")
 # --------------------------------------------------------------------------
 # pushforward import (degrades to an error string)
 # --------------------------------------------------------------------------
-
-
-def import_pushforward():
-    """Return (pf module, api module or None, error string or None).
-
-    The repository's own ``src/`` is preferred over an installed copy, so the benchmark
-    measures the working tree it lives in."""
-    src = os.path.normpath(os.path.join(HERE, os.pardir, "src"))
-    if os.path.isfile(os.path.join(src, "pushforward", "__init__.py")) and src not in sys.path:
-        sys.path.insert(0, src)
-    try:
-        import pushforward as pf
-    except Exception as e:  # noqa: BLE001 - any failure becomes a row message
-        return None, None, f"import failed: {type(e).__name__}: {e}"
-    try:
-        import pushforward.api as api
-    except Exception:  # noqa: BLE001
-        api = None
-    return pf, api, None
-
-
-def short(err, width=48):
-    s = " ".join(str(err).split())
-    return s if len(s) <= width else s[: width - 1] + "…"
-
-
-def describe(exc):
-    return f"{type(exc).__name__}: {exc}"
 
 
 # --------------------------------------------------------------------------
@@ -136,31 +108,6 @@ def check_pf_result(kind, r, primal_value, hand_deriv, scale=1.0):
 # --------------------------------------------------------------------------
 
 
-class Case:
-    """One (workload, variant) measurement: a timeit.Timer and its samples."""
-
-    def __init__(self, workload, variant, stmt, namespace):
-        self.workload = workload
-        self.variant = variant
-        self.stmt = stmt
-        self.timer = timeit.Timer(stmt, globals=namespace)
-        self.number = 1
-        self.samples = []          # seconds per call, loop overhead not yet removed
-
-    def calibrate(self, target_s):
-        self.timer.timeit(1)                       # warm up
-        n = 1
-        while True:
-            t = self.timer.timeit(n)
-            if t >= target_s / 4 or n >= 1 << 24:
-                break
-            n *= 4 if t < target_s / 40 else 2
-        self.number = max(1, int(round(n * target_s / max(t, 1e-9))))
-
-    def run(self):
-        self.samples.append(self.timer.timeit(self.number) / self.number)
-
-
 def build_cases(w, fd_df, pf_mod, pf_ok):
     """Timeit statements for each variant of one workload; all share a namespace."""
     names = [f"a{i}" for i in range(len(w.args))]
@@ -189,18 +136,6 @@ def build_cases(w, fd_df, pf_mod, pf_ok):
         ns["jvp"] = pf_mod.jvp
         cases["pf_jvp"] = Case(w, "pf_jvp", f"jvp(f, ({plain_tuple}), ({tans}))", ns)
     return cases
-
-
-def median(xs):
-    return statistics.median(xs) if xs else float("nan")
-
-
-def spread(xs):
-    """Interquartile range over median, as a fraction."""
-    if len(xs) < 4:
-        return float("nan")
-    q = statistics.quantiles(xs, n=4)
-    return (q[2] - q[0]) / statistics.median(xs)
 
 
 def time_transform(pf, api, w, repeats, warm_repeats):
@@ -237,27 +172,6 @@ def time_transform(pf, api, w, repeats, warm_repeats):
 # --------------------------------------------------------------------------
 
 
-def fmt_us(s):
-    us = s * 1e6
-    if us < 10:
-        return f"{us:.3f}"
-    if us < 100:
-        return f"{us:.2f}"
-    return f"{us:.1f}"
-
-
-def fmt_ratio(x):
-    return "—" if x is None or math.isnan(x) else f"{x:.2f}"
-
-
-def verdict(ok):
-    return "PASS" if ok else "FAIL"
-
-
-def geomean(xs):
-    return math.exp(sum(math.log(x) for x in xs) / len(xs))
-
-
 # --------------------------------------------------------------------------
 # main
 # --------------------------------------------------------------------------
@@ -284,7 +198,7 @@ def main(argv=None):
         ap.error(f"no workload named {opts.only}; have {[w.name for w in W.WORKLOADS]}")
 
     t_start = time.perf_counter()
-    pf, api, import_error = import_pushforward()
+    pf, api, import_error = import_pushforward("api")
 
     print("# pushforward scalar benchmark")
     print()

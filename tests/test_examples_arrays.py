@@ -3,32 +3,16 @@
 (test_docs_and_cli runs every example as a script; here their functions are checked.)
 """
 
-import importlib.util
-import pathlib
-import sys
 
 import numpy as np
 import pytest
 
 import pushforward as pf
-
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-
-
-def _load_example(name):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "examples" / (name + ".py"))
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
+from examples_loader import example_module
 
 @pytest.fixture(scope="module")
 def logreg():
-    try:
-        yield _load_example("logistic_regression")
-    finally:
-        sys.modules.pop("logistic_regression", None)
+    yield from example_module("logistic_regression")
 
 
 def _hand_gradient(w, X, y):

@@ -16,9 +16,7 @@ newton_optimization
     equal the hand-derived (tridiagonal) ones at seeded random points.
 """
 
-import importlib.util
 import math
-import pathlib
 import sys
 from fractions import Fraction
 
@@ -26,32 +24,16 @@ import numpy as np
 import pytest
 
 import pushforward as pf
-
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-
-
-def _load_example(name):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "examples" / (name + ".py"))
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
+from examples_loader import example_module
 
 @pytest.fixture(scope="module")
 def taylor_example():
-    try:
-        yield _load_example("taylor_approximation")
-    finally:
-        sys.modules.pop("taylor_approximation", None)
+    yield from example_module("taylor_approximation")
 
 
 @pytest.fixture(scope="module")
 def newton_example():
-    try:
-        yield _load_example("newton_optimization")
-    finally:
-        sys.modules.pop("newton_optimization", None)
+    yield from example_module("newton_optimization")
 
 
 @pytest.fixture(scope="module")
