@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import gast
 
 from . import (activity, batch as vector, calls, cleanup, codegen, errors, forward, loader,
-               normalize, parse, resolve)
+               normalize, parse, resolve, special)
 from . import templates as T
 from .naming import Namer
 
@@ -296,7 +296,7 @@ def generate(func, active, problems, flat=False, caller=None, call=None, batch=F
     tangent_names = set(ctx.namer.tangents.values()) - set(gen.tangent_params.values())
     out = cleanup.run(out, tangent_names)
     gen.fdef = out
-    gen.writes = _writes(out)
+    gen.writes = _writes(out, gen.bindings)
     if len(problems) > before:
         gen.ok = False
         del _CACHE[key]
@@ -308,7 +308,7 @@ _MUTATORS = {"append", "extend", "insert", "pop", "fill", "update", "remove", "c
              "setdefault", "sort", "reverse", "popitem"}
 
 
-def _writes(fdef):
+def _writes(fdef, bindings):
     """Whether generated code may change an object in place (an item or slice store, an
     augmented assignment to one, a mutating method, the ``update`` helper): if not, the
     tangents a caller passes cannot be changed by it."""
@@ -319,7 +319,8 @@ def _writes(fdef):
             return True
         if isinstance(node, gast.Call) and (
                 isinstance(node.func, gast.Attribute) and node.func.attr in _MUTATORS
-                or isinstance(node.func, gast.Name) and node.func.id.startswith("update")):
+                or isinstance(node.func, gast.Name)
+                and any(bindings.get(node.func.id) is f for f in (special.update, vector.update))):
             return True
     return False
 

@@ -43,8 +43,8 @@ HELPERS = {"math": math, "np": np, "digamma": special.digamma, "zeros_like": spe
 # templates of in-place updates (``a op= b``): no ``ans``, the tangent is computed before the update
 INPLACE = {"Add": "dl + dr", "Sub": "dl - dr", "Mult": "dl * r + l * dr",
            "Div": "dl / r - l * dr / (r * r)",
-           "Pow": "dl * r * l ** (r - 1) + dr * pow_log(l, l ** r)",
-           "Mod": "dl - dr * ((l - l % r) / r)",
+           "Pow": "l ** (r - 1) * (dl * r + dr * pow_log(l, l))",  # l**r is not computed yet
+           "Mod": "dl - dr * (l // r)",
            "FloorDiv": "0.0"}  # piecewise constant: the tangent becomes zero
 
 

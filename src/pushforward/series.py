@@ -388,7 +388,7 @@ def _lsincos(u, s0, c0, sign):
     (sign +1): s' = c u', c' = s u'."""
     if sign < 0:
         ju = [1j * j * v for j, v in enumerate(u)]
-        z = [complex(c0, s0)]
+        z = [c0 + 1j * s0]
         for k in range(1, len(u)):
             z.append(sum(map(operator.mul, ju[1:k + 1], z[::-1])) / k)
         return [s0] + [w.imag for w in z[1:]], [c0] + [w.real for w in z[1:]]
@@ -420,6 +420,7 @@ def _lsqrt(u, y0):
 
 def _lpow(u, r, y0):
     """u ** r: by products for an int r (exact where u_0 = 0), else from u y' = r u' y."""
+    y0 = u[0] ** r if y0 is None else y0
     if float(r).is_integer() and abs(r) <= 64:
         n, out, base = int(abs(r)), [1.0] + [0.0] * (len(u) - 1), u
         while n:
@@ -429,9 +430,14 @@ def _lpow(u, r, y0):
             if n:
                 base = _lmul(base, base)
         out = out if r >= 0 else _ldiv([1.0] + [0.0] * (len(u) - 1), out)
-        out[0] = u[0] ** r if y0 is None else y0
+        out[0] = y0
         return out
-    y = [u[0] ** r if y0 is None else y0]
+    return _lpow_by_recurrence(u, r, y0)
+
+
+def _lpow_by_recurrence(u, r, y0):
+    """u ** r from u y' = r u' y: y_k = (1/(k u_0)) sum_{j=1..k} ((r+1) j - k) u_j y_{k-j}."""
+    y = [y0]
     for k in range(1, len(u)):
         y.append(sum([((r + 1.0) * j - k) * u[j] * y[k - j] for j in range(1, k + 1)])
                  / (k * u[0]))
@@ -534,16 +540,6 @@ def _stack(rows):
     return np.stack(np.broadcast_arrays(*rows))
 
 
-def _jconv(u, y, k):
-    """sum_{j=1..k} j u_j y_{k-j}: the derivative of u times y, coefficient k - 1, times k."""
-    return sum([j * u[j] * y[k - j] for j in range(1, k + 1)], 0.0)
-
-
-def _conv(u, y, k, lo, hi):
-    """sum_{j=lo..hi} u_j y_{k-j}."""
-    return sum([u[j] * y[k - j] for j in range(lo, hi + 1)], 0.0)
-
-
 def _result(prim, args, a):
     """A series with coefficients ``a`` (a list: a number's) whose coefficient 0 is ``prim``
     of the values."""
@@ -603,46 +599,9 @@ def mul(x, y):
     return Series(out)
 
 
-_LAGS: dict = {}
-
-
-def _compose(u, *fs):
-    """For a number's series ``u``: the series of F(u) for each list ``f`` of F's Taylor
-    coefficients at u_0, F(u_0 + h) = sum_m f_m h**m, by Horner's rule. Multiplying a series by
-    h = u - u_0 is a product with the lower-triangular Toeplitz matrix of h."""
-    n = u.shape[0]
-    lags = _LAGS.get(n)
-    if lags is None:
-        i, j = np.indices((n, n))
-        lags = _LAGS[n] = np.where(i >= j, i - j, n)
-    padded = np.zeros(n + 1)
-    padded[1:n] = u[1:]
-    toeplitz = padded[lags]  # toeplitz[i, j] = h_(i - j), 0 above the diagonal
-    f = np.array(fs, dtype=float).T  # (n, number of functions)
-    y = np.zeros(f.shape)
-    y[0] = f[n - 1]
-    for m in range(n - 2, -1, -1):
-        y = toeplitz @ y
-        y[0] += f[m]
-    return y[:, 0] if len(fs) == 1 else [y[:, i] for i in range(len(fs))]
-
-
-def _binomial_coefficients(u0, r, n, f0):
-    """Taylor coefficients of v**r at u0: binomial(r, m) u0**(r - m), from f0 = u0**r."""
-    f, b = [f0], 1.0
-    for m in range(1, n):
-        b *= (r - m + 1) / m
-        f.append(f0 * b / u0 ** m)
-    return f
-
-
 def _divide(a, b):
-    """q = a / b: q_k = (a_k - sum_{j=1..k} b_j q_{k-j}) / b_0."""
-    a_, b_ = _rows(a), _rows(b)
-    q = [a_[0] / b_[0]]
-    for k in range(1, a.shape[0]):
-        q.append((a_[k] - _conv(b_, q, k, 1, k)) / b_[0])
-    return _stack(q)
+    """q = a / b for two stacks of coefficients."""
+    return _stack(_ldiv(_rows(a), _rows(b)))
 
 
 def div(x, y):
@@ -683,16 +642,8 @@ def power(x, r):
 
 
 def _power_of(u, r, y0=None):
-    """y = u ** r from u y' = r u' y: y_k = (1/(k u_0)) sum_{j=1..k} ((r+1) j - k) u_j y_{k-j}."""
-    if u.ndim == 1 and np.ndim(r) == 0:
-        f0 = u[0] ** r if y0 is None else y0
-        return _compose(u, _binomial_coefficients(u[0], r, u.shape[0], f0))
-    u_ = _rows(u)
-    y = [u_[0] ** r if y0 is None else y0]
-    for k in range(1, u.shape[0]):
-        y.append(sum([((r + 1.0) * j - k) * u_[j] * y[k - j] for j in range(1, k + 1)], 0.0)
-                 / (k * u_[0]))
-    return _stack(y)
+    """u ** r for a stack of coefficients and a constant r."""
+    return _stack(_lpow_by_recurrence(_rows(u), r, u[0] ** r if y0 is None else y0))
 
 
 def _bilinear(func, x, y, *rest, **kwargs):
@@ -712,104 +663,37 @@ def _bilinear(func, x, y, *rest, **kwargs):
 # -- functions of one series -----------------------------------------------------------------
 
 def _integrate(u, g, y0):
-    """Coefficients of y with y' = g(u) u' and y(0) = y0: y_k = (1/k) sum_{j=1..k} j u_j g_{k-j}."""
-    u_, g_ = _rows(u), _rows(g)
-    y = [y0]
-    for k in range(1, u.shape[0]):
-        y.append(_jconv(u_, g_, k) / k)
-    return _stack(y)
-
-
-def _unary(prim, series_of):
-    """A rule: ``series_of(u)`` gives the coefficients; non-series arguments go to ``prim``."""
-    def rule(x, *rest, **kwargs):
-        if not isinstance(x, Series):
-            return prim(x, *rest, **kwargs)
-        out = series_of(x.a)
-        return _result(lambda v: prim(v, *rest, **kwargs), (x,), out)
-
-    rule.__name__ = getattr(prim, "__name__", "rule")
-    rule.__doc__ = "Taylor rule of %s." % rule.__name__
-    return rule
+    """y with y' = g u' and y(0) = y0, for stacks of coefficients."""
+    return _stack(_lintegrate(_rows(u), _rows(g), y0))
 
 
 def _exp_of(u):
-    """y = exp u: y' = y u'."""
-    if u.ndim == 1:  # exp(u_0 + h) = exp(u_0) sum h^m / m!
-        f = [math.exp(u[0])]
-        for m in range(1, u.shape[0]):
-            f.append(f[-1] / m)
-        return _compose(u, f)
-    u_ = _rows(u)
-    y = [np.exp(u_[0])]
-    for k in range(1, u.shape[0]):
-        y.append(_jconv(u_, y, k) / k)
-    return _stack(y)
+    return _stack(_lexp(_rows(u), np.exp(u[0])))
 
 
 def _log_of(u):
-    """y = log u from u y' = u': y_k = (u_k - (1/k) sum_{j=1..k-1} j y_j u_{k-j}) / u_0."""
-    if u.ndim == 1:  # log(u_0 + h) = log(u_0) + sum (-1)^(m+1) (h / u_0)^m / m
-        return _compose(u, [math.log(u[0])] + [(-1.0) ** (m + 1) / (m * u[0] ** m)
-                                               for m in range(1, u.shape[0])])
-    u_ = _rows(u)
-    y = [np.log(u_[0])]
-    for k in range(1, u.shape[0]):
-        y.append((u_[k] - sum([j * y[j] * u_[k - j] for j in range(1, k)], 0.0) / k) / u_[0])
-    return _stack(y)
+    return _stack(_llog(_rows(u), np.log(u[0])))
 
 
 def _sin_cos(u, sign=-1.0):
     """sin and cos (sign -1) or sinh and cosh (sign +1) of a stack, together."""
-    if u.ndim == 1:  # their derivatives cycle: compose with the Taylor coefficients at u_0
-        s0, c0 = (math.sin(u[0]), math.cos(u[0])) if sign < 0 else (math.sinh(u[0]),
-                                                                     math.cosh(u[0]))
-        cycle = [s0, c0, -s0, -c0] if sign < 0 else [s0, c0, s0, c0]
-        fs, fc, fact = [], [], 1.0
-        for m in range(u.shape[0]):
-            fact = fact * m if m else 1.0
-            fs.append(cycle[m % 4] / fact)
-            fc.append(cycle[(m + 1) % 4] / fact)
-        return _compose(u, fs, fc)
-    u_ = _rows(u)
-    s = [np.sin(u_[0]) if sign < 0 else np.sinh(u_[0])]
-    c = [np.cos(u_[0]) if sign < 0 else np.cosh(u_[0])]
-    for k in range(1, u.shape[0]):
-        s.append(_jconv(u_, c, k) / k)
-        c.append(sign * _jconv(u_, s, k) / k)
+    s0, c0 = (np.sin(u[0]), np.cos(u[0])) if sign < 0 else (np.sinh(u[0]), np.cosh(u[0]))
+    s, c = _lsincos(_rows(u), s0, c0, sign)
     return _stack(s), _stack(c)
 
 
 def _tan_of(u, sign=1.0):
-    """tan (sign +1: y' = (1 + y^2) u') or tanh (sign -1: y' = (1 - y^2) u')."""
-    u_ = _rows(u)
-    y = [np.tan(u_[0]) if sign > 0 else np.tanh(u_[0])]
-    w = [1.0 + sign * y[0] * y[0]]
-    for k in range(1, u.shape[0]):
-        y.append(_jconv(u_, w, k) / k)
-        w.append(sign * _conv(y, y, k, 0, k))
-    return _stack(y)
+    """tan (sign +1) or tanh (sign -1) of a stack."""
+    return _stack(_ltan(_rows(u), np.tan(u[0]) if sign > 0 else np.tanh(u[0]), sign))
 
 
 def _sqrt_of(u):
-    """y = sqrt u from y y = u: y_k = (u_k - sum_{j=1..k-1} y_j y_{k-j}) / (2 y_0)."""
-    if u.ndim == 1:
-        return _compose(u, _binomial_coefficients(u[0], 0.5, u.shape[0], math.sqrt(u[0])))
-    u_ = _rows(u)
-    y = [np.sqrt(u_[0])]
-    for k in range(1, u.shape[0]):
-        y.append((u_[k] - _conv(y, y, k, 1, k - 1)) / (2.0 * y[0]))
-    return _stack(y)
+    return _stack(_lsqrt(_rows(u), np.sqrt(u[0])))
 
 
 def _g(series_of):
     """A rule from y' = g(u) u': ``series_of(u)`` gives the stack of g."""
     return lambda u: _integrate(u, series_of(Series(u)).a, 0.0)
-
-
-def _one_plus_square(u, sign=1.0, c=1.0):
-    """c + sign * u**2 as a series."""
-    return _add(mul(u, u) * sign, c)
 
 
 # y' = g(u) u': the series of g, by the operators (for a Series or a Taylor)
