@@ -109,6 +109,25 @@ def test_tangent_structure_mismatch():
         pf.jvp(total, (np.ones(3),), (np.ones(4),))
 
 
+def test_tangents_unlike_the_first_call_are_checked():
+    """jvp's fast path is made for the kinds of arguments of the first call; other calls,
+    right or wrong, take the checked path."""
+    def weighted(xs, w):
+        return w * sum(x * x for x in xs)
+
+    xs, dxs = [1.0, 2.0, 3.0], [1.0, 0.0, 0.5]
+    assert pf.jvp(weighted, (xs, 2.0), (dxs, None)) == (28.0, 2.0 * (2.0 + 3.0))
+    with pytest.raises(errors.TangentMismatchError, match=r"jvp of \S*weighted .*length 3"):
+        pf.jvp(weighted, (xs, 2.0), (dxs[:2], None))
+    with pytest.raises(errors.TangentMismatchError, match="2 primals and 1 tangents"):
+        pf.jvp(weighted, (xs, 2.0), (dxs,))
+    with pytest.raises(errors.TangentMismatchError, match=r"tangent\[0\]\[1\]"):
+        pf.jvp(weighted, ([[1.0], [2.0, 3.0]], 2.0), ([[1.0], [0.0]], None))
+    assert pf.jvp(weighted, ((1.0, 2.0), 2.0), ((1.0, 0.0), None)) == (10.0, 4.0)
+    assert pf.jvp(weighted, (np.array(xs), 2.0), (np.array(dxs), None))[1] == 10.0
+    assert pf.jvp(weighted, (xs, 2.0), (dxs, 1.0)) == (28.0, 10.0 + 14.0)
+
+
 @pytest.mark.parametrize("value", ["1.0", None])
 def test_non_numeric_differentiated_input(value):
     with pytest.raises(errors.InputTypeError, match=re.escape("argument 'x'")) as info:

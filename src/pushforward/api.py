@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 import inspect
 import numbers
-import operator
 
 import numpy as np
 
@@ -21,13 +20,15 @@ from .errors import (InputTypeError, SourceUnavailableError,
 __all__ = ["forward_diff", "jvp", "jacobian", "derivative", "source", "clear_cache"]
 
 _FORWARD: dict = {}
-_JVP: dict = {}  # (f, argument types...) -> (generated function, picker, check mode)
+_JVP: dict = {}  # (f, argument types...) -> call(primals, tangents), see _entry_call
+_FAST: dict = {}  # f -> call(primals, tangents) for arguments like those of its first jvp
 
 
 def clear_cache():
     """Forget every generated function (the next call transforms again)."""
     _FORWARD.clear()
     _JVP.clear()
+    _FAST.clear()
     pipeline.clear_cache()
 
 
@@ -486,47 +487,33 @@ def jvp(f, primals, tangents):
 
         value, tangent = pf.jvp(f, (3.0, 4.0), (1.0, None))   # d f / d x at (3, 4)
     """
-    # The key holds the argument types, so the common all-float call is checked only once.
-    # (Spelled out for one and two arguments: this runs on every call.)
-    n = len(primals)
-    if n == 1:
-        key = (f, type(primals[0]), type(tangents[0]) if tangents else None)
-    elif n == 2:
-        key = (f, type(primals[0]), type(primals[1]), type(tangents[0]),
-               type(tangents[1]) if len(tangents) > 1 else None)
-    else:
-        key = (f,) + tuple(map(type, primals + tangents))
-    entry = _JVP.get(key)
-    if entry is None or len(primals) != len(tangents):
+    fast = _FAST.get(f)
+    if fast is not None:  # its code checks that the arguments are like those of its first call
+        return fast(primals, tangents)
+    return _jvp_typed(f, primals, tangents)
+
+
+def _jvp_typed(f, primals, tangents):
+    """jvp through the cache keyed by the types of the arguments."""
+    key = (f,) + tuple(map(type, primals)) + (None,) + tuple(map(type, tangents))
+    call = _JVP.get(key)
+    if call is None or len(primals) != len(tangents):
         try:
-            entry = _jvp_entry(f, tuple(primals), tuple(tangents))
-            if pipeline.transient(f):
-                pipeline.forget_transient()
-            else:
-                _JVP[key] = entry
+            call, fast = _jvp_entry(f, tuple(primals), tuple(tangents))
         except (TangentMismatchError, InputTypeError) as exc:
             raise type(exc)("jvp of %s: %s" % (_describe(f), exc)) from None
-    fn, pick, check = entry
-    if check:
-        try:
-            for p, t in zip(primals, tangents):
-                _check_tangent(p, t, "")
-        except TangentMismatchError as exc:
-            raise TangentMismatchError("jvp of %s: %s" % (_describe(f), exc)) from None
-        if check == "arrays":  # the generated code may update array tangents in place
-            tangents = tuple(t.copy() if type(t) is np.ndarray else t for t in tangents)
-        if check == "dicts":  # generated code pairs keys by position: follow the primal's order
-            tangents = tuple(_order_like(p, t) for p, t in zip(primals, tangents))
-    if pick is None:  # every argument differentiated, tangents passed positionally
-        if n == 1:
-            return fn(primals[0], tangents[0])
-        if n == 2:
-            return fn(primals[0], primals[1], tangents[0], tangents[1])
-        return fn(*primals, *tangents)
-    return pick(fn, primals, tangents)
+        if pipeline.transient(f):
+            pipeline.forget_transient()
+        else:
+            _JVP[key] = call
+            if fast is not None:
+                _FAST.setdefault(f, fast)
+    return call(primals, tangents)
 
 
 def _jvp_entry(f, primals, tangents):
+    """The calls of the JVP code of ``f`` for arguments like these: the one that checks the
+    tangents, and the fast one that checks their types (None if the guard cannot be written)."""
     f = _as_python(f)
     if len(primals) != len(tangents):
         raise TangentMismatchError("jvp got %d primals and %d tangents: give one tangent (or "
@@ -541,22 +528,110 @@ def _jvp_entry(f, primals, tangents):
         _check_tangent(primals[i], tangents[i], "[%d]" % i)
     with pipeline.no_gc():
         gen = pipeline.transform(f, tuple(params[i] for i in active_idx))
-        fn = gen.function
+        gen.compile()
     scalar = (float, int)
-    check = not all(type(primals[i]) in scalar and type(tangents[i]) in scalar for i in active_idx)
+    copy = any(isinstance(tangents[i], np.ndarray) for i in active_idx) and pipeline.writes(gen)
+    check = None
+    if not all(type(primals[i]) in scalar and type(tangents[i]) in scalar for i in active_idx):
+        check = _checked
     if any(_has_dict(primals[i]) for i in active_idx):
-        check = "dicts"
-    if any(isinstance(tangents[i], np.ndarray) for i in active_idx) and pipeline.writes(gen):
-        check = "arrays"  # copied on each call: never update the caller's tangent in place
-    if gen.positional and len(primals) == len(gen.params):
-        if len(active_idx) == len(tangents):
-            return fn, None, check
-        get = operator.itemgetter(*active_idx) if len(active_idx) > 1 else None
-        if get is not None:
-            return fn, (lambda fn, ps, ts: fn(*ps, *get(ts))), check
-        if active_idx:
-            i = active_idx[0]
-            return fn, (lambda fn, ps, ts: fn(*ps, ts[i])), check
-        return fn, (lambda fn, ps, ts: fn(*ps)), check
-    names = [gen.tangent_params[p] for p in gen.active]
-    return fn, (lambda fn, ps, ts: fn(*ps, **{n: ts[i] for n, i in zip(names, active_idx)})), check
+        check = _checked_dicts
+    if copy:
+        check = _checked_copy  # copied on each call: never update the caller's tangent in place
+    n = len(primals)
+    call = _entry_call(gen, n, active_idx, check and functools.partial(check, f))
+    guards = [_guard(i, primals[i], tangents[i]) for i in range(n)]
+    if not n or None in guards:
+        return call, None
+    copied = {i for i in active_idx if copy and type(tangents[i]) is np.ndarray}
+    fast = _entry_call(gen, n, active_idx, None,
+                       (guards, copied, functools.partial(_jvp_typed, f)))
+    return call, fast
+
+
+def _guard(i, p, t):
+    """A test that argument ``i`` and its tangent ``t{i}`` are of the kinds of ``p`` and ``t``,
+    as Python source, if ``p`` is a number, an array or a list of floats."""
+    if t is None:
+        return "t%d is None" % i
+    if type(p) in (float, int) and type(t) in (float, int):
+        return "type(p%d) is %s and type(t%d) is %s" % (i, type(p).__name__, i, type(t).__name__)
+    if type(p) is np.ndarray and type(t) is np.ndarray:
+        return "type(p%d) is ndarray and type(t%d) is ndarray and p%d.shape == t%d.shape" % (
+            (i,) * 4)
+    if type(p) is list and type(t) is list and p and all(type(v) is float for v in p):
+        return ("type(p%d) is list and type(t%d) is list and len(p%d) == len(t%d) "
+                "and type(p%d[0]) is float" % ((i,) * 5))
+    return None
+
+
+def _checked(f, p, t, path):
+    """``t``, the tangent of primal ``p`` of ``jvp(f, ...)``; raises TangentMismatchError
+    unless their structures agree."""
+    try:
+        _check_tangent(p, t, path)
+    except TangentMismatchError as exc:
+        raise TangentMismatchError("jvp of %s: %s" % (_describe(f), exc)) from None
+    return t
+
+
+def _checked_copy(f, p, t, path):
+    t = _checked(f, p, t, path)
+    return t.copy() if type(t) is np.ndarray else t
+
+
+def _checked_dicts(f, p, t, path):  # generated code pairs keys by position: follow p's order
+    return _order_like(p, _checked(f, p, t, path))
+
+
+def _entry_call(gen, n, active_idx, check, guarded=None):
+    """``call(primals, tangents)``: unpacks both and calls the JVP with plain arguments (no
+    ``*args``, whose call is several times slower than the JVP of a small function). For
+    tangents other than numbers, each call checks them (``check``, see ``_checked``)::
+
+        def rosenbrock_jvp_call(primals, tangents):
+            p0, = primals
+            return rosenbrock_jvp(p0, check(p0, tangents[0], '[0]'))
+
+    With ``guarded`` = (guards, copied, general), it tests the arguments instead (``guards``,
+    see ``_guard``), copies the array tangents whose indices are in ``copied``, and calls
+    ``general(primals, tangents)`` for arguments unlike the ones it was made for::
+
+        def rosenbrock_jvp_fast(primals, tangents):
+            if len(primals) == 1 == len(tangents):
+                p0, = primals
+                t0, = tangents
+                if type(p0) is list and type(t0) is list and len(p0) == len(t0) and ...:
+                    return rosenbrock_jvp(p0, t0)
+            return general(primals, tangents)
+    """
+    args = ["p%d" % i for i in range(n)]
+    if guarded:
+        guards, copied, general = guarded
+        tangents = [("t%d.copy()" if i in copied else "t%d") % i for i in active_idx]
+    else:
+        tangents = ["tangents[%d]" % i for i in active_idx]
+        if check is not None:
+            tangents = ["check(p%d, %s, '[%d]')" % (i, t, i) for i, t in zip(active_idx, tangents)]
+    if gen.positional and n == len(gen.params):
+        args += tangents
+    else:
+        names = [gen.tangent_params[p] for p in gen.active]
+        args += ["%s=%s" % (name, t) for name, t in zip(names, tangents)]
+    unpack = "%s, = primals\n" % ", ".join(args[:n]) if n else ""
+    call = "return %s(%s)\n" % (gen.name, ", ".join(args))
+    bindings = {gen.name: gen.cell, "check": check}
+    if guarded:
+        bindings.update(general=general, float=float, int=int, list=list, ndarray=np.ndarray, type=type, len=len)
+        name = gen.name + "_fast"
+        body = ("if len(primals) == %d == len(tangents):\n    %s    %s = tangents\n"
+                "    if %s:\n        %s"
+                "return general(primals, tangents)\n") % (
+            n, unpack, ", ".join("t%d" % i for i in range(n)) + ",",
+            " and ".join(guards) or "True", call)
+    else:
+        name = gen.name + "_call"
+        body = unpack + call
+    source = "def %s(primals, tangents):\n%s" % (
+        name, "".join("    " + line for line in body.splitlines(True)))
+    return pipeline.loader.load(source, bindings, gen.func, name)
