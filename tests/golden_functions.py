@@ -47,3 +47,7 @@ def while_newton(a):
     while abs(x * x - a) > 1e-12:
         x = 0.5 * (x + a / x)
     return x
+
+
+def normal_cdf(x, mu, sigma):
+    return 0.5 * (1.0 + math.erf((x - mu) / (sigma * math.sqrt(2.0))))

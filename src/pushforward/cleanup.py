@@ -8,6 +8,7 @@ zero placeholder by ``0.0`` and removes assignments to tangent names that are ne
 
 from __future__ import annotations
 
+import math
 import operator
 
 import gast
@@ -31,6 +32,29 @@ def _const(value):
     if value < 0:
         return gast.UnaryOp(op=gast.USub(), operand=T.const(-value))
     return T.const(value)
+
+
+def _power_of_two(value):
+    """Whether multiplying by ``value`` is exact: a power of two (positive or negative)."""
+    if value is None or value == 0 or not math.isfinite(value):
+        return False
+    return math.frexp(abs(value))[0] == 0.5
+
+
+def _scale_constant_factor(chain, scale):
+    """Multiply the numeric factor of the product ``chain`` by ``scale`` in place (True), or
+    return False if the product has no numeric factor. ``2.0 * (x * 3.0 * y)`` is then
+    ``x * 6.0 * y``, bit for bit: scaling by a power of two commutes with each rounding
+    (short of overflow and underflow)."""
+    node = chain
+    while isinstance(node, gast.BinOp) and isinstance(node.op, gast.Mult):
+        for side in ("right", "left"):
+            value = _num(getattr(node, side))
+            if value is not None and type(value) is float:
+                setattr(node, side, _const(value * scale))
+                return True
+        node = node.left
+    return False
 
 
 class _Simplify(T.Transformer):
@@ -59,6 +83,10 @@ class _Simplify(T.Transformer):
             return l
         if op is gast.Mult and nl == 1:
             return r
+        if op is gast.Mult and (_power_of_two(nl) or _power_of_two(nr)):
+            scale, chain = (nl, r) if _power_of_two(nl) else (nr, l)
+            if _scale_constant_factor(chain, scale):
+                return chain
         return node
 
     def visit_UnaryOp(self, node):
