@@ -43,6 +43,7 @@ Not tested here: cost (benchmarks live in ``bench/``, never timed tests) and ``h
 """
 
 import math
+import random
 import zlib
 from fractions import Fraction
 
@@ -52,6 +53,7 @@ import pytest
 import checks
 import corpus_scalar
 import pushforward as pf
+from pushforward import recurrences
 
 K = 20  # the order of the known-series tests
 
@@ -1112,3 +1114,24 @@ def test_call_without_a_taylor_rule_is_refused(f):
         g = pf.taylor(f, order=3)
         g((0.5,), (1.0,))  # if the transformation happens at the first call
     assert type(info.value) is not pf.PushforwardError  # a specific subclass
+
+
+# -- the written-out recurrences ------------------------------------------------------------
+
+@pytest.mark.parametrize("name", sorted(recurrences.RECURRENCES))
+def test_recurrences_do_not_depend_on_the_number_of_coefficients(name):
+    """A recurrence written out for 12 coefficients starts with the one for 1..11, bit for bit
+    (each coefficient depends only on lower ones): an index shifted with ``n`` fails here."""
+    rng = random.Random(zlib.crc32(name.encode()))
+    u = [rng.uniform(0.5, 1.5)] + [rng.uniform(-1, 1) for _ in range(11)]
+    g = [rng.uniform(0.5, 1.5)] + [rng.uniform(-1, 1) for _ in range(11)]
+    args = {"mul": (g,), "div": (g,), "integrate": (g, 0.25), "sincos": (0.3, 0.9),
+            "sinhcosh": (0.3, 1.1), "tan": (0.4, 1.0), "pow": (0.7, u[0] ** 0.7)}.get(name, (0.2,))
+    full = recurrences.recurrence(name, 12)(u, *args)
+    for n in range(1, 12):
+        short = recurrences.recurrence(name, n)(u[:n], *[a[:n] if isinstance(a, list) else a
+                                                         for a in args])
+        if isinstance(full, tuple):
+            assert [s[:n] for s in full] == list(short)
+        else:
+            assert full[:n] == short

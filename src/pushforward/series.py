@@ -23,12 +23,12 @@ from __future__ import annotations
 
 import math
 import numbers
-import operator
 
 import numpy as np
 
 from . import batch, special
 from .batch import _NUMBERS, Batch
+from .recurrences import recurrence
 
 TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 
@@ -348,74 +348,34 @@ LN2, LN10 = math.log(2.0), math.log(10.0)
 
 
 def _lmul(a, b):
-    """The product of two lists of coefficients (truncated); NumPy's convolution is the
-    faster beyond a few terms."""
-    n = len(a)
-    if n > 6:
-        return np.convolve(a, b)[:n].tolist()
-    return [sum(map(operator.mul, a[:k + 1], b[k::-1])) for k in range(n)]
+    """The product of two lists of coefficients (truncated)."""
+    return recurrence("mul", len(a))(a, b)
 
 
 def _ldiv(a, b):
-    """q = a / b: q_k = (a_k - sum_{j=1..k} b_j q_{k-j}) / b_0."""
-    q = [a[0] / b[0]]
-    for k in range(1, len(a)):
-        q.append((a[k] - sum(map(operator.mul, b[1:k + 1], q[::-1]))) / b[0])
-    return q
+    return recurrence("div", len(a))(a, b)
 
 
 def _lexp(u, y0):
-    """exp: y' = y u', so y_k = (1/k) sum_{j=1..k} j u_j y_{k-j}."""
-    ju = [j * v for j, v in enumerate(u)]
-    y = [y0]
-    for k in range(1, len(u)):
-        y.append(sum(map(operator.mul, ju[1:k + 1], y[::-1])) / k)
-    return y
+    return recurrence("exp", len(u))(u, y0)
 
 
 def _llog(u, y0):
-    """log: u y' = u'."""
-    y = [y0]
-    jy = [0.0]
-    for k in range(1, len(u)):
-        y.append((u[k] - sum(map(operator.mul, jy[1:k], u[k - 1:0:-1])) / k) / u[0])
-        jy.append(k * y[k])
-    return y
+    return recurrence("log", len(u))(u, y0)
 
 
 def _lsincos(u, s0, c0, sign):
-    """sin and cos (sign -1): the imaginary and real parts of exp(i u); sinh and cosh
-    (sign +1): s' = c u', c' = s u'."""
-    if sign < 0:
-        ju = [1j * j * v for j, v in enumerate(u)]
-        z = [c0 + 1j * s0]
-        for k in range(1, len(u)):
-            z.append(sum(map(operator.mul, ju[1:k + 1], z[::-1])) / k)
-        return [s0] + [w.imag for w in z[1:]], [c0] + [w.real for w in z[1:]]
-    ju = [j * v for j, v in enumerate(u)]
-    s, c = [s0], [c0]
-    for k in range(1, len(u)):
-        s.append(sum(map(operator.mul, ju[1:k + 1], c[::-1])) / k)
-        c.append(sum(map(operator.mul, ju[1:k + 1], s[-2::-1])) / k)
-    return s, c
+    """sin and cos (sign -1) or sinh and cosh (sign +1), as two lists."""
+    return recurrence("sincos" if sign < 0 else "sinhcosh", len(u))(u, s0, c0)
 
 
 def _ltan(u, y0, sign):
-    """tan (sign +1) or tanh (sign -1): y' = (1 + sign y^2) u'."""
-    ju = [j * v for j, v in enumerate(u)]
-    y, w = [y0], [1.0 + sign * y0 * y0]
-    for k in range(1, len(u)):
-        y.append(sum(map(operator.mul, ju[1:k + 1], w[::-1])) / k)
-        w.append(sign * sum(map(operator.mul, y, y[::-1])))
-    return y
+    """tan (sign +1) or tanh (sign -1)."""
+    return recurrence("tan", len(u))(u, y0, sign)
 
 
 def _lsqrt(u, y0):
-    """sqrt: y y = u."""
-    y = [y0]
-    for k in range(1, len(u)):
-        y.append((u[k] - sum(map(operator.mul, y[1:k], y[k - 1:0:-1]))) / (2.0 * y0))
-    return y
+    return recurrence("sqrt", len(u))(u, y0)
 
 
 def _lpow(u, r, y0):
@@ -436,19 +396,12 @@ def _lpow(u, r, y0):
 
 
 def _lpow_by_recurrence(u, r, y0):
-    """u ** r from u y' = r u' y: y_k = (1/(k u_0)) sum_{j=1..k} ((r+1) j - k) u_j y_{k-j}."""
-    y = [y0]
-    for k in range(1, len(u)):
-        y.append(sum([((r + 1.0) * j - k) * u[j] * y[k - j] for j in range(1, k + 1)])
-                 / (k * u[0]))
-    return y
+    return recurrence("pow", len(u))(u, r, y0)
 
 
 def _lintegrate(u, g, y0):
-    """y with y' = g u': y_k = (1/k) sum_{j=1..k} j u_j g_{k-j}."""
-    ju = [j * v for j, v in enumerate(u)]
-    return [y0] + [sum(map(operator.mul, ju[1:k + 1], g[k - 1::-1])) / k
-                   for k in range(1, len(u))]
+    """y with y' = g u'."""
+    return recurrence("integrate", len(u))(u, g, y0)
 
 
 # -- helpers -----------------------------------------------------------------------------------

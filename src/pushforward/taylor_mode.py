@@ -278,6 +278,8 @@ class TaylorFunction:
         args = [_seed(p, d, n) if d is not None else p for p, d in zip(primals, directions)]
         with vector.size(n):
             out = gen.function(*args)
+        if type(out) is series.Taylor:  # a number's series: its list of floats
+            return [float(c) for c in out.c]
         return [_coefficient(out, k, n) for k in range(n)]
 
     @property
