@@ -1125,7 +1125,7 @@ def test_recurrences_do_not_depend_on_the_number_of_coefficients(name):
     rng = random.Random(zlib.crc32(name.encode()))
     u = [rng.uniform(0.5, 1.5)] + [rng.uniform(-1, 1) for _ in range(11)]
     g = [rng.uniform(0.5, 1.5)] + [rng.uniform(-1, 1) for _ in range(11)]
-    args = {"mul": (g,), "div": (g,), "integrate": (g, 0.25), "sincos": (0.3, 0.9),
+    args = {"add": (g,), "sub": (g,), "mul": (g,), "div": (g,), "integrate": (g, 0.25), "sincos": (0.3, 0.9),
             "sinhcosh": (0.3, 1.1), "tan": (0.4, 1.0), "pow": (0.7, u[0] ** 0.7)}.get(name, (0.2,))
     full = recurrences.recurrence(name, 12)(u, *args)
     for n in range(1, 12):

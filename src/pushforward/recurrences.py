@@ -1,6 +1,6 @@
 """The recurrences of truncated Taylor arithmetic, written out for each number of coefficients.
 
-Contract: ``recurrence(name, n)`` is a function of lists of ``n`` coefficients (Python floats for
+Contract: ``recurrence(name, n)``, also ``SIZE[n].<name>``, is a function of lists of ``n`` coefficients (Python floats for
 a number's series, NumPy rows for an array's: the same code serves both) computing recurrence
 ``name`` of the table below, compiled once per ``n`` from straight-line source::
 
@@ -19,8 +19,6 @@ its terms in the order of ascending ``j``, as a loop would, so results do not de
 
 from __future__ import annotations
 
-import functools
-
 
 def _names(prefix, n):
     return ["%s%d" % (prefix, i) for i in range(n)]
@@ -38,6 +36,19 @@ def _conv(a, b, k, lo, hi):
 def _weighted(prefix, u, n):
     """``prefix_j = j * u_j`` for j = 1..n-1: the coefficients of t u'(t), shifted."""
     return ["%s%d = %d * %s%d" % (prefix, j, j, u, j) for j in range(1, n)]
+
+
+def _elementwise(op):
+    def written(n):
+        """(a op b)_k = a_k op b_k."""
+        unpack = ["%s, = a" % ", ".join(_names("a", n)), "%s, = b" % ", ".join(_names("b", n))]
+        return "a, b", unpack, ["a%d %s b%d" % (k, op, k) for k in range(n)]
+    return written
+
+
+def _scale(n):
+    """(a x)_k = a_k x for a number x."""
+    return "a, x", ["%s, = a" % ", ".join(_names("a", n))], ["a%d * x" % k for k in range(n)]
 
 
 def _mul(n):
@@ -126,7 +137,7 @@ def _pow(n):
     return "u, r, y0", body, _names("y", n)
 
 
-RECURRENCES = {"mul": _mul, "div": _div, "exp": _exp, "log": _log, "sqrt": _sqrt,
+RECURRENCES = {"add": _elementwise("+"), "sub": _elementwise("-"), "scale": _scale, "mul": _mul, "div": _div, "exp": _exp, "log": _log, "sqrt": _sqrt,
                "integrate": _integrate, "sincos": _sincos, "sinhcosh": _sinhcosh, "tan": _tan,
                "pow": _pow}
 
@@ -140,8 +151,31 @@ def source(name, n):
     return "\n".join(lines + ["    return " + out, ""])
 
 
-@functools.lru_cache(maxsize=None)
+class _Written:
+    """The recurrences for one number of coefficients, each compiled on first use."""
+
+    def __init__(self, n):
+        self.n = n
+
+    def __getattr__(self, name):  # called only before ``name`` is compiled
+        if name not in RECURRENCES:
+            raise AttributeError(name)
+        namespace = {}
+        label = "<pushforward recurrence %s_%d>" % (name, self.n)
+        exec(compile(source(name, self.n), label, "exec"), namespace)
+        fn = namespace["%s_%d" % (name, self.n)]
+        setattr(self, name, fn)
+        return fn
+
+
+class _BySize(dict):
+    def __missing__(self, n):
+        self[n] = written = _Written(n)
+        return written
+
+
+SIZE = _BySize()  # SIZE[n].exp: recurrence exp for n coefficients
+
+
 def recurrence(name, n):
-    namespace = {}
-    exec(compile(source(name, n), "<pushforward recurrence %s_%d>" % (name, n), "exec"), namespace)
-    return namespace["%s_%d" % (name, n)]
+    return getattr(SIZE[n], name)

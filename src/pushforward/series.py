@@ -28,7 +28,7 @@ import numpy as np
 
 from . import batch, special
 from .batch import _NUMBERS, Batch
-from .recurrences import recurrence
+from .recurrences import SIZE
 
 TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 
@@ -267,7 +267,7 @@ class Taylor(_OnValue):
         if type(o) in _NUMBERS:
             return Taylor([self.c[0] + o] + self.c[1:])
         if type(o) is Taylor:
-            return Taylor([a + b for a, b in zip(self.c, o.c)])
+            return Taylor(SIZE[len(self.c)].add(self.c, o.c))
         return self.series() + o
 
     __radd__ = __add__
@@ -276,7 +276,7 @@ class Taylor(_OnValue):
         if type(o) in _NUMBERS:
             return Taylor([self.c[0] - o] + self.c[1:])
         if type(o) is Taylor:
-            return Taylor([a - b for a, b in zip(self.c, o.c)])
+            return Taylor(SIZE[len(self.c)].sub(self.c, o.c))
         return self.series() - o
 
     def __rsub__(self, o):
@@ -292,7 +292,7 @@ class Taylor(_OnValue):
 
     def __mul__(self, o):
         if type(o) in _NUMBERS:
-            return Taylor([a * o for a in self.c])
+            return Taylor(SIZE[len(self.c)].scale(self.c, o))
         if type(o) is Taylor:
             return Taylor(_lmul(self.c, o.c))
         return self.series() * o
@@ -349,33 +349,34 @@ LN2, LN10 = math.log(2.0), math.log(10.0)
 
 def _lmul(a, b):
     """The product of two lists of coefficients (truncated)."""
-    return recurrence("mul", len(a))(a, b)
+    return SIZE[len(a)].mul(a, b)
 
 
 def _ldiv(a, b):
-    return recurrence("div", len(a))(a, b)
+    return SIZE[len(a)].div(a, b)
 
 
 def _lexp(u, y0):
-    return recurrence("exp", len(u))(u, y0)
+    return SIZE[len(u)].exp(u, y0)
 
 
 def _llog(u, y0):
-    return recurrence("log", len(u))(u, y0)
+    return SIZE[len(u)].log(u, y0)
 
 
 def _lsincos(u, s0, c0, sign):
     """sin and cos (sign -1) or sinh and cosh (sign +1), as two lists."""
-    return recurrence("sincos" if sign < 0 else "sinhcosh", len(u))(u, s0, c0)
+    written = SIZE[len(u)]
+    return (written.sincos if sign < 0 else written.sinhcosh)(u, s0, c0)
 
 
 def _ltan(u, y0, sign):
     """tan (sign +1) or tanh (sign -1)."""
-    return recurrence("tan", len(u))(u, y0, sign)
+    return SIZE[len(u)].tan(u, y0, sign)
 
 
 def _lsqrt(u, y0):
-    return recurrence("sqrt", len(u))(u, y0)
+    return SIZE[len(u)].sqrt(u, y0)
 
 
 def _lpow(u, r, y0):
@@ -396,12 +397,12 @@ def _lpow(u, r, y0):
 
 
 def _lpow_by_recurrence(u, r, y0):
-    return recurrence("pow", len(u))(u, r, y0)
+    return SIZE[len(u)].pow(u, r, y0)
 
 
 def _lintegrate(u, g, y0):
     """y with y' = g u'."""
-    return recurrence("integrate", len(u))(u, g, y0)
+    return SIZE[len(u)].integrate(u, g, y0)
 
 
 # -- helpers -----------------------------------------------------------------------------------
