@@ -51,3 +51,8 @@ def while_newton(a):
 
 def normal_cdf(x, mu, sigma):
     return 0.5 * (1.0 + math.erf((x - mu) / (sigma * math.sqrt(2.0))))
+
+
+def rosenbrock_term(a, b):
+    t = b - a * a
+    return 100.0 * t * t + (1.0 - a) ** 3

@@ -24,6 +24,8 @@ CASES = {
     "calls_helper": (g.calls_helper, None),
     "while_newton": (g.while_newton, None),
     "normal_cdf": (g.normal_cdf, None),
+    "rosenbrock_term": (g.rosenbrock_term, None),
+    "rosenbrock_term_both": (g.rosenbrock_term, ("a", "b")),
 }
 
 

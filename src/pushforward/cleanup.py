@@ -83,6 +83,9 @@ class _Simplify(T.Transformer):
             return l
         if op is gast.Mult and nl == 1:
             return r
+        if op is gast.Add and isinstance(l, gast.Name) and isinstance(r, gast.Name) \
+                and l.id == r.id:  # exact
+            return gast.BinOp(left=T.const(2.0), op=gast.Mult(), right=l)
         if op is gast.Mult and (_power_of_two(nl) or _power_of_two(nr)):
             scale, chain = (nl, r) if _power_of_two(nl) else (nr, l)
             if _scale_constant_factor(chain, scale):

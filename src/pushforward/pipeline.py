@@ -438,7 +438,8 @@ def seeded(gen, wrt, fallback):
     if _seed_changes(fdef, wrt, dname):
         seed = [T.assign(dname, T.const(1.0))]
     else:  # the seed is the constant 1.0: write it into the tangent code
-        fdef, seed = cleanup.fold_unit_seed(fdef, dname, gen.floats), []
+        # past the guard, the argument is a float
+        fdef, seed = cleanup.fold_unit_seed(fdef, dname, gen.floats | {wrt}), []
     fdef.body = _docstring_first([guard] + seed, fdef.body)
     source = codegen.to_source(fdef)
     fn = loader.load(source, bindings, gen.func, fdef.name, _notes(fdef, source, gen.func))
