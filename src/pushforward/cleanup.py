@@ -283,18 +283,19 @@ def _sum(signed):
     return node
 
 
-def factor_tangents(node, tangent_names):
+def factor_tangents(node, tangent_names, known=None):
     """``a * dx + b * dx`` -> ``(a + b) * dx``: fewer multiplications in tangent code.
 
     Only tangent expressions are passed here; the regrouping changes rounding in the last
-    place of a tangent, never a primal value.
+    place of a tangent, never a primal value. A coefficient that ``known`` ({T.key: name})
+    holds is read from there: ``c * t * dx + t1 * dx`` with ``t1 = c * t`` is ``2.0 * t1 * dx``.
     """
     for field, value in gast.iter_fields(node):
         if isinstance(value, gast.expr):
-            setattr(node, field, factor_tangents(value, tangent_names))
+            setattr(node, field, factor_tangents(value, tangent_names, known))
         elif isinstance(value, list):
-            value[:] = [factor_tangents(v, tangent_names) if isinstance(v, gast.expr) else v
-                        for v in value]
+            value[:] = [factor_tangents(v, tangent_names, known) if isinstance(v, gast.expr)
+                        else v for v in value]
     if not (isinstance(node, gast.BinOp) and isinstance(node.op, (gast.Add, gast.Sub))):
         return node
     terms = _terms(node, 1, [])
@@ -320,7 +321,11 @@ def factor_tangents(node, tangent_names):
         coefficients = []
         for sign, factors, i in members:
             rest = factors[:i] + factors[i + 1:]
-            coefficients.append((sign, _product(rest) if rest else T.const(1.0)))
+            coefficient = _product(rest) if rest else T.const(1.0)
+            if len(rest) > 1 and known and T.key(coefficient) in known:
+                coefficient = T.name(known[T.key(coefficient)])
+            coefficients.append((sign, coefficient))
         dname = members[0][1][members[0][2]]
-        out.append((1, gast.BinOp(left=_sum(coefficients), op=gast.Mult(), right=dname)))
+        total = simplify(_sum(coefficients))
+        out.append((1, gast.BinOp(left=total, op=gast.Mult(), right=dname)))
     return _sum(out)

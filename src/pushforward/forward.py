@@ -623,32 +623,19 @@ class Forward:
         return new_primal, (None if T.is_zero(tangent) else tangent)
 
     def _finish(self, tangent):
-        """A statement's final tangent: stored primal values reused, common tangents factored.
-
-        Factoring can write a stored value anew: ``100.0 * dt * t + t1 * dt`` with
-        ``t1 = 100.0 * t`` becomes ``(100.0 * t + t1) * dt``, read again as ``2.0 * t1 * dt``.
-        """
-        tangent = factor_tangents(self._reuse(tangent), set(self.namer.tangents.values()))
-        if self._known(tangent):
-            return simplify(self._reuse(tangent))
-        return tangent
-
-    def _known(self, tangent):
-        """The primal values this statement stored ({key: temporary}) if ``tangent`` computes
-        one of them again, else {}."""
-        if not self.computed and not self.hoisted:
-            return {}
+        """A statement's final tangent: stored primal values reused, common tangents factored
+        (a factored coefficient that this statement stored is read: ``100.0 * dt * t + t1 * dt``
+        with ``t1 = 100.0 * t`` is ``2.0 * t1 * dt``)."""
         known = {**self.computed, **self.hoisted}
-        for n in T.walk(tangent):
-            if isinstance(n, (gast.Call, gast.BinOp)) and T.key(n) in known:
-                return known
-        return {}
+        return factor_tangents(self._reuse(tangent), set(self.namer.tangents.values()), known)
 
     def _reuse(self, tangent):
-        """Read a primal value this statement already stored (``math.sin(phi)`` in ``t2``,
-        ``100.0 * t`` in ``t1``)."""
-        known = self._known(tangent)
-        return _Reuse(known).visit(tangent) if known else tangent
+        """Read a primal value this statement already stored (``math.sin(phi)`` in ``t2``)."""
+        if not self.computed and not self.hoisted:
+            return tangent
+        if not any(isinstance(n, gast.Call) for n in T.walk(tangent)):
+            return tangent
+        return _Reuse({**self.computed, **self.hoisted}).visit(tangent)
 
     def e_Name(self, e, root):
         return e, self.dname(e.id)
@@ -1031,7 +1018,7 @@ def _index_like(node):
 
 
 class _Reuse(T.Transformer):
-    """Replace calls and operations whose value a temporary already holds by that temporary."""
+    """Replace calls whose value a temporary already holds by that temporary."""
 
     def __init__(self, known):
         self.known = known
@@ -1039,8 +1026,6 @@ class _Reuse(T.Transformer):
     def visit_Call(self, node):
         name = self.known.get(T.key(node))
         return T.name(name) if name is not None else self.generic_visit(node)
-
-    visit_BinOp = visit_Call
 
 
 def _rename(node, old, new):
