@@ -56,3 +56,7 @@ def normal_cdf(x, mu, sigma):
 def rosenbrock_term(a, b):
     t = b - a * a
     return 100.0 * t * t + (1.0 - a) ** 3
+
+
+def log_barrier(x, k):
+    return k * math.log(x - 1.0) + x * math.exp(x)

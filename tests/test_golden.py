@@ -26,6 +26,7 @@ CASES = {
     "normal_cdf": (g.normal_cdf, None),
     "rosenbrock_term": (g.rosenbrock_term, None),
     "rosenbrock_term_both": (g.rosenbrock_term, ("a", "b")),
+    "log_barrier": (g.log_barrier, None),
 }
 
 

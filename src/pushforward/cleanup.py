@@ -57,6 +57,23 @@ def _scale_constant_factor(chain, scale):
     return False
 
 
+def _like_terms(a, b):
+    """``c * x + x`` as ``(c + 1) * x`` for a name ``x`` and a power of two ``c`` (``x + x`` as
+    ``2 * x``): exact, since ``c * x`` is, and the sum then rounds ``(c + 1) x`` once. The
+    constant keeps the type of ``c`` (an int for ``x + x``), so an int ``x`` stays an int."""
+    if not isinstance(b, gast.Name):
+        return None
+    if isinstance(a, gast.Name) and a.id == b.id:
+        c = 1
+    elif isinstance(a, gast.BinOp) and isinstance(a.op, gast.Mult) \
+            and isinstance(a.right, gast.Name) and a.right.id == b.id \
+            and _power_of_two(_num(a.left)) and 0 < _num(a.left) <= 2 ** 52:
+        c = _num(a.left)
+    else:
+        return None
+    return gast.BinOp(left=T.const(c + 1), op=gast.Mult(), right=b)
+
+
 class _Simplify(T.Transformer):
     def visit_BinOp(self, node):
         self.generic_visit(node)
@@ -83,9 +100,10 @@ class _Simplify(T.Transformer):
             return l
         if op is gast.Mult and nl == 1:
             return r
-        if op is gast.Add and isinstance(l, gast.Name) and isinstance(r, gast.Name) \
-                and l.id == r.id:  # exact
-            return gast.BinOp(left=T.const(2.0), op=gast.Mult(), right=l)
+        if op is gast.Add:
+            collected = _like_terms(l, r) or _like_terms(r, l)
+            if collected is not None:
+                return collected
         if op is gast.Mult and (_power_of_two(nl) or _power_of_two(nr)):
             scale, chain = (nl, r) if _power_of_two(nl) else (nr, l)
             if _scale_constant_factor(chain, scale):
@@ -208,7 +226,28 @@ def fold_unit_seed(node, dname, floats=frozenset()):
     which is left as it was. Only the 1.0s introduced here are folded, so primal code is never
     rewritten, and a 1.0 stays where it is the only float factor (``1.0 * k``: k may be an
     int, a derivative is a float)."""
-    return _fold_units(_put_units(node, dname), floats)
+    return _fold_units(_put_units(node, dname), _assigned_floats(node, set(floats)))
+
+
+def _assigned_floats(fdef, floats):
+    """``floats`` and the local names that ``fdef`` binds once, by ``name = <a float>``
+    (temporaries such as ``t1 = math.exp(x)``)."""
+    stores, values = {}, {}
+    for n in T.walk(fdef):
+        if isinstance(n, gast.Name) and isinstance(n.ctx, (gast.Store, gast.Del, gast.Param)):
+            stores[n.id] = stores.get(n.id, 0) + 1
+        elif isinstance(n, gast.Assign) and len(n.targets) == 1 \
+                and isinstance(n.targets[0], gast.Name):
+            values[n.targets[0].id] = n.value
+    once = {name: value for name, value in values.items() if stores.get(name) == 1}
+    changed = True
+    while changed:
+        changed = False
+        for name, value in once.items():
+            if name not in floats and _float_valued(value, floats):
+                floats.add(name)
+                changed = True
+    return floats
 
 
 def _unit(node):
@@ -225,9 +264,21 @@ def _put_units(node, dname):
     return _with_children(node, lambda child: _put_units(child, dname))
 
 
+def _reciprocal(node):
+    """``y`` if ``node`` is ``1.0 / y`` with the seed's 1.0, else None."""
+    if isinstance(node, gast.BinOp) and isinstance(node.op, gast.Div) and _unit(node.left):
+        return node.right
+    return None
+
+
 def _fold_units(node, floats):
     if isinstance(node, gast.BinOp) and isinstance(node.op, gast.Mult):
         factors = [_fold_units(f, floats) for f in _factors(node, [])]
+        over = next((f for f in factors if _reciprocal(f) is not None), None)
+        if over is not None:  # k * (1.0 / y): k / y
+            rest = [f for f in factors if f is not over and not _unit(f)]
+            if rest:
+                return gast.BinOp(left=_product(rest), op=gast.Div(), right=_reciprocal(over))
         if not any(_unit(f) for f in factors):
             return _product(factors) if any(a is not b for a, b in
                                             zip(factors, _factors(node, []))) else node
@@ -283,6 +334,21 @@ def _sum(signed):
     return node
 
 
+def _stored(factors, known):
+    """The product of ``factors``, reading a stored value from ``known`` ({T.key: name}):
+    ``x * x`` as ``t1``, ``2.0 * x * x`` as ``2.0 * t1``."""
+    product = _product(factors)
+    if len(factors) > 1 and known:
+        if T.key(product) in known:
+            return T.name(known[T.key(product)])
+        if len(factors) > 2 and _num(factors[0]) is not None:
+            rest = _product(factors[1:])
+            if T.key(rest) in known:
+                return gast.BinOp(left=factors[0], op=gast.Mult(),
+                                  right=T.name(known[T.key(rest)]))
+    return product
+
+
 def factor_tangents(node, tangent_names, known=None):
     """``a * dx + b * dx`` -> ``(a + b) * dx``: fewer multiplications in tangent code.
 
@@ -321,10 +387,7 @@ def factor_tangents(node, tangent_names, known=None):
         coefficients = []
         for sign, factors, i in members:
             rest = factors[:i] + factors[i + 1:]
-            coefficient = _product(rest) if rest else T.const(1.0)
-            if len(rest) > 1 and known and T.key(coefficient) in known:
-                coefficient = T.name(known[T.key(coefficient)])
-            coefficients.append((sign, coefficient))
+            coefficients.append((sign, _stored(rest, known) if rest else T.const(1.0)))
         dname = members[0][1][members[0][2]]
         total = simplify(_sum(coefficients))
         out.append((1, gast.BinOp(left=total, op=gast.Mult(), right=dname)))
