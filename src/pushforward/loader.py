@@ -55,9 +55,10 @@ def register(source, label, notes=None):
     return filename
 
 
-def load(source, bindings, func, label, notes=None):
+def load(source, bindings, func, label, notes=None, tree=None):
+    """``tree``: ``source`` parsed already (a Module, used up here)."""
     filename = register(source, label, notes)
-    tree = ast.parse(source, filename)
+    tree = tree or ast.parse(source, filename)
     inner = tree.body[0]
     user_cells = dict(zip(func.__code__.co_freevars, func.__closure__ or ()))
     names = sorted(set(bindings) | set(user_cells))

@@ -11,6 +11,7 @@ callees is collected and raised together. ``PUSHFORWARD_DEBUG=1`` prints every s
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import gc
 import linecache
@@ -79,11 +80,7 @@ class Generated:
             return
         self.source = self.source or codegen.to_source(self.fdef)
         _dump("codegen", self.source)
-        fn = loader.load(self.source, self.bindings, self.func, self.name,
-                         _notes(self.fdef, self.source, self.func))
-        fn.__defaults__ = self.func.__defaults__
-        fn.__kwdefaults__ = dict(self.func.__kwdefaults__ or {}) or None
-        fn.__doc__ = self.func.__doc__
+        fn = _load(self.fdef, self.source, self.bindings, self.func, self.name)
         self.cell.cell_contents = fn
         self.compiled = True
 
@@ -361,12 +358,24 @@ def _call_report(fdef, ctx, act):
     return sorted(report)
 
 
-def _notes(fdef, source, func):
-    """Comments for tracebacks: the user's file and line of each generated statement."""
+def _load(fdef, source, bindings, func, name):
+    """The function of generated ``source`` (printed from ``fdef``), with ``func``'s defaults
+    and docstring."""
+    tree = ast.parse(source)  # once, for the notes and the compiler
+    fn = loader.load(source, bindings, func, name, _notes(fdef, tree, func), tree=tree)
+    fn.__defaults__ = func.__defaults__
+    fn.__kwdefaults__ = dict(func.__kwdefaults__ or {}) or None
+    fn.__doc__ = func.__doc__
+    return fn
+
+
+def _notes(fdef, tree, func):
+    """Comments for tracebacks: the user's file and line of each generated statement (``tree``
+    is the parsed source)."""
     path = func.__code__.co_filename
     where = os.path.basename(path)
     notes = {}
-    for line, origin in codegen.origins(fdef, source).items():
+    for line, origin in codegen.origins(fdef, tree).items():
         text = linecache.getline(path, origin).strip()
         notes[line] = "%s:%d: %s" % (where, origin, text) if text else "%s:%d" % (where, origin)
     return notes
@@ -442,10 +451,7 @@ def seeded(gen, wrt, fallback):
         fdef, seed = cleanup.fold_unit_seed(fdef, dname, gen.floats | {wrt}), []
     fdef.body = _docstring_first([guard] + seed, fdef.body)
     source = codegen.to_source(fdef)
-    fn = loader.load(source, bindings, gen.func, fdef.name, _notes(fdef, source, gen.func))
-    fn.__defaults__ = gen.func.__defaults__
-    fn.__kwdefaults__ = gen.func.__kwdefaults__
-    fn.__doc__ = gen.func.__doc__
+    fn = _load(fdef, source, bindings, gen.func, fdef.name)
     gen._seeded = (fn, source)
     return gen._seeded
 
