@@ -11,28 +11,27 @@ import warnings
 
 import gast
 
-
-# Node types converted field by field (the generated code is made of these); a tree with any
-# other goes through gast's own converter.
-_PLAIN = {getattr(gast, name): getattr(ast, name) for name in (
+_COMMON = (
     "FunctionDef Return Delete Assign AugAssign AnnAssign For While If With Raise Try Assert "
     "Global Nonlocal Expr Pass Break Continue BoolOp BinOp UnaryOp Lambda IfExp Dict Set "
     "ListComp SetComp DictComp GeneratorExp Compare Call keyword Attribute Subscript Starred "
     "List Tuple Slice comprehension withitem Load Store Del And Or Add Sub Mult MatMult Div Mod "
     "Pow LShift RShift BitOr BitXor BitAnd FloorDiv Invert Not UAdd USub Eq NotEq Lt LtE Gt "
-    "GtE Is IsNot In NotIn").split()}
+    "GtE Is IsNot In NotIn").split()
+_AST = {getattr(gast, name): getattr(ast, name) for name in _COMMON}
 
 
 class _Other(Exception):
-    """The tree has a node type that ``_to_ast`` leaves to gast."""
+    """The tree has a node type left to gast's converter."""
 
 
 def _to_ast(node):
-    """The ``ast`` tree of a gast tree, without locations: what astor needs to print it.
-    Several times faster than ``gast.gast_to_ast``, which also maps locations."""
+    """``gast.gast_to_ast(node)`` without locations, for the node types of numerical code (a
+    tree with any other goes to gast's converter, generic over every Python version's grammar
+    and several times slower: it was a tenth of a transformation)."""
     cls = node.__class__
     if cls is gast.Name:
-        return ast.Name(id=node.id, ctx=_PLAIN[node.ctx.__class__]())
+        return ast.Name(id=node.id, ctx=_AST[node.ctx.__class__]())
     if cls is gast.Constant:
         return ast.Constant(value=node.value, kind=node.kind)
     if cls is gast.arguments:
@@ -46,23 +45,28 @@ def _to_ast(node):
         return ast.ExceptHandler(type=node.type and _to_ast(node.type),
                                  name=node.name and node.name.id,
                                  body=[_to_ast(n) for n in node.body])
-    target = _PLAIN.get(cls)
+    target = _AST.get(cls)
     if target is None:
         raise _Other(cls.__name__)
-    new = target()
-    for name in target._fields:
-        value = getattr(node, name, None)
-        if value.__class__ is list:
-            value = [_to_ast(v) if isinstance(v, gast.AST) else v for v in value]
-        elif isinstance(value, gast.AST):
-            value = _to_ast(value)
-        setattr(new, name, value)
-    return new
+    return target(**_fields(node, target._fields))
 
 
 def _arg(name):
     return ast.arg(arg=name.id, annotation=name.annotation and _to_ast(name.annotation),
                    type_comment=name.type_comment)
+
+
+def _fields(node, names):
+    """{name: the field ``name`` of ``node``, converted} for the given field names."""
+    fields = {}
+    for name in names:
+        value = getattr(node, name, None)
+        if value.__class__ is list:
+            value = [_to_ast(v) if isinstance(v, gast.AST) else v for v in value]
+        elif isinstance(value, gast.AST):
+            value = _to_ast(value)
+        fields[name] = value
+    return fields
 
 
 def to_source(node) -> str:
