@@ -41,20 +41,19 @@ def _power_of_two(value):
     return math.frexp(abs(value))[0] == 0.5
 
 
-def _scale_constant_factor(chain, scale):
-    """Multiply the numeric factor of the product ``chain`` by ``scale`` in place (True), or
-    return False if the product has no numeric factor. ``2.0 * (x * 3.0 * y)`` is then
-    ``x * 6.0 * y``, bit for bit: scaling by a power of two commutes with each rounding
-    (short of overflow and underflow)."""
-    node = chain
-    while isinstance(node, gast.BinOp) and isinstance(node.op, gast.Mult):
-        for side in ("right", "left"):
-            value = _num(getattr(node, side))
-            if value is not None and type(value) is float:
-                setattr(node, side, _const(value * scale))
-                return True
-        node = node.left
-    return False
+def _scaled(chain, scale):
+    """The product ``chain`` with its numeric factor multiplied by ``scale`` (copied on
+    write), or None if it has none. ``2.0 * (x * 3.0 * y)`` is then ``x * 6.0 * y``, bit for
+    bit: scaling by a power of two commutes with each rounding (short of overflow and
+    underflow)."""
+    if not (isinstance(chain, gast.BinOp) and isinstance(chain.op, gast.Mult)):
+        return None
+    for side in ("right", "left"):
+        value = _num(getattr(chain, side))
+        if value is not None and type(value) is float:
+            return T.shallow(chain, {side: _const(value * scale)})
+    left = _scaled(chain.left, scale)
+    return None if left is None else T.shallow(chain, {"left": left})
 
 
 def _like_terms(a, b):
@@ -105,9 +104,9 @@ class _Simplify(T.Transformer):
             if collected is not None:
                 return collected
         if op is gast.Mult and (_power_of_two(nl) or _power_of_two(nr)):
-            scale, chain = (nl, r) if _power_of_two(nl) else (nr, l)
-            if _scale_constant_factor(chain, scale):
-                return chain
+            scaled = _scaled(r, nl) if _power_of_two(nl) else _scaled(l, nr)
+            if scaled is not None:
+                return scaled
         return node
 
     def visit_UnaryOp(self, node):
@@ -354,7 +353,7 @@ def factor_tangents(node, tangent_names, known=None):
 
     Only tangent expressions are passed here; the regrouping changes rounding in the last
     place of a tangent, never a primal value. A coefficient that ``known`` ({T.key: name})
-    holds is read from there: ``c * t * dx + t1 * dx`` with ``t1 = c * t`` is ``2.0 * t1 * dx``.
+    holds is read from there: ``c * t * dx + t1 * dx`` with ``t1 = c * t`` is ``2 * t1 * dx``.
     """
     for field, value in gast.iter_fields(node):
         if isinstance(value, gast.expr):

@@ -625,7 +625,7 @@ class Forward:
     def _finish(self, tangent):
         """A statement's final tangent: stored primal values reused, common tangents factored
         (a factored coefficient that this statement stored is read: ``100.0 * dt * t + t1 * dt``
-        with ``t1 = 100.0 * t`` is ``2.0 * t1 * dt``)."""
+        with ``t1 = 100.0 * t`` is ``2 * t1 * dt``)."""
         known = {**self.computed, **self.hoisted}
         return factor_tangents(self._reuse(tangent), set(self.namer.tangents.values()), known)
 
