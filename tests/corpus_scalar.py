@@ -1385,3 +1385,14 @@ register(adv_nested_loops, [(-2.0, 2.0)])
 register(adv_ternary_chain, [(-2.0, 2.0)], kinks=lambda x: min(abs(x), abs(x + 1.0)))
 register(adv_boolop_value, [(-2.0, 2.0)], kinks=lambda x: abs(x))
 register(adv_walrus_free, [(-2.0, 2.0)])
+
+
+def call_value_after_reassignment(x, y):
+    t = x * y
+    c = math.cos(t)
+    s = math.sin(t)
+    t = t * 3.0 + y
+    return c * s + math.sin(t) * math.cos(t) + s
+
+
+register(call_value_after_reassignment, [(-1.5, 1.5), (-1.5, 1.5)])

@@ -82,6 +82,21 @@ def test_nested_source_is_readable():
     assert "def f_jvp_jvp_t(t, dt, d_t):" in text  # the tangent of t is dt, its own tangent d_t
 
 
+def test_second_derivative_reads_values_the_first_stored():
+    """The first derivative stores sin(u) in a temporary; the tangent of its cos(u) needs
+    sin(u) again and reads that temporary instead of calling sin once more."""
+    def f(x):
+        u = x * x
+        return math.sin(u) * x
+
+    second = pf.derivative(f, order=2)
+    jvp_of_jvp = second.source.split("def f_jvp_jvp_x")[1]
+    assert jvp_of_jvp.count("math.sin(") == 1
+    x = 0.7
+    assert second(x) == pytest.approx(6 * x * math.cos(x * x) - 4 * x ** 3 * math.sin(x * x),
+                                      rel=1e-14)
+
+
 def test_nesting_a_function_with_defaults_is_refused_clearly():
     def h(x, scale=2.0):
         return scale * x * x

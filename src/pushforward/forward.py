@@ -32,6 +32,22 @@ def _names_loaded(node):
     return {n.id for n in T.walk(node) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
 
 
+_STRAIGHT = (gast.Assign, gast.AugAssign, gast.AnnAssign, gast.Expr, gast.Pass, gast.Assert,
+             gast.Delete, gast.Return, gast.Raise, gast.Break, gast.Continue)
+
+
+def _key_names(key):
+    """The names a T.key reads (and writes)."""
+    if isinstance(key, tuple):
+        if key and key[0] is gast.Name:
+            return {key[1]}
+        out = set()
+        for part in key:
+            out |= _key_names(part)
+        return out
+    return set()
+
+
 def _names_stored(target):
     root = target
     while isinstance(root, (gast.Subscript, gast.Attribute)):
@@ -57,6 +73,14 @@ class Forward:
         self.pre = []
         self.hoisted = {}  # T.key of a constant expression -> its temporary, per statement
         self.computed = {}  # T.key of a call whose value a temporary holds, per statement
+        # T.key of a call that an earlier statement of this block stored -> its name, while
+        # the names it reads keep their values (none of them is assigned again): for locals
+        # only, and not in functions with nested functions, which could rebind them
+        self.available = {}
+        self.reads = {}  # T.key -> the names it reads
+        self.stable = ctx.resolution.locals - self.declared
+        if ctx.local_defs or ctx.resolution.lowerable:
+            self.stable = set()
         self.local_jvps = {}  # nested def name -> (generated name, [(param, tangent name)])
 
     # -- helpers -----------------------------------------------------------------------------
@@ -176,6 +200,10 @@ class Forward:
         saved, self.pre = self.pre, []
         saved_hoisted, self.hoisted = self.hoisted, {}
         saved_computed, self.computed = self.computed, {}
+        simple = isinstance(s, _STRAIGHT)
+        if not simple:  # its body may run again, or not at all
+            self.available = {}
+        stored = self._stored_value(s) if simple else None
         method = getattr(self, "s_" + type(s).__name__, None)
         if method is None:
             self.problem(s, "%s is not supported in a differentiated function" % _describe(s),
@@ -184,12 +212,63 @@ class Forward:
         else:
             out = method(s)
         result, self.pre, self.hoisted = self.pre + out, saved, saved_hoisted
+        if simple:
+            self._keep_available(s, stored)
+        else:
+            self.available = {}
         self.computed = saved_computed
         origin = getattr(s, "lineno", None)
         for new in result:  # where each generated statement comes from, for tracebacks
             if getattr(new, "origin", None) is None:
                 new.origin = origin
         return result
+
+    def _stable(self, node):
+        """Whether ``node`` reads only locals of ``self.stable`` (no items, no attributes
+        other than functions called): its value changes only when one of them is assigned."""
+        if not is_pure(node, self.ctx):
+            return False
+        skip = {id(f) for n in T.walk(node) if isinstance(n, gast.Call) for f in T.walk(n.func)}
+        for n in T.walk(node):
+            if id(n) in skip:
+                continue
+            if isinstance(n, gast.Name) and n.id not in self.stable:
+                return False
+            if isinstance(n, (gast.Subscript, gast.Attribute, gast.Starred)):
+                return False
+        return True
+
+    def _stored_value(self, s):
+        """(T.key of the call, name) for ``name = <stable call>`` (``t1 = math.sin(t)``: a
+        tangent may need that value again), else None."""
+        if self.stable and isinstance(s, gast.Assign) and len(s.targets) == 1 \
+                and isinstance(s.targets[0], gast.Name) and s.targets[0].id in self.stable \
+                and isinstance(s.value, gast.Call) \
+                and s.targets[0].id not in _names_loaded(s.value) and self._stable(s.value):
+            key = T.key(s.value)
+            self.reads[key] = _names_loaded(s.value)
+            return key, s.targets[0].id
+        return None
+
+    def _keep_available(self, s, stored):
+        """After straight-line statement ``s``: forget the values that read the names it
+        assigns, and remember the ones it stored."""
+        if not self.stable:
+            return
+        targets = s.targets if isinstance(s, (gast.Assign, gast.Delete)) \
+            else [s.target] if isinstance(s, (gast.AugAssign, gast.AnnAssign)) else []
+        assigned = set().union(*[_names_stored(t) for t in targets])
+        if assigned:
+            self.available = {k: v for k, v in self.available.items()
+                              if v not in assigned and not (self.reads[k] & assigned)}
+        for key, name in self.computed.items():
+            if key[0] is not gast.Call:  # only calls are read again (see _reuse)
+                continue
+            reads = self.reads.get(key) or self.reads.setdefault(key, _key_names(key))
+            if not (reads & assigned) and reads <= self.stable:
+                self.available[key] = name
+        if stored is not None:
+            self.available[stored[0]] = stored[1]
 
     def _verbatim(self, s):
         return [s]
@@ -630,12 +709,13 @@ class Forward:
         return factor_tangents(self._reuse(tangent), set(self.namer.tangents.values()), known)
 
     def _reuse(self, tangent):
-        """Read a primal value this statement already stored (``math.sin(phi)`` in ``t2``)."""
-        if not self.computed and not self.hoisted:
+        """Read a primal value this statement, or an earlier one, already stored
+        (``math.sin(phi)`` in ``t2``)."""
+        if not self.computed and not self.hoisted and not self.available:
             return tangent
         if not any(isinstance(n, gast.Call) for n in T.walk(tangent)):
             return tangent
-        return _Reuse({**self.computed, **self.hoisted}).visit(tangent)
+        return _Reuse({**self.available, **self.computed, **self.hoisted}).visit(tangent)
 
     def e_Name(self, e, root):
         return e, self.dname(e.id)
