@@ -36,16 +36,26 @@ _STRAIGHT = (gast.Assign, gast.AugAssign, gast.AnnAssign, gast.Expr, gast.Pass, 
              gast.Delete, gast.Return, gast.Raise, gast.Break, gast.Continue)
 
 
-def _key_names(key):
-    """The names a T.key reads (and writes)."""
-    if isinstance(key, tuple):
-        if key and key[0] is gast.Name:
-            return {key[1]}
-        out = set()
-        for part in key:
-            out |= _key_names(part)
-        return out
-    return set()
+def _key_reads(key):
+    """The names a T.key reads, leaving out the functions it calls (``math`` of
+    ``math.sin(t)``); None if it reads items or attributes, which can change unseen."""
+    if not isinstance(key, tuple) or not key:
+        return set()
+    if key[0] is gast.Name:
+        return {key[1]}
+    if key[0] in (gast.Subscript, gast.Attribute, gast.Starred):
+        return None
+    if key[0] is gast.Call:  # (Call, function, args, keywords)
+        parts = key[2:]
+    else:  # (node class, fields...) or a list of keys
+        parts = key[1:] if isinstance(key[0], type) else key
+    out = set()
+    for part in parts:
+        names = _key_reads(part)
+        if names is None:
+            return None
+        out |= names
+    return out
 
 
 def _names_stored(target):
@@ -223,36 +233,28 @@ class Forward:
                 new.origin = origin
         return result
 
-    def _stable(self, node):
-        """Whether ``node`` reads only locals of ``self.stable`` (no items, no attributes
-        other than functions called): its value changes only when one of them is assigned."""
-        if not is_pure(node, self.ctx):
-            return False
-        skip = {id(f) for n in T.walk(node) if isinstance(n, gast.Call) for f in T.walk(n.func)}
-        for n in T.walk(node):
-            if id(n) in skip:
-                continue
-            if isinstance(n, gast.Name) and n.id not in self.stable:
-                return False
-            if isinstance(n, (gast.Subscript, gast.Attribute, gast.Starred)):
-                return False
-        return True
-
     def _stored_value(self, s):
-        """(T.key of the call, name) for ``name = <stable call>`` (``t1 = math.sin(t)``: a
-        tangent may need that value again), else None."""
+        """(T.key of the call, name) for ``name = <call>`` (``t1 = math.sin(t)``: a tangent may
+        need that value again) if the call is pure and reads only stable locals, else None."""
         if self.stable and isinstance(s, gast.Assign) and len(s.targets) == 1 \
-                and isinstance(s.targets[0], gast.Name) and s.targets[0].id in self.stable \
-                and isinstance(s.value, gast.Call) \
-                and s.targets[0].id not in _names_loaded(s.value) and self._stable(s.value):
+                and isinstance(s.targets[0], gast.Name) and isinstance(s.value, gast.Call):
             key = T.key(s.value)
-            self.reads[key] = _names_loaded(s.value)
-            return key, s.targets[0].id
+            if self._stable(key) and s.targets[0].id in self.stable - self.reads[key] \
+                    and is_pure(s.value, self.ctx):
+                return key, s.targets[0].id
         return None
+
+    def _stable(self, key):
+        """Whether the value of ``key`` changes only when a name of ``self.stable`` that it reads
+        (``self.reads[key]``, recorded here) is assigned."""
+        if key not in self.reads:
+            self.reads[key] = _key_reads(key)
+        reads = self.reads[key]
+        return reads is not None and reads <= self.stable
 
     def _keep_available(self, s, stored):
         """After straight-line statement ``s``: forget the values that read the names it
-        assigns, and remember the ones it stored."""
+        assigns, and remember the calls it stored."""
         if not self.stable:
             return
         targets = s.targets if isinstance(s, (gast.Assign, gast.Delete)) \
@@ -261,11 +263,8 @@ class Forward:
         if assigned:
             self.available = {k: v for k, v in self.available.items()
                               if v not in assigned and not (self.reads[k] & assigned)}
-        for key, name in self.computed.items():
-            if key[0] is not gast.Call:  # only calls are read again (see _reuse)
-                continue
-            reads = self.reads.get(key) or self.reads.setdefault(key, _key_names(key))
-            if not (reads & assigned) and reads <= self.stable:
+        for key, name in self.computed.items():  # temporaries: calls are pure there
+            if key[0] is gast.Call and self._stable(key) and not (self.reads[key] & assigned):
                 self.available[key] = name
         if stored is not None:
             self.available[stored[0]] = stored[1]
