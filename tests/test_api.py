@@ -2,6 +2,7 @@
 
 import math
 
+import numpy as np
 import pytest
 
 import checks
@@ -90,3 +91,22 @@ def test_jvp_with_constant_argument_and_fd():
     value, tangent = pf.jvp(f, primals, tangents)
     assert value == f(*primals)
     assert tangent == pytest.approx(checks.fd_jvp(f, primals, tangents), rel=1e-9)
+
+
+def test_jvp_never_writes_into_the_callers_tangents_at_any_depth():
+    """Generated code that updates an array in place updates its tangent in place too: pf.jvp
+    gives it copies of the caller's tangent arrays, also inside dicts and lists, so that a
+    second call with the same tangents gives the same derivative."""
+    def scale_first(d):
+        a = d["a"]
+        a[0] = a[0] * 2.0
+        return np.sum(a) + d["b"] + d["rest"][0][1]
+
+    tangent = {"b": 0.5, "a": np.array([1.0, 1.0]), "rest": [np.array([0.0, 3.0])]}
+    kept = {"a": tangent["a"].copy(), "rest": tangent["rest"][0].copy()}
+    for _ in range(2):
+        primal = {"a": np.array([1.0, 2.0]), "b": 3.0, "rest": [np.array([1.0, 1.0])]}
+        value, derivative = pf.jvp(scale_first, (primal,), (tangent,))
+        assert (value, derivative) == (8.0, 2.0 + 1.0 + 0.5 + 3.0)
+        assert np.array_equal(tangent["a"], kept["a"])
+        assert np.array_equal(tangent["rest"][0], kept["rest"])

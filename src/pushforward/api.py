@@ -462,10 +462,13 @@ def _check_tangent(p, t, path):
         _leaves(p, path, "primal")
 
 
-def _has_dict(x):
-    if isinstance(x, dict):
+def _contains(x, kind):
+    """Whether ``x``, or a member of its lists, tuples and dicts at any depth, is a ``kind``."""
+    if isinstance(x, kind):
         return True
-    return isinstance(x, (list, tuple)) and any(_has_dict(v) for v in x)
+    if isinstance(x, dict):
+        x = list(x.values())
+    return isinstance(x, (list, tuple)) and any(_contains(v, kind) for v in x)
 
 
 def _order_like(p, t):
@@ -530,16 +533,13 @@ def _jvp_entry(f, primals, tangents):
         gen = pipeline.transform(f, tuple(params[i] for i in active_idx))
         gen.compile()
     scalar = (float, int)
-    copy = any(isinstance(tangents[i], np.ndarray) for i in active_idx) and pipeline.writes(gen)
+    copy = any(_contains(tangents[i], np.ndarray) for i in active_idx) and pipeline.writes(gen)
     check = None
     if not all(type(primals[i]) in scalar and type(tangents[i]) in scalar for i in active_idx):
-        check = _checked
-    if any(_has_dict(primals[i]) for i in active_idx):
-        check = _checked_dicts
-    if copy:
-        check = _checked_copy  # copied on each call: never update the caller's tangent in place
+        check = functools.partial(_checked, f, order=any(_contains(primals[i], dict)
+                                                         for i in active_idx), copy=copy)
     n = len(primals)
-    call = _entry_call(gen, n, active_idx, check and functools.partial(check, f))
+    call = _entry_call(gen, n, active_idx, check)
     guards = [_guard(i, primals[i], tangents[i]) for i in range(n)]
     if not n or None in guards:
         return call, None
@@ -565,23 +565,29 @@ def _guard(i, p, t):
     return None
 
 
-def _checked(f, p, t, path):
+def _checked(f, p, t, path, order=False, copy=False):
     """``t``, the tangent of primal ``p`` of ``jvp(f, ...)``; raises TangentMismatchError
-    unless their structures agree."""
+    unless their structures agree. ``order``: with its dicts' keys in ``p``'s order (generated
+    code pairs keys by position); ``copy``: an array copied (the generated code updates array
+    tangents in place, and never the caller's)."""
     try:
         _check_tangent(p, t, path)
     except TangentMismatchError as exc:
         raise TangentMismatchError("jvp of %s: %s" % (_describe(f), exc)) from None
+    if order:
+        t = _order_like(p, t)
+    return _copy_arrays(t) if copy else t
+
+
+def _copy_arrays(t):
+    """``t`` with its arrays copied, at any depth."""
+    if isinstance(t, np.ndarray):
+        return t.copy()
+    if isinstance(t, dict):
+        return {k: _copy_arrays(v) for k, v in t.items()}
+    if isinstance(t, (list, tuple)) and _contains(t, np.ndarray):
+        return type(t)(_copy_arrays(v) for v in t)
     return t
-
-
-def _checked_copy(f, p, t, path):
-    t = _checked(f, p, t, path)
-    return t.copy() if type(t) is np.ndarray else t
-
-
-def _checked_dicts(f, p, t, path):  # generated code pairs keys by position: follow p's order
-    return _order_like(p, _checked(f, p, t, path))
 
 
 def _entry_call(gen, n, active_idx, check, guarded=None):
