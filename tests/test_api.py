@@ -110,3 +110,18 @@ def test_jvp_never_writes_into_the_callers_tangents_at_any_depth():
         assert (value, derivative) == (8.0, 2.0 + 1.0 + 0.5 + 3.0)
         assert np.array_equal(tangent["a"], kept["a"])
         assert np.array_equal(tangent["rest"][0], kept["rest"])
+
+
+def test_jvp_never_changes_a_list_tangent():
+    """The primal appends to and writes into the caller's list, as a plain call does; the
+    tangent list is the caller's too and stays as it was."""
+    def grow(xs):
+        xs[0] = xs[0] * 2.0
+        xs.append(xs[1] * 3.0)
+        return xs[0] + xs[1] + xs[2]
+
+    tangent = [1.0, 1.0]
+    for _ in range(2):  # the first call takes the checked path, the second the fast one
+        primal = [1.0, 2.0]
+        assert pf.jvp(grow, (primal,), (tangent,)) == (10.0, 6.0)
+        assert primal == [2.0, 2.0, 6.0] and tangent == [1.0, 1.0]

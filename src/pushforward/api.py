@@ -533,7 +533,7 @@ def _jvp_entry(f, primals, tangents):
         gen = pipeline.transform(f, tuple(params[i] for i in active_idx))
         gen.compile()
     scalar = (float, int)
-    copy = any(_contains(tangents[i], np.ndarray) for i in active_idx) and pipeline.writes(gen)
+    copy = pipeline.writes(gen) and any(_contains(tangents[i], _MUTABLE) for i in active_idx)
     check = None
     if not all(type(primals[i]) in scalar and type(tangents[i]) in scalar for i in active_idx):
         check = functools.partial(_checked, f, order=any(_contains(primals[i], dict)
@@ -543,7 +543,7 @@ def _jvp_entry(f, primals, tangents):
     guards = [_guard(i, primals[i], tangents[i]) for i in range(n)]
     if not n or None in guards:
         return call, None
-    copied = {i for i in active_idx if copy and type(tangents[i]) is np.ndarray}
+    copied = {i for i in active_idx if copy and type(tangents[i]) in (np.ndarray, list)}
     fast = _entry_call(gen, n, active_idx, None,
                        (guards, copied, functools.partial(_jvp_typed, f)))
     return call, fast
@@ -568,25 +568,28 @@ def _guard(i, p, t):
 def _checked(f, p, t, path, order=False, copy=False):
     """``t``, the tangent of primal ``p`` of ``jvp(f, ...)``; raises TangentMismatchError
     unless their structures agree. ``order``: with its dicts' keys in ``p``'s order (generated
-    code pairs keys by position); ``copy``: an array copied (the generated code updates array
-    tangents in place, and never the caller's)."""
+    code pairs keys by position); ``copy``: its arrays, lists and dicts copied (the generated
+    code updates tangents in place where the primal is, and never the caller's)."""
     try:
         _check_tangent(p, t, path)
     except TangentMismatchError as exc:
         raise TangentMismatchError("jvp of %s: %s" % (_describe(f), exc)) from None
     if order:
         t = _order_like(p, t)
-    return _copy_arrays(t) if copy else t
+    return _fresh(t) if copy else t
 
 
-def _copy_arrays(t):
-    """``t`` with its arrays copied, at any depth."""
+_MUTABLE = (np.ndarray, list, dict)
+
+
+def _fresh(t):
+    """``t`` with its arrays, lists and dicts copied, at any depth."""
     if isinstance(t, np.ndarray):
         return t.copy()
     if isinstance(t, dict):
-        return {k: _copy_arrays(v) for k, v in t.items()}
-    if isinstance(t, (list, tuple)) and _contains(t, np.ndarray):
-        return type(t)(_copy_arrays(v) for v in t)
+        return {k: _fresh(v) for k, v in t.items()}
+    if isinstance(t, (list, tuple)) and _contains(t, _MUTABLE):
+        return type(t)(_fresh(v) for v in t)
     return t
 
 
