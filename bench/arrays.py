@@ -45,8 +45,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 if HERE not in sys.path:
     sys.path.insert(0, HERE)
 
-from harness import (Case, describe, fmt_ratio, fmt_us, geomean, import_pushforward,  # noqa: E402
-                     median, short, spread, verdict)
+from harness import (Case, describe, fmt_ratio, fmt_us, geomean,  # noqa: E402
+                     import_pushforward, median, print_problems, short, spread,
+                     verdict)
 
 TARGET_GEOMEAN_PF_HAND = 1.1
 TARGET_WORST_PF_HAND = 1.25
@@ -787,24 +788,7 @@ def main(argv=None):
     if not opts.only or "jacobian" in opts.only:
         good = jacobian_table(opts, pf, import_error, errors) and good
 
-    if warnings:
-        print()
-        print("Warnings:")
-        for msg in warnings:
-            print("  " + msg)
-    grouped = {}
-    for key, msg in errors.items():
-        if len(key) == 2:
-            grouped.setdefault(msg, []).append(key)
-    if grouped:
-        print()
-        print("Errors:")
-        for msg, keys in grouped.items():
-            print(f"  {', '.join(f'{w}/{v}' for w, v in keys)}:")
-            print(f"    {msg}")
-            tb = errors.get(keys[0] + ("tb",))
-            if tb:
-                print("      " + tb.rstrip().replace("\n", "\n      "))
+    print_problems(warnings, errors)
     print()
     print(f"total time {time.perf_counter() - t_start:.1f} s")
     return 1 if opts.strict and not good else 0

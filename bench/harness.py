@@ -101,3 +101,26 @@ def fmt_ratio(x, digits=2):
 
 def verdict(ok):
     return "PASS" if ok else "FAIL"
+
+
+def print_problems(warnings, errors):
+    """The warnings, then the errors ({(workload, variant): message}, with the traceback under
+    (workload, variant, "tb")), each message once with the cells it stands for."""
+    if warnings:
+        print()
+        print("Warnings:")
+        for msg in warnings:
+            print("  " + msg)
+    grouped = {}
+    for key, msg in errors.items():
+        if len(key) == 2:
+            grouped.setdefault(msg, []).append(key)
+    if grouped:
+        print()
+        print("Errors:")
+        for msg, keys in grouped.items():
+            print(f"  {', '.join(f'{w}/{v}' for w, v in keys)}:")
+            print(f"    {msg}")
+            tb = errors.get(keys[0] + ("tb",))
+            if tb:
+                print("      " + tb.rstrip().replace("\n", "\n      "))

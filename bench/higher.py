@@ -46,7 +46,7 @@ if HERE not in sys.path:
 
 import workloads_scalar as W  # noqa: E402
 from harness import (Case, describe, fmt_ratio, fmt_us, import_pushforward, median,  # noqa: E402
-                     short, spread, verdict)
+                     print_problems, short, spread, verdict)
 
 TARGET_TAYLOR_OVER_NESTED_AT_8 = 10.0   # Taylor at order 8 >= 10x faster than 8 nested derivatives
 TARGET_TAYLOR_OVER_JET = 3.0            # pf.taylor within 3x of jet
@@ -908,24 +908,7 @@ def main(argv=None):
         print(f"  timing spread (IQR/median over rounds): max {worst_spread[0] * 100:.1f}% "
               f"({worst_spread[1]})")
 
-    if warnings:
-        print()
-        print("Warnings:")
-        for msg in warnings:
-            print("  " + msg)
-    grouped = {}
-    for key, msg in errors.items():
-        if len(key) == 2:
-            grouped.setdefault(msg, []).append(key)
-    if grouped:
-        print()
-        print("Errors:")
-        for msg, keys in grouped.items():
-            print(f"  {', '.join(f'{w}/{v}' for w, v in keys)}:")
-            print(f"    {msg}")
-            tb = errors.get(keys[0] + ("tb",))
-            if tb:
-                print("      " + tb.rstrip().replace("\n", "\n      "))
+    print_problems(warnings, errors)
     print()
     print(f"total time {time.perf_counter() - t_start:.1f} s")
     return 1 if opts.strict and not good else 0

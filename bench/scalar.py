@@ -44,8 +44,9 @@ if HERE not in sys.path:
 
 import workloads_scalar as W  # noqa: E402
 from dual import Dual, dualize  # noqa: E402
-from harness import (Case, describe, fmt_ratio, fmt_us, geomean, import_pushforward,  # noqa: E402
-                     median, short, spread, verdict)
+from harness import (Case, describe, fmt_ratio, fmt_us, geomean,  # noqa: E402
+                     import_pushforward, median, print_problems, short, spread,
+                     verdict)
 
 TARGET_GEOMEAN_PF_HAND = 1.15
 TARGET_WORST_PF_HAND = 1.5
@@ -410,24 +411,7 @@ def main(argv=None):
         print()
         print(f"timing spread (IQR/median over rounds): max {worst_spread[0] * 100:.1f}% "
               f"({worst_spread[1]}), empty loop {loop_cost * 1e9:.1f} ns/iteration subtracted")
-    if warnings:
-        print()
-        print("Warnings:")
-        for msg in warnings:
-            print("  " + msg)
-    grouped = {}            # identical messages are printed once
-    for key, msg in errors.items():
-        if len(key) == 2:
-            grouped.setdefault(msg, []).append(key)
-    if grouped:
-        print()
-        print("Errors:")
-        for msg, keys in grouped.items():
-            print(f"  {', '.join(f'{w}/{v}' for w, v in keys)}:")
-            print(f"    {msg}")
-            tb = errors.get(keys[0] + ("tb",))
-            if tb:
-                print("      " + tb.rstrip().replace("\n", "\n      "))
+    print_problems(warnings, errors)
     print()
     print(f"total time {time.perf_counter() - t_start:.1f} s")
     if opts.strict and not (ok_gm and ok_worst and ok_dp and ok_tr):
