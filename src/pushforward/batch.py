@@ -54,6 +54,16 @@ def _current():
     return n
 
 
+def method(func, of=lambda self: self):
+    """An array method that is NumPy's function: ``x.sum(...)`` is ``np.sum(x, ...)`` (with
+    ``of``, of ``of(x)``)."""
+    def call(self, *args, **kwargs):
+        return func(of(self), *args, **kwargs)
+
+    call.__name__ = func.__name__
+    return call
+
+
 class Batch:
     """B tangents of one value, stacked on a leading axis; behaves as one tangent."""
 
@@ -167,14 +177,17 @@ class Batch:
     def astype(self, dtype, **kwargs):
         return type(self)(self.a.astype(dtype, **kwargs))
 
-    def sum(self, *args, **kwargs):
-        return np.sum(self, *args, **kwargs)
-
-    def mean(self, *args, **kwargs):
-        return np.mean(self, *args, **kwargs)
-
-    def cumsum(self, *args, **kwargs):
-        return np.cumsum(self, *args, **kwargs)
+    sum = method(np.sum)
+    mean = method(np.mean)
+    cumsum = method(np.cumsum)
+    ravel = method(np.ravel)
+    squeeze = method(np.squeeze)
+    swapaxes = method(np.swapaxes)
+    trace = method(np.trace)
+    diagonal = method(np.diagonal)
+    repeat = method(np.repeat)
+    take = method(np.take)
+    dot = method(np.dot)
 
     def reshape(self, *shape, **kwargs):
         return np.reshape(self, shape[0] if len(shape) == 1 else shape, **kwargs)
@@ -182,32 +195,8 @@ class Batch:
     def transpose(self, *axes):
         return np.transpose(self, axes[0] if len(axes) == 1 else (axes or None))
 
-    def ravel(self):
-        return np.ravel(self)
-
     def flatten(self):
         return type(self)(self.a.reshape(self.a.shape[0], -1).copy())
-
-    def squeeze(self, axis=None):
-        return np.squeeze(self, axis)
-
-    def swapaxes(self, axis1, axis2):
-        return np.swapaxes(self, axis1, axis2)
-
-    def trace(self, *args, **kwargs):
-        return np.trace(self, *args, **kwargs)
-
-    def diagonal(self, *args, **kwargs):
-        return np.diagonal(self, *args, **kwargs)
-
-    def repeat(self, *args, **kwargs):
-        return np.repeat(self, *args, **kwargs)
-
-    def take(self, *args, **kwargs):
-        return np.take(self, *args, **kwargs)
-
-    def dot(self, other):
-        return np.dot(self, other)
 
     def conj(self):
         return type(self)(self.a.conj())

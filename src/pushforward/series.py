@@ -212,32 +212,15 @@ class Series(_OnValue, Batch):
         raise TypeError("a Taylor series cannot be converted to one array")
 
     # -- array methods with a rule of their own ------------------------------------------
-    def max(self, *args, **kwargs):
-        return np.max(self, *args, **kwargs)
-
-    def min(self, *args, **kwargs):
-        return np.min(self, *args, **kwargs)
-
-    def prod(self, *args, **kwargs):
-        return np.prod(self, *args, **kwargs)
-
-    def cumprod(self, *args, **kwargs):
-        return np.cumprod(self, *args, **kwargs)
-
-    def var(self, *args, **kwargs):
-        return np.var(self, *args, **kwargs)
-
-    def std(self, *args, **kwargs):
-        return np.std(self, *args, **kwargs)
-
-    def argmax(self, *args, **kwargs):
-        return np.argmax(self.value, *args, **kwargs)
-
-    def argmin(self, *args, **kwargs):
-        return np.argmin(self.value, *args, **kwargs)
-
-    def argsort(self, *args, **kwargs):
-        return np.argsort(self.value, *args, **kwargs)
+    max = batch.method(np.max)
+    min = batch.method(np.min)
+    prod = batch.method(np.prod)
+    cumprod = batch.method(np.cumprod)
+    var = batch.method(np.var)
+    std = batch.method(np.std)
+    argmax = batch.method(np.argmax, of=lambda self: self.value)
+    argmin = batch.method(np.argmin, of=lambda self: self.value)
+    argsort = batch.method(np.argsort, of=lambda self: self.value)
 
 
 # -- a number's series: Python floats ----------------------------------------------------------
