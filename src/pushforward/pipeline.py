@@ -54,7 +54,7 @@ class Generated:
     ok: bool = True
     flat: int = 0  # n > 0: returns v1..vn, dv1..dvn instead of ((v1..vn), (dv1..dvn))
     batch: bool = False  # vector mode: helpers that keep a batch axis (pushforward.batch)
-    writes: bool = True  # the code may write into an object in place (an array, a list)
+    writes: object = None  # whether the code may write into an object in place: see writes()
     namer: object = None
     containers: set = field(default_factory=set)  # names the function indexes or iterates
     floats: set = field(default_factory=set)  # names surely holding floats
@@ -293,7 +293,6 @@ def generate(func, active, problems, flat=False, caller=None, call=None, batch=F
     tangent_names = set(ctx.namer.tangents.values()) - set(gen.tangent_params.values())
     out = cleanup.run(out, tangent_names)
     gen.fdef = out
-    gen.writes = _writes(out, gen.bindings)
     if len(problems) > before:
         gen.ok = False
         del _CACHE[key]
@@ -323,11 +322,14 @@ def _writes(fdef, bindings):
 
 
 def writes(gen, seen=None):
-    """Whether ``gen`` or a function it calls may change an object in place."""
+    """Whether ``gen`` or a function it calls may change an object in place (found on the
+    first question: only ``pf.jvp`` with arrays or lists asks)."""
     seen = set() if seen is None else seen
     if id(gen) in seen:
         return False
     seen.add(id(gen))
+    if gen.writes is None:
+        gen.writes = _writes(gen.fdef, gen.bindings)
     return gen.writes or any(writes(c, seen) for c in gen.callees)
 
 
