@@ -110,6 +110,11 @@ def _by_entry(like, start, leaf):
     return leaf(like, start), start + n
 
 
+def _map_leaves(like, fn):
+    """``like`` rebuilt with each number or array ``x`` in it replaced by ``fn(x)``."""
+    return _by_entry(like, 0, lambda x, _: fn(x))[0]
+
+
 def _seed(x, seeds):
     """The batch of tangents of input ``x``: its scalar entries' rows of ``seeds`` (one row
     per input entry, one column per tangent of the batch)."""
@@ -584,13 +589,7 @@ _MUTABLE = (np.ndarray, list, dict)
 
 def _fresh(t):
     """``t`` with its arrays, lists and dicts copied, at any depth."""
-    if isinstance(t, np.ndarray):
-        return t.copy()
-    if isinstance(t, dict):
-        return {k: _fresh(v) for k, v in t.items()}
-    if isinstance(t, (list, tuple)) and _contains(t, _MUTABLE):
-        return type(t)(_fresh(v) for v in t)
-    return t
+    return _map_leaves(t, lambda v: v.copy() if isinstance(v, np.ndarray) else v)
 
 
 def _entry_call(gen, n, active_idx, check, guarded=None):

@@ -150,9 +150,5 @@ def hvp(f, primals, tangents):
 
 def _repeat(t, n):
     """A tangent (of any structure) as a batch of ``n`` copies of itself."""
-    if isinstance(t, (list, tuple)):
-        return type(t)(_repeat(v, n) for v in t)
-    if isinstance(t, dict):
-        return {k: _repeat(v, n) for k, v in t.items()}
-    t = np.asarray(t, dtype=float)
-    return vector.Batch(np.repeat(t[None], n, axis=0))
+    return api._map_leaves(t, lambda v: vector.Batch(
+        np.repeat(np.asarray(v, dtype=float)[None], n, axis=0)))
