@@ -366,17 +366,25 @@ def _lpow(u, r, y0):
     """u ** r: by products for an int r (exact where u_0 = 0), else from u y' = r u' y."""
     y0 = u[0] ** r if y0 is None else y0
     if float(r).is_integer() and abs(r) <= 64:
-        n, out, base = int(abs(r)), [1.0] + [0.0] * (len(u) - 1), u
-        while n:
-            if n & 1:
-                out = _lmul(out, base)
-            n >>= 1
-            if n:
-                base = _lmul(base, base)
-        out = out if r >= 0 else _ldiv([1.0] + [0.0] * (len(u) - 1), out)
+        one = [1.0] + [0.0] * (len(u) - 1)
+        out = list(_by_squaring(u, int(abs(r)), _lmul) or one)  # a new list: out[0] is set
+        out = out if r >= 0 else _ldiv(one, out)
         out[0] = y0
         return out
     return _lpow_by_recurrence(u, r, y0)
+
+
+def _by_squaring(x, n, times):
+    """``x ** n`` for an int ``n >= 0`` by repeated squaring with the product ``times`` (exact
+    where the value is 0, unlike exp(n log x)); None for n = 0."""
+    out, base = None, x
+    while n:
+        if n & 1:
+            out = base if out is None else times(out, base)
+        n >>= 1
+        if n:
+            base = times(base, base)
+    return out
 
 
 def _lpow_by_recurrence(u, r, y0):
@@ -555,13 +563,7 @@ def _int_power(x, r):
     """x ** r for an int r by repeated squaring (exact where the value is 0)."""
     if r < 0:
         return div(1.0, _int_power(x, -r))
-    out, base = None, x
-    while r:
-        if r & 1:
-            out = base if out is None else mul(out, base)
-        r >>= 1
-        if r:
-            base = mul(base, base)
+    out = _by_squaring(x, r, mul)
     return out if out is not None else _embed(np.ones(x.shape), x.a.shape[0])
 
 
