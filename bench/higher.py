@@ -119,6 +119,7 @@ def jax_callables(name, args, order):
         # over a minute to compile at K = 2. jet maps a truncated Taylor polynomial of the inputs
         # to the truncated polynomial of the outputs, so composing jets of one RK4 step inside a
         # fori_loop carries exactly the series of the whole integration.
+
         def run(x, v):
             zeros = jnp.zeros(order)
             ts = zeros.at[0].set(v)

@@ -932,6 +932,7 @@ class Forward:
         twin = gast.Call(func=inner.func, args=[T.name(self.local_jvps[local][0])] + inner.args[1:],
                          keywords=inner.keywords)
         call = twin if api == "jvp" else gast.Call(func=twin, args=e.args, keywords=e.keywords)
+
         def pair():  # a temporary and its tangent, as an assignment target
             t = self.namer.temp()
             dt = self.namer.tangent(t)

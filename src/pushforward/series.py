@@ -104,7 +104,6 @@ class _OnValue:
                         "the function that converted it")
 
 
-
 class Series(_OnValue, Batch):
     """Taylor coefficients of one value, ``a[k]`` the k-th; arithmetic is truncated."""
 
@@ -1070,6 +1069,7 @@ def _multilinear(func, operands):
 
     spread(0, [], 0)
     return Series(np.stack([np.broadcast_to(o, np.shape(out[0])) for o in out]))
+
 
 #: linear NumPy functions where constants may stand beside series (np.concatenate([x, c]))
 MIXING = {np.concatenate, np.stack, np.hstack, np.vstack, np.linspace}
