@@ -745,11 +745,18 @@ def _lcompose(u, f):
     return y
 
 
-lgamma = _scalar_rule(math.lgamma,
-                      lambda u, v0: _lcompose(u, _lgamma_coefficients(u[0], len(u))))
-gamma = _scalar_rule(math.gamma, lambda u, v0: _lexp(
-    _lcompose(u, _lgamma_coefficients(u[0], len(u))), abs(v0)) if v0 > 0 else [
-        -c for c in _lexp(_lcompose(u, _lgamma_coefficients(u[0], len(u))), abs(v0))])
+def _llgamma(u, v0=None):
+    return _lcompose(u, _lgamma_coefficients(u[0], len(u)))
+
+
+def _lgamma_exp(u, v0):
+    """gamma(u) = sign(v0) exp(log|gamma(u)|)."""
+    y = _lexp(_llgamma(u), abs(v0))
+    return y if v0 > 0 else [-c for c in y]
+
+
+lgamma = _scalar_rule(math.lgamma, _llgamma)
+gamma = _scalar_rule(math.gamma, _lgamma_exp)
 
 
 def log(x, base=None):
