@@ -592,10 +592,7 @@ def _bilinear(func, x, y, *rest, **kwargs):
             return _as_series(batch._matmul(x, y))
         return _as_series(Batch.__array_function__(x if isinstance(x, Series) else y, func, (),
                                                    (x, y) + rest, kwargs))
-    n = x.a.shape[0]
-    terms = [[func(x.a[j], y.a[k - j], *rest, **kwargs) for j in range(k + 1)]
-             for k in range(n)]
-    return Series(np.stack([sum(t[1:], t[0]) for t in terms]))
+    return _multilinear(lambda a, b: func(a, b, *rest, **kwargs), (x, y))
 
 
 # -- functions of one series -----------------------------------------------------------------
