@@ -14,6 +14,7 @@ import operator
 import gast
 
 from . import templates as T
+from .kinds import float_valued
 
 _FOLD = {gast.Add: operator.add, gast.Sub: operator.sub, gast.Mult: operator.mul,
          gast.Div: operator.truediv, gast.Pow: operator.pow}
@@ -190,17 +191,8 @@ _MUTATORS = {"pop", "append", "extend", "insert", "update", "clear", "remove"}
 
 def _float_valued(node, floats=frozenset()):
     """True if ``node`` surely evaluates to a float (or an array): a float literal, a true
-    division, or a call of a function such as ``math.cos`` appears in it."""
-    for n in T.walk(node):
-        if isinstance(n, gast.Constant) and type(n.value) is float:
-            return True
-        if isinstance(n, gast.Name) and n.id in floats:
-            return True
-        if isinstance(n, gast.BinOp) and isinstance(n.op, gast.Div):
-            return True
-        if isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute):
-            return True
-    return False
+    division, a name of ``floats``, or a call of a function such as ``math.cos`` appears in it."""
+    return float_valued(node, floats, lambda call: isinstance(call.func, gast.Attribute))
 
 
 def _with_children(node, fn):

@@ -127,22 +127,27 @@ def _float_names(ctx, sources, scalars):
     res = ctx.resolution
 
     def floaty(e, known):
-        if e is _UPDATE:
-            return True
-        for n in T.walk(e):
-            if isinstance(n, gast.Constant) and type(n.value) is float:
-                return True
-            if isinstance(n, gast.BinOp) and isinstance(n.op, gast.Div):
-                return True
-            if isinstance(n, gast.Name) and n.id in known:
-                return True
-            if isinstance(n, gast.Call) and getattr(res.lookup(n.func), "__module__", "") == "math":
-                return True
-        return False
+        return e is _UPDATE or float_valued(
+            e, known, lambda call: getattr(res.lookup(call.func), "__module__", "") == "math")
 
     plain = {n: [v for i, v in enumerate(vs) if not (i > 0 and vs[i - 1] is _UPDATE)]
              for n, vs in sources.items()}  # the value added by an update does not set the type
     return _fixpoint(plain, floaty, {n for n in scalars if n in plain})
+
+
+def float_valued(node, floats, float_call):
+    """Whether ``node`` surely evaluates to a float (or an array): a float literal, a true
+    division, a name of ``floats`` or a call that ``float_call`` accepts appears in it."""
+    for n in T.walk(node):
+        if isinstance(n, gast.Constant) and type(n.value) is float:
+            return True
+        if isinstance(n, gast.BinOp) and isinstance(n.op, gast.Div):
+            return True
+        if isinstance(n, gast.Name) and n.id in floats:
+            return True
+        if isinstance(n, gast.Call) and float_call(n):
+            return True
+    return False
 
 
 def _fixpoint(sources, test, known):
