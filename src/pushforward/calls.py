@@ -86,8 +86,8 @@ def _library(func):
     """NumPy's own Python functions are primitives: they need a rule, not a transformation;
     so are pushforward's (its API, vector mode), except the helpers generated code calls."""
     module = getattr(func, "__module__", None) or ""
-    return module.split(".")[0] in ("numpy", "scipy") or (
-        module.startswith("pushforward") and module != "pushforward.special")
+    return module.split(".")[0] in ("numpy", "scipy", "pushforward") \
+        and module != "pushforward.special"
 
 
 def method_kind(name):
