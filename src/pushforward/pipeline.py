@@ -194,7 +194,13 @@ class Ctx:
                        batch=self.batch)
         if gen is None or not gen.ok:
             return None
-        if gen is self.generated:  # recursion: the function calls itself by its own name
+        return CalleeRef(self.callee_name(gen), gen.positional, list(order), gen.tangent_params,
+                         arg_params, gen.flat)
+
+    def callee_name(self, gen):
+        """The name the generated code calls ``gen`` by, bound to its function: one per callee,
+        and for recursion the function's own."""
+        if gen is self.generated:
             ident = gen.name
         elif id(gen) in self._callees:
             ident = self._callees[id(gen)]
@@ -202,8 +208,7 @@ class Ctx:
             self.generated.callees.append(gen)
             ident = self._callees[id(gen)] = self.namer.fresh(gen.name)
         self.bindings[ident] = gen.cell
-        return CalleeRef(ident, gen.positional, list(order), gen.tangent_params, arg_params,
-                         gen.flat)
+        return ident
 
 
 def _plain_signature(args):

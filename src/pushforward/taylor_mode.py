@@ -103,7 +103,6 @@ def generate(func, active, problems, caller=None, call=None):
 class _Rewrite(T.Transformer):
     def __init__(self, ctx, act, gen):
         self.ctx, self.act, self.gen = ctx, act, gen
-        self.callees = {}  # id(Generated) -> the name it is called by
 
     def series(self, attr):
         return gast.Attribute(value=self.ctx.bind("series", series), attr=attr, ctx=gast.Load())
@@ -192,15 +191,7 @@ class _Rewrite(T.Transformer):
                           caller=self.ctx, call=node)
         if callee is None or not callee.ok:
             return node
-        ident = self.callees.get(id(callee))
-        if ident is None:
-            ident = callee.name
-            if callee is not self.gen:  # recursion calls the function by its own name
-                self.gen.callees.append(callee)
-                ident = self.ctx.namer.fresh(callee.name)
-            self.callees[id(callee)] = ident
-            self.ctx.bindings[ident] = callee.cell
-        node.func = T.name(ident)
+        node.func = T.name(self.ctx.callee_name(callee))
         return node
 
 
