@@ -1396,3 +1396,22 @@ def call_value_after_reassignment(x, y):
 
 
 register(call_value_after_reassignment, [(-1.5, 1.5), (-1.5, 1.5)])
+
+
+def constant_after_walrus(x, n):
+    a = 0.5 * n * x
+    b = (n := n + 1) * x
+    return a + b + 0.5 * n * x
+
+
+def constant_reused_in_loop(x, h):
+    y = x
+    for _ in range(3):
+        y = y + 0.5 * h * math.sin(y)
+        y = y + 0.5 * h * math.cos(y)
+        h = h * 0.9
+    return y
+
+
+register(constant_after_walrus, [(-1.5, 1.5), Const(2)])
+register(constant_reused_in_loop, [(-1.5, 1.5), (0.5, 1.5)])

@@ -58,6 +58,11 @@ def _key_reads(key):
     return out
 
 
+def _walrus_targets(s):
+    """The names an assignment expression (``(h := h + 1)``) inside ``s`` assigns."""
+    return {n.target.id for n in T.walk(s) if isinstance(n, gast.NamedExpr)}
+
+
 def _names_stored(target):
     root = target
     while isinstance(root, (gast.Subscript, gast.Attribute)):
@@ -120,8 +125,9 @@ class Forward:
         key = None
         if t is None and is_pure(p, self.ctx):
             key = T.key(p)
-            if key in self.hoisted:
-                return T.name(self.hoisted[key]), None
+            known = self.hoisted.get(key) or self.available.get(key)
+            if known is not None:
+                return T.name(known), None
         tmp = self.namer.temp()
         if key is not None:
             self.hoisted[key] = tmp
@@ -221,9 +227,10 @@ class Forward:
             out = [s]
         else:
             out = method(s)
+        hoisted = self.hoisted
         result, self.pre, self.hoisted = self.pre + out, saved, saved_hoisted
         if simple:
-            self._keep_available(s, stored)
+            self._keep_available(s, stored, hoisted)
         else:
             self.available = {}
         self.computed = saved_computed
@@ -252,19 +259,23 @@ class Forward:
         reads = self.reads[key]
         return reads is not None and reads <= self.stable
 
-    def _keep_available(self, s, stored):
+    def _keep_available(self, s, stored, hoisted):
         """After straight-line statement ``s``: forget the values that read the names it
-        assigns, and remember the calls it stored."""
+        assigns, and remember the calls and the constant expressions (``hoisted``: ``0.5 * h``)
+        it stored."""
         if not self.stable:
             return
         targets = s.targets if isinstance(s, (gast.Assign, gast.Delete)) \
             else [s.target] if isinstance(s, (gast.AugAssign, gast.AnnAssign)) else []
-        assigned = set().union(*[_names_stored(t) for t in targets])
+        assigned = set().union(*[_names_stored(t) for t in targets], _walrus_targets(s))
         if assigned:
             self.available = {k: v for k, v in self.available.items()
                               if v not in assigned and not (self.reads[k] & assigned)}
         for key, name in self.computed.items():  # temporaries: calls are pure there
             if key[0] is gast.Call and self._stable(key) and not (self.reads[key] & assigned):
+                self.available[key] = name
+        for key, name in hoisted.items():
+            if self._stable(key) and not (self.reads[key] & assigned):
                 self.available[key] = name
         if stored is not None:
             self.available[stored[0]] = stored[1]
