@@ -44,6 +44,62 @@ def _shift(tree, lines, cols):
                 node.end_col_offset += cols
 
 
+def _gast_class(cls):
+    target = getattr(gast, cls.__name__, None)
+    if target is None:
+        raise _Other(cls.__name__)
+    _GAST[cls] = target
+    return target
+
+
+_GAST = {}  # ast node class -> the gast class of the same name
+
+
+class _Other(Exception):
+    """The tree has a node type gast itself must convert."""
+
+
+def _to_gast(node, lines, cols):
+    """``gast.ast_to_gast(node)``, with locations moved by ``lines`` and ``cols``: the parsed
+    block starts at line 1 and column 0 (gast's generic converter is several times slower,
+    and the moving would be another walk over the tree)."""
+    cls = node.__class__
+    if cls is ast.Name:
+        context = node.ctx.__class__
+        new = gast.Name(node.id, (_GAST.get(context) or _gast_class(context))(), None, None)
+    elif cls is ast.arg:
+        new = gast.Name(node.arg, gast.Param(),
+                        node.annotation and _to_gast(node.annotation, lines, cols),
+                        node.type_comment)
+    elif cls is ast.ExceptHandler and node.name:
+        new = gast.ExceptHandler(node.type and _to_gast(node.type, lines, cols),
+                                 gast.Name(node.name, gast.Store(), None, None),
+                                 [_to_gast(n, lines, cols) for n in node.body])
+    else:
+        target = _GAST.get(cls) or _gast_class(cls)
+        new = target.__new__(target)
+        fields = new.__dict__
+        for name in target._fields:
+            value = getattr(node, name, _MISSING)
+            if value.__class__ is list:
+                value = [_to_gast(v, lines, cols) if isinstance(v, ast.AST) else v for v in value]
+            elif isinstance(value, ast.AST):
+                value = _to_gast(value, lines, cols)
+            elif value is _MISSING:  # a field this Python's ast lacks (type_params before 3.12)
+                value = [] if name == "type_params" else None
+            fields[name] = value
+    if "lineno" in node._attributes:
+        new.lineno, new.col_offset = node.lineno + lines, node.col_offset + cols
+        end = node.end_lineno
+        new.end_lineno = None if end is None else end + lines
+        end = node.end_col_offset
+        new.end_col_offset = None if end is None else end + cols
+    return new
+
+
+_MISSING = object()
+
+
 def _lambda_node(tree, code):
     lambdas = [n for n in ast.walk(tree) if isinstance(n, ast.Lambda)]
     args = code.co_varnames[: code.co_argcount + code.co_kwonlyargcount]
@@ -118,8 +174,10 @@ def parse(func) -> Parsed:
         # a lambda inside a larger statement: parse the whole file
         whole = "".join(linecache.getlines(filename))
         tree, start, indent = ast.parse(whole), 1, 0
-    _shift(tree, start - 1, indent)
+    lines, cols = start - 1, indent
     if is_lambda:
+        _shift(tree, lines, cols)  # the lambda is found by its columns
+        lines = cols = 0
         node = _lambda_node(tree, code)
         if node is None:
             raise _unavailable(func, "the lambda was not found on line %d" % start)
@@ -137,5 +195,9 @@ def parse(func) -> Parsed:
         if fdef is None:
             raise _unavailable(func, "no definition of %s found in its source" % name)
         fdef.decorator_list = []
-    node = gast.ast_to_gast(fdef)
+    try:
+        node = _to_gast(fdef, lines, cols)
+    except _Other:
+        _shift(fdef, lines, cols)
+        node = gast.ast_to_gast(fdef)
     return Parsed(func, node, filename)
