@@ -1413,5 +1413,10 @@ def constant_reused_in_loop(x, h):
     return y
 
 
+def walrus_between_operands(x, n):
+    return math.sin(x) * (0.5 * n) + ((n := n + 1) + x) * (0.5 * n) * x
+
+
 register(constant_after_walrus, [(-1.5, 1.5), Const(2)])
+register(walrus_between_operands, [(-1.5, 1.5), Const(2)])
 register(constant_reused_in_loop, [(-1.5, 1.5), (0.5, 1.5)])

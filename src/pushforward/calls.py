@@ -95,9 +95,12 @@ def method_kind(name):
 
 
 def is_pure(node, ctx) -> bool:
-    """True when evaluating ``node`` cannot have side effects: only rule-table calls."""
+    """True when evaluating ``node`` cannot have side effects: only rule-table calls, and no
+    assignment expression."""
     for sub in T.walk(node):
         if isinstance(sub, gast.Call):
             if classify(sub, ctx).kind not in ("rule", "zero"):
                 return False
+        elif isinstance(sub, gast.NamedExpr):
+            return False
     return True

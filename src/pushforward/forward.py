@@ -58,11 +58,6 @@ def _key_reads(key):
     return out
 
 
-def _walrus_targets(s):
-    """The names an assignment expression (``(h := h + 1)``) inside ``s`` assigns."""
-    return {n.target.id for n in T.walk(s) if isinstance(n, gast.NamedExpr)}
-
-
 def _names_stored(target):
     root = target
     while isinstance(root, (gast.Subscript, gast.Attribute)):
@@ -96,6 +91,9 @@ class Forward:
         self.stable = ctx.resolution.locals - self.declared
         if ctx.local_defs or ctx.resolution.lowerable:
             self.stable = set()
+        # Values are found again by their expression (t1 holds 0.5 * h), unless an assignment
+        # expression can change a name in the middle of a statement.
+        self.by_value = not ctx.resolution.walrus
         self.local_jvps = {}  # nested def name -> (generated name, [(param, tangent name)])
 
     # -- helpers -----------------------------------------------------------------------------
@@ -123,7 +121,7 @@ class Forward:
         stored once: the same operations on the same values give the same result.
         """
         key = None
-        if t is None and is_pure(p, self.ctx):
+        if t is None and self.by_value and is_pure(p, self.ctx):
             key = T.key(p)
             known = self.hoisted.get(key) or self.available.get(key)
             if known is not None:
@@ -267,7 +265,7 @@ class Forward:
             return
         targets = s.targets if isinstance(s, (gast.Assign, gast.Delete)) \
             else [s.target] if isinstance(s, (gast.AugAssign, gast.AnnAssign)) else []
-        assigned = set().union(*[_names_stored(t) for t in targets], _walrus_targets(s))
+        assigned = set().union(*[_names_stored(t) for t in targets])
         if assigned:
             self.available = {k: v for k, v in self.available.items()
                               if v not in assigned and not (self.reads[k] & assigned)}
@@ -715,13 +713,13 @@ class Forward:
         """A statement's final tangent: stored primal values reused, common tangents factored
         (a factored coefficient that this statement stored is read: ``100.0 * dt * t + t1 * dt``
         with ``t1 = 100.0 * t`` is ``2 * t1 * dt``)."""
-        known = {**self.computed, **self.hoisted}
+        known = {**self.computed, **self.hoisted} if self.by_value else {}
         return factor_tangents(self._reuse(tangent), set(self.namer.tangents.values()), known)
 
     def _reuse(self, tangent):
         """Read a primal value this statement, or an earlier one, already stored
         (``math.sin(phi)`` in ``t2``)."""
-        if not self.computed and not self.hoisted and not self.available:
+        if not self.by_value or not self.computed and not self.hoisted and not self.available:
             return tangent
         if not any(isinstance(n, gast.Call) for n in T.walk(tangent)):
             return tangent

@@ -58,6 +58,7 @@ class Resolution:
         self.nonlocals = set()
         self.lowerable = False  # has comprehensions or lambdas (for normalize)
         self.containers = set()  # names indexed, iterated, measured or with methods called
+        self.walrus = set()  # names assigned by assignment expressions, (h := h + 1)
         args = fdef.args
         for a in args.args + args.posonlyargs + args.kwonlyargs + [args.vararg, args.kwarg]:
             if a is not None:
@@ -85,6 +86,8 @@ class Resolution:
                     and node.func.id in _TAKES_CONTAINERS \
                     and (len(node.args) == 1 or node.func.id not in ("max", "min")):
                 self.containers.update(a.id for a in node.args if isinstance(a, gast.Name))
+            elif isinstance(node, gast.NamedExpr) and isinstance(node.target, gast.Name):
+                self.walrus.add(node.target.id)
             elif isinstance(node, gast.Starred) and isinstance(node.value, gast.Name):
                 self.containers.add(node.value.id)
             elif isinstance(node, (gast.ListComp, gast.GeneratorExp, gast.DictComp, gast.Lambda)):
