@@ -75,6 +75,11 @@ def _like_terms(a, b):
 
 
 class _Simplify(T.Transformer):
+    def visit(self, node):
+        if node.__dict__.get("simplified"):  # an operand's tangent, simplified when it was made
+            return node
+        return T.Transformer.visit(self, node)
+
     def visit_BinOp(self, node):
         self.generic_visit(node)
         l, r, op = node.left, node.right, type(node.op)

@@ -686,17 +686,22 @@ class Forward:
                          if n in namespace and n not in subs})
             tangent = T.expr(template, **subs)
         tangent = simplify(tangent)
-        read = _names_loaded(tangent)
-        final = {}
+        # only the rule's own nodes can read a placeholder: not the operands' tangents in it
+        names = [n for n in _own_nodes(tangent) if n.__class__ is gast.Name]
+        read = {n.id for n in names}
+        final, stored = [], {}
         for param, (p, t) in zip(params, pts):
             if holders[param] is not p and holders[param].id in read:
-                p, _ = self.hoist(p, None)
-                final[holders[param].id] = p
-            pts_p = final.get(getattr(holders[param], "id", None), p)
-            final[param] = pts_p
-        tangent = T.substitute(tangent, {k: v for k, v in final.items() if k.startswith("__pf_")})
+                p, _ = self.hoist(p, None)  # a Name
+                stored[holders[param].id] = p.id
+            final.append(p)
+        for n in names:
+            if n.id in stored:
+                n.id = stored[n.id]
         tangent = self._reuse(tangent)
-        new_primal = primal([final[param] for param in params])
+        if not T.is_zero(tangent):
+            tangent.simplified = True
+        new_primal = primal(final)
         if "name" in state and state["name"] != ANS:
             tmp = state["name"]
             self.pre.append(T.assign(tmp, new_primal))
@@ -1104,6 +1109,22 @@ def _index_like(node):
     return all(isinstance(n, (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp, gast.Slice,
                               gast.Tuple, gast.operator, gast.unaryop, gast.expr_context))
                for n in T.walk(node))
+
+
+def _own_nodes(tangent):
+    """The nodes of a rule's tangent, leaving out the operands' tangents substituted in it
+    (marked ``simplified``: they are final already)."""
+    stack = [tangent]
+    pop, push, AST = stack.pop, stack.append, gast.AST
+    while stack:
+        n = pop()
+        yield n
+        for name in n._fields:
+            v = getattr(n, name, None)
+            if v.__class__ is list:
+                stack.extend(x for x in v if isinstance(x, AST) and not x.__dict__.get("simplified"))
+            elif isinstance(v, AST) and not v.__dict__.get("simplified"):
+                push(v)
 
 
 class _Reuse(T.Transformer):
