@@ -687,7 +687,7 @@ class Forward:
             tangent = T.expr(template, **subs)
         tangent = simplify(tangent)
         # only the rule's own nodes can read a placeholder: not the operands' tangents in it
-        names = [n for n in _own_nodes(tangent) if n.__class__ is gast.Name]
+        names = [n for n in T.walk(tangent, skip="simplified") if n.__class__ is gast.Name]
         read = {n.id for n in names}
         final, stored = [], {}
         for param, (p, t) in zip(params, pts):
@@ -1109,22 +1109,6 @@ def _index_like(node):
     return all(isinstance(n, (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp, gast.Slice,
                               gast.Tuple, gast.operator, gast.unaryop, gast.expr_context))
                for n in T.walk(node))
-
-
-def _own_nodes(tangent):
-    """The nodes of a rule's tangent, leaving out the operands' tangents substituted in it
-    (marked ``simplified``: they are final already)."""
-    stack = [tangent]
-    pop, push, AST = stack.pop, stack.append, gast.AST
-    while stack:
-        n = pop()
-        yield n
-        for name in n._fields:
-            v = getattr(n, name, None)
-            if v.__class__ is list:
-                stack.extend(x for x in v if isinstance(x, AST) and not x.__dict__.get("simplified"))
-            elif isinstance(v, AST) and not v.__dict__.get("simplified"):
-                push(v)
 
 
 class _Reuse(T.Transformer):

@@ -23,12 +23,15 @@ def _parse_stmts(text):
     return gast.parse(text).body
 
 
-def walk(node):
-    """Every node of a tree (depth first); several times faster than ``gast.walk``."""
+def walk(node, skip=None):
+    """Every node of a tree (depth first); several times faster than ``gast.walk``. With
+    ``skip``, an attribute name: not the subtrees below ``node`` whose root has it set true."""
     stack = [node]
     pop, push, extend, AST = stack.pop, stack.append, stack.extend, gast.AST
     while stack:
         n = pop()
+        if skip and n is not node and n.__dict__.get(skip):
+            continue
         yield n
         for name in n._fields:
             v = getattr(n, name, None)
