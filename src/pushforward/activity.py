@@ -57,7 +57,7 @@ class Activity:
         method = getattr(self, "_e_" + type(node).__name__, None)
         if method is not None:
             return method(node)
-        return any(self.is_active(c) for c in gast.iter_child_nodes(node)
+        return any(self.is_active(c) for c in T.children(node)
                    if isinstance(c, gast.expr))
 
     def _e_Name(self, node):
@@ -225,6 +225,6 @@ def own_nodes(fdef):
     while stack:
         node = stack.pop()
         yield node
-        for child in gast.iter_child_nodes(node):
+        for child in T.children(node):
             if not isinstance(child, (gast.FunctionDef, gast.Lambda)):
                 stack.append(child)

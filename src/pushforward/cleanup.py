@@ -222,7 +222,26 @@ def fold_unit_seed(node, dname, floats=frozenset()):
     which is left as it was. Only the 1.0s introduced here are folded, so primal code is never
     rewritten, and a 1.0 stays where it is the only float factor (``1.0 * k``: k may be an
     int, a derivative is a float)."""
-    return _fold_units(_put_units(node, dname), _assigned_floats(node, set(floats)))
+    made = set()  # the nodes _put_units made: those on a path to a 1.0, the only ones to fold
+    with_units = _put_units(node, dname, _loads(node, dname), made)
+    return _fold_units(with_units, _assigned_floats(node, set(floats)), made)
+
+
+def _loads(node, name):
+    """The ids of the nodes of ``node`` under which ``name`` is read (``node``'s included)."""
+    found, stack, AST = set(), [(node, False)], gast.AST
+    while stack:
+        n, done = stack.pop()
+        if done:  # after its children
+            if any(id(c) in found for c in T.children(n)):
+                found.add(id(n))
+        elif n.__class__ is gast.Name:
+            if n.id == name and n.ctx.__class__ is gast.Load:
+                found.add(id(n))
+        else:
+            stack.append((n, True))
+            stack.extend((c, False) for c in T.children(n))
+    return found
 
 
 def _assigned_floats(fdef, floats):
@@ -250,14 +269,16 @@ def _unit(node):
     return getattr(node, "unit_seed", False)
 
 
-def _put_units(node, dname):
-    if isinstance(node, gast.Name):
-        if node.id == dname and isinstance(node.ctx, gast.Load):
-            one = T.const(1.0)
-            one.unit_seed = True
-            return one
+def _put_units(node, dname, loads, made):
+    if id(node) not in loads:
         return node
-    return _with_children(node, lambda child: _put_units(child, dname))
+    if isinstance(node, gast.Name):
+        new = T.const(1.0)
+        new.unit_seed = True
+    else:
+        new = _with_children(node, lambda child: _put_units(child, dname, loads, made))
+    made.add(id(new))
+    return new
 
 
 def _reciprocal(node):
@@ -267,9 +288,11 @@ def _reciprocal(node):
     return None
 
 
-def _fold_units(node, floats):
+def _fold_units(node, floats, made):
+    if id(node) not in made:
+        return node
     if isinstance(node, gast.BinOp) and isinstance(node.op, gast.Mult):
-        factors = [_fold_units(f, floats) for f in _factors(node, [])]
+        factors = [_fold_units(f, floats, made) for f in _factors(node, [])]
         over = next((f for f in factors if _reciprocal(f) is not None), None)
         if over is not None:  # k * (1.0 / y): k / y
             rest = [f for f in factors if f is not over and not _unit(f)]
@@ -285,12 +308,12 @@ def _fold_units(node, floats):
             return _product(rest)
         return _product([T.const(1.0)] + rest)
     if isinstance(node, gast.BinOp) and isinstance(node.op, gast.Div) and _unit(node.right):
-        left = _fold_units(node.left, floats)
+        left = _fold_units(node.left, floats, made)
         return left if _float_valued(left, floats) else gast.BinOp(left=left, op=gast.Div(),
                                                            right=T.const(1.0))
     if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub) and _unit(node.operand):
         return _const(-1.0)
-    return _with_children(node, lambda child: _fold_units(child, floats))
+    return _with_children(node, lambda child: _fold_units(child, floats, made))
 
 
 def _terms(node, sign, out):

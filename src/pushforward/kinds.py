@@ -48,7 +48,7 @@ def _private_names(ctx, sources):
         or (isinstance(v, gast.Call) and getattr(res.lookup(v.func), "__module__", "") == "math")
         for v in values)}
     for node in T.walk(ctx.fdef):
-        for child in gast.iter_child_nodes(node):
+        for child in T.children(node):
             if isinstance(child, gast.Name) and child.id in fresh \
                     and isinstance(child.ctx, gast.Load) and not (
                         isinstance(node, _READS) or (isinstance(node, gast.Call)
