@@ -698,7 +698,7 @@ class Forward:
         for n in names:
             if n.id in stored:
                 n.id = stored[n.id]
-        tangent = self._reuse(tangent)
+        tangent = self._reuse(tangent, skip="simplified")  # all of it: at the statement's end
         if not T.is_zero(tangent):
             tangent.simplified = True
         new_primal = primal(final)
@@ -721,14 +721,14 @@ class Forward:
         known = {**self.computed, **self.hoisted} if self.by_value else {}
         return factor_tangents(self._reuse(tangent), set(self.namer.tangents.values()), known)
 
-    def _reuse(self, tangent):
+    def _reuse(self, tangent, skip=None):
         """Read a primal value this statement, or an earlier one, already stored
-        (``math.sin(phi)`` in ``t2``)."""
+        (``math.sin(phi)`` in ``t2``). ``skip``: see ``T.walk``."""
         if not self.by_value or not self.computed and not self.hoisted and not self.available:
             return tangent
-        if not any(isinstance(n, gast.Call) for n in T.walk(tangent)):
+        if not any(isinstance(n, gast.Call) for n in T.walk(tangent, skip)):
             return tangent
-        return _Reuse({**self.available, **self.computed, **self.hoisted}).visit(tangent)
+        return _Reuse({**self.available, **self.computed, **self.hoisted}, skip).visit(tangent)
 
     def e_Name(self, e, root):
         return e, self.dname(e.id)
@@ -1114,8 +1114,13 @@ def _index_like(node):
 class _Reuse(T.Transformer):
     """Replace calls whose value a temporary already holds by that temporary."""
 
-    def __init__(self, known):
-        self.known = known
+    def __init__(self, known, skip=None):
+        self.known, self.skip = known, skip
+
+    def visit(self, node):
+        if self.skip and node.__dict__.get(self.skip):
+            return node
+        return T.Transformer.visit(self, node)
 
     def visit_Call(self, node):
         name = self.known.get(T.key(node))
