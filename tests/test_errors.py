@@ -109,6 +109,29 @@ def test_tangent_structure_mismatch():
         pf.jvp(total, (np.ones(3),), (np.ones(4),))
 
 
+def test_jvp_primals_must_fit_the_positional_parameters():
+    """jvp passes primals by position: more than the function's positional parameters is an
+    error that says so (not Python's TypeError from inside the generated code); values that
+    go to *args are constants."""
+    def scaled(x, *, k=2.0):
+        return x * k
+
+    def spread(x, *rest):
+        return x * sum(rest)
+
+    with pytest.raises(errors.TangentMismatchError,
+                       match=r"jvp of \S*scaled .*1 positional argument \(x\), jvp got 2 primals"
+                             r".*keyword-only parameters \(k\) keep their defaults"):
+        pf.jvp(scaled, (1.0, 3.0), (1.0, None))
+    assert pf.jvp(scaled, (1.5,), (1.0,)) == (3.0, 2.0)
+    with pytest.raises(errors.TangentMismatchError, match=r"primal 2 goes to \*rest"):
+        pf.jvp(spread, (1.5, 2.0, 3.0), (1.0, None, 1.0))
+    assert pf.jvp(spread, (1.5, 2.0, 3.0), (1.0, None, None)) == (7.5, 5.0)
+    assert pf.jvp(spread, (1.5, 2.0, 3.0), (None, None, None)) == (7.5, 0.0)
+    with pytest.raises(errors.WrtError, match=r"no named parameters.*\*args"):
+        pf.forward_diff(lambda *xs: sum(xs))
+
+
 def test_tangents_unlike_the_first_call_are_checked():
     """jvp's fast path is made for the kinds of arguments of the first call; other calls,
     right or wrong, take the checked path."""

@@ -51,7 +51,9 @@ def _describe(f):
 def _wrt_names(f, wrt):
     params = _params(f)
     if not params:
-        raise WrtError("%s takes no arguments: there is nothing to differentiate" % _describe(f))
+        raise WrtError("%s has no named parameters: there is nothing to differentiate%s" % (
+            _describe(f), " (the values in *args and **kwargs are not differentiated)"
+            if f.__code__.co_flags & (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS) else ""))
     single = not isinstance(wrt, (tuple, list))
     items = [wrt] if single else list(wrt)
     names = []
@@ -527,9 +529,7 @@ def _jvp_entry(f, primals, tangents):
         raise TangentMismatchError("jvp got %d primals and %d tangents: give one tangent (or "
                                    "None) per primal" % (len(primals), len(tangents)))
     params = _params(f)
-    if len(primals) > len(params):
-        raise TangentMismatchError("%s takes %d arguments, jvp got %d primals"
-                                   % (f.__qualname__, len(params), len(primals)))
+    _check_positional(f, primals, tangents)
     active_idx = [i for i, t in enumerate(tangents) if t is not None]
     for i in active_idx:
         _leaves(primals[i], "", "primal %d" % i)
@@ -552,6 +552,30 @@ def _jvp_entry(f, primals, tangents):
     fast = _entry_call(gen, n, active_idx, None,
                        (guards, copied, functools.partial(_jvp_typed, f)))
     return call, fast
+
+
+def _check_positional(f, primals, tangents):
+    """jvp passes the primals by position: they must fit ``f``'s positional parameters, and
+    those that go to its ``*args`` are constants (None tangents)."""
+    code = f.__code__
+    positional = code.co_varnames[:code.co_argcount]
+    if code.co_flags & inspect.CO_VARARGS:
+        star = code.co_varnames[code.co_argcount + code.co_kwonlyargcount]
+        given = [i for i in range(len(positional), len(primals)) if tangents[i] is not None]
+        if given:
+            raise TangentMismatchError(
+                "primal %d goes to *%s, whose values pushforward does not differentiate: give it "
+                "the tangent None, or give %s a named parameter for it"
+                % (given[0], star, f.__qualname__))
+    elif len(primals) > len(positional):
+        kwonly = code.co_varnames[code.co_argcount:code.co_argcount + code.co_kwonlyargcount]
+        raise TangentMismatchError(
+            "%s takes %d positional argument%s (%s), jvp got %d primals%s"
+            % (f.__qualname__, len(positional), "" if len(positional) == 1 else "s",
+               ", ".join(positional) or "none", len(primals),
+               "; jvp passes primals by position, and keyword-only parameters (%s) keep their "
+               "defaults: differentiate along one with functools.partial or a lambda"
+               % ", ".join(kwonly) if kwonly else ""))
 
 
 def _guard(i, p, t):
