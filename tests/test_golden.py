@@ -90,6 +90,52 @@ def test_printing_converts_trees_as_gast_does():
     assert compared > 1.8 * len(corpus_scalar.CASES)
 
 
+def _generated_trees(monkeypatch):
+    """The gast trees of the generated functions of the corpora (JVPs, forward_diff's seeded
+    variants, the functions they call), as codegen gets them."""
+    trees, write = [], codegen.write
+    monkeypatch.setattr(codegen, "write", lambda tree: trees.append(tree) or write(tree))
+    for module in (corpus_scalar, corpus_numpy):
+        for case in module.CASES:
+            if case.supported:
+                params = tuple(case.arg_names[i] for i in case.active)
+                pipeline.transform(case.func, params).compile()
+                if params:
+                    pf.forward_diff(case.func, wrt=params[0]).source
+    monkeypatch.undo()
+    return trees
+
+
+def test_writer_prints_as_astor_and_builds_the_tree_python_parses(monkeypatch):
+    """codegen writes generated code itself and builds its compilable tree as it goes: the
+    same text as astor prints, and the same tree, positions included, as ast.parse gives for
+    that text. Constructs it leaves to astor (a ``try``, an f-string) are rare in generated
+    numerical code."""
+    pipeline.clear_cache()
+    trees = _generated_trees(monkeypatch)
+    written = 0
+    for tree in trees:
+        source, parsed = codegen.write(tree)
+        assert source == codegen._astor_source(tree)
+        if parsed is not None:
+            assert ast.dump(parsed, include_attributes=True) == \
+                ast.dump(ast.parse(source), include_attributes=True), source
+            written += 1
+    assert written > 0.95 * len(trees) and len(trees) > 400
+
+
+def test_writer_leaves_other_constructs_to_astor():
+    def guarded(x):
+        try:
+            return math.sqrt(x)
+        except ValueError:
+            return 0.0
+
+    source, tree = codegen.write(pipeline.transform(guarded, ("x",)).fdef)
+    assert tree is None and "try:" in source
+    assert pf.forward_diff(guarded)(4.0) == (2.0, 0.25)
+
+
 def _parsed_by_gast(func):
     """The tree ``parse.parse`` gives, made by gast's own converter."""
     lines, start = inspect.getsourcelines(func)

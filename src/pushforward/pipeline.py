@@ -78,9 +78,11 @@ class Generated:
             callee.compile(seen)
         if self.compiled:
             return
-        self.source = self.source or codegen.to_source(self.fdef)
+        tree = None
+        if not self.source:
+            self.source, tree = codegen.write(self.fdef)
         _dump("codegen", self.source)
-        fn = _load(self.fdef, self.source, self.bindings, self.func, self.name)
+        fn = _load(self.fdef, self.source, tree, self.bindings, self.func, self.name)
         self.cell.cell_contents = fn
         self.compiled = True
 
@@ -365,10 +367,10 @@ def _call_report(fdef, ctx, act):
     return sorted(report)
 
 
-def _load(fdef, source, bindings, func, name):
-    """The function of generated ``source`` (printed from ``fdef``), with ``func``'s defaults
-    and docstring."""
-    tree = ast.parse(source)  # once, for the notes and the compiler
+def _load(fdef, source, tree, bindings, func, name):
+    """The function of generated ``source`` (printed from ``fdef``; ``tree``, its parse, if
+    the printer made it), with ``func``'s defaults and docstring."""
+    tree = tree or ast.parse(source)  # once, for the notes and the compiler
     fn = loader.load(source, bindings, func, name, _notes(fdef, tree, func), tree=tree)
     fn.__defaults__ = func.__defaults__
     fn.__kwdefaults__ = dict(func.__kwdefaults__ or {}) or None
@@ -457,8 +459,8 @@ def seeded(gen, wrt, fallback):
         # past the guard, the argument is a float
         fdef, seed = cleanup.fold_unit_seed(fdef, dname, gen.floats | {wrt}), []
     fdef.body = _docstring_first([guard] + seed, fdef.body)
-    source = codegen.to_source(fdef)
-    fn = _load(fdef, source, bindings, gen.func, fdef.name)
+    source, tree = codegen.write(fdef)
+    fn = _load(fdef, source, tree, bindings, gen.func, fdef.name)
     gen._seeded = (fn, source)
     return gen._seeded
 
