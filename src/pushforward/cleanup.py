@@ -154,32 +154,45 @@ class _ZeroToConstant(T.Transformer):
 def run(fdef, tangent_names):
     """Final tidy-up of a generated function (see the module contract)."""
     fdef = _ZeroToConstant().visit(fdef)
-    while _drop_dead(fdef, set(tangent_names)):
-        pass
+    _drop_dead(fdef, set(tangent_names))
     return fdef
 
 
 def _drop_dead(fdef, tangent_names):
     """Drop assignments to tangents nobody reads, and nested functions nobody calls (their
-    calls now go to the transformed twin). True if anything was dropped."""
-    read, blocks = set(), []
+    calls now go to the transformed twin), until none is left: the reads are counted once,
+    and those of each dropped statement taken off."""
+    reads, blocks = {}, []
     for node in T.walk(fdef):
-        if isinstance(node, gast.Name):
-            if isinstance(node.ctx, gast.Load):
-                read.add(node.id)
-        elif isinstance(node, gast.stmt) or isinstance(node, gast.excepthandler):
-            blocks.extend(getattr(node, f) for f in ("body", "orelse", "finalbody")
+        if node.__class__ is gast.Name:
+            if node.ctx.__class__ is gast.Load:
+                reads[node.id] = reads.get(node.id, 0) + 1
+        elif isinstance(node, (gast.stmt, gast.excepthandler)):
+            blocks.extend((node, getattr(node, f)) for f in ("body", "orelse", "finalbody")
                           if isinstance(getattr(node, f, None), list))
-    dead = tangent_names - read
-    changed = False
-    for stmts in blocks:
-        keep = [s for s in stmts
-                if not (isinstance(s, (gast.Assign, gast.AugAssign)) and _only_assigns(s, dead))
-                and not (isinstance(s, gast.FunctionDef) and s is not fdef and s.name not in read)]
-        if len(keep) != len(stmts):
+    dropped = set()  # the statements dropped, with those inside them
+    changed = True
+    while changed:
+        changed = False
+        dead = {name for name in tangent_names if not reads.get(name)}
+        for owner, stmts in blocks:
+            if id(owner) in dropped:
+                continue
+            keep = [s for s in stmts
+                    if not (isinstance(s, (gast.Assign, gast.AugAssign)) and _only_assigns(s, dead))
+                    and not (isinstance(s, gast.FunctionDef) and not reads.get(s.name))]
+            if len(keep) == len(stmts):
+                continue
             changed = True
+            kept = {id(s) for s in keep}
+            for s in stmts:
+                if id(s) not in kept:
+                    for node in T.walk(s):
+                        if node.__class__ is gast.Name and node.ctx.__class__ is gast.Load:
+                            reads[node.id] -= 1
+                        elif isinstance(node, gast.stmt):
+                            dropped.add(id(node))
             stmts[:] = keep or [gast.Pass()]
-    return changed
 
 
 def _only_assigns(s, dead):
@@ -216,44 +229,62 @@ def _with_children(node, fn):
     return T.shallow(node, changes) if changes else node
 
 
-def fold_unit_seed(node, dname, floats=frozenset()):
-    """``node`` with the never-reassigned tangent ``dname`` fixed to 1.0 and the products and
-    quotients by it simplified. Copy on write: unchanged subtrees are shared with ``node``,
+def fold_unit_seed(node, wrt, dname, floats=frozenset()):
+    """``node`` with the never-reassigned tangent ``dname`` of argument ``wrt`` fixed to 1.0
+    and the products and quotients by it simplified; None if the seed does not stay the number
+    1.0 (``wrt`` or ``dname`` is assigned, or ``dname`` is used as a container: indexed,
+    iterated, its methods called). Copy on write: unchanged subtrees are shared with ``node``,
     which is left as it was. Only the 1.0s introduced here are folded, so primal code is never
     rewritten, and a 1.0 stays where it is the only float factor (``1.0 * k``: k may be an
     int, a derivative is a float)."""
+    scan = _scan(node, wrt, dname)
+    if scan is None:
+        return None
+    loads, stores, values = scan
     made = set()  # the nodes _put_units made: those on a path to a 1.0, the only ones to fold
-    with_units = _put_units(node, dname, _loads(node, dname), made)
-    return _fold_units(with_units, _assigned_floats(node, set(floats)), made)
+    with_units = _put_units(node, dname, loads, made)
+    return _fold_units(with_units, _assigned_floats(stores, values, set(floats)), made)
 
 
-def _loads(node, name):
-    """The ids of the nodes of ``node`` under which ``name`` is read (``node``'s included)."""
-    found, stack, AST = set(), [(node, False)], gast.AST
+_ITERATING = {"zip", "sum", "list", "tuple", "reversed", "sorted", "enumerate", "len", "max", "min"}
+
+
+def _scan(fdef, wrt, dname):
+    """In one walk: the ids of the nodes under which ``dname`` is read, {name: times bound},
+    {name: the value of its last ``name = value``}; None if the seed changes (see
+    ``fold_unit_seed``)."""
+    loads, stores, values, parent, stack = set(), {}, {}, {}, [fdef]
     while stack:
-        n, done = stack.pop()
-        if done:  # after its children
-            if any(id(c) in found for c in T.children(n)):
-                found.add(id(n))
-        elif n.__class__ is gast.Name:
-            if n.id == name and n.ctx.__class__ is gast.Load:
-                found.add(id(n))
-        else:
-            stack.append((n, True))
-            stack.extend((c, False) for c in T.children(n))
-    return found
-
-
-def _assigned_floats(fdef, floats):
-    """``floats`` and the local names that ``fdef`` binds once, by ``name = <a float>``
-    (temporaries such as ``t1 = math.exp(x)``)."""
-    stores, values = {}, {}
-    for n in T.walk(fdef):
-        if isinstance(n, gast.Name) and isinstance(n.ctx, (gast.Store, gast.Del, gast.Param)):
+        n = stack.pop()
+        cls = n.__class__
+        if cls is gast.Name:
+            if n.ctx.__class__ is gast.Load:
+                if n.id == dname:
+                    while n is not None and id(n) not in loads:
+                        loads.add(id(n))  # the name and the nodes above it
+                        n = parent.get(id(n))
+                continue
+            if n.id in (wrt, dname) and n.ctx.__class__ is not gast.Param:
+                return None
             stores[n.id] = stores.get(n.id, 0) + 1
-        elif isinstance(n, gast.Assign) and len(n.targets) == 1 \
-                and isinstance(n.targets[0], gast.Name):
+            continue
+        if cls in (gast.Subscript, gast.Attribute) and n.value.__class__ is gast.Name \
+                and n.value.id == dname:
+            return None
+        if cls is gast.Call and n.func.__class__ is gast.Name and n.func.id in _ITERATING \
+                and any(a.__class__ is gast.Name and a.id == dname for a in n.args):
+            return None
+        if cls is gast.Assign and len(n.targets) == 1 and n.targets[0].__class__ is gast.Name:
             values[n.targets[0].id] = n.value
+        for child in T.children(n):
+            parent[id(child)] = n
+            stack.append(child)
+    return loads, stores, values
+
+
+def _assigned_floats(stores, values, floats):
+    """``floats`` and the local names bound once (``stores``: {name: times bound}), by
+    ``name = <a float>`` (``values``: {name: value}): temporaries such as ``t1 = math.exp(x)``."""
     once = {name: value for name, value in values.items() if stores.get(name) == 1}
     changed = True
     while changed:

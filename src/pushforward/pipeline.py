@@ -453,36 +453,18 @@ def seeded(gen, wrt, fallback):
         call.keywords.append(gast.keyword(arg=None, value=T.name(fdef.args.kwarg.id)))
     guard = gast.If(test=T.expr("type(x) is not float", x=T.name(wrt)),
                     body=[gast.Return(value=call)], orelse=[])
-    if _seed_changes(fdef, wrt, dname):
+    # the seed is the constant 1.0 if it stays one: write it into the tangent code (past the
+    # guard, the argument is a float)
+    folded = cleanup.fold_unit_seed(fdef, wrt, dname, gen.floats | {wrt})
+    if folded is None:
         seed = [T.assign(dname, T.const(1.0))]
-    else:  # the seed is the constant 1.0: write it into the tangent code
-        # past the guard, the argument is a float
-        fdef, seed = cleanup.fold_unit_seed(fdef, dname, gen.floats | {wrt}), []
+    else:
+        fdef, seed = folded, []
     fdef.body = _docstring_first([guard] + seed, fdef.body)
     source, tree = codegen.write(fdef)
     fn = _load(fdef, source, tree, bindings, gen.func, fdef.name)
     gen._seeded = (fn, source)
     return gen._seeded
-
-
-def _seed_changes(fdef, wrt, dname):
-    """True unless ``dname`` stays the number 1.0: the argument or its tangent is reassigned,
-    or the tangent is used as a container (indexed, iterated, its methods called)."""
-    for node in T.walk(fdef):
-        if isinstance(node, gast.Name) and node.id in (wrt, dname) \
-                and isinstance(node.ctx, (gast.Store, gast.Del)):
-            return True
-        if isinstance(node, (gast.Subscript, gast.Attribute)) and isinstance(node.value, gast.Name) \
-                and node.value.id == dname:
-            return True
-        if isinstance(node, gast.Call) and isinstance(node.func, gast.Name) \
-                and node.func.id in _ITERATING \
-                and any(isinstance(a, gast.Name) and a.id == dname for a in node.args):
-            return True
-    return False
-
-
-_ITERATING = {"zip", "sum", "list", "tuple", "reversed", "sorted", "enumerate", "len", "max", "min"}
 
 
 def all_sources(gen, seen=None):
