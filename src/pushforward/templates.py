@@ -95,19 +95,45 @@ def shallow(node, changes):
     return new
 
 
-def clone(node):
-    """A deep copy of a gast tree, several times faster than ``copy.deepcopy``."""
-    if isinstance(node, list):
-        return [clone(n) for n in node]
+def clone(node, subs=None, used=None):
+    """A deep copy of a gast tree, several times faster than ``copy.deepcopy``. With ``subs``,
+    the names it maps are replaced as it copies (see ``_placeholder``)."""
+    cls = node.__class__
+    if cls is list:
+        return [clone(n, subs, used) for n in node]
     if not isinstance(node, gast.AST):
         return node
-    cls = node.__class__
+    if subs and cls is gast.Name and node.id in subs:
+        return _placeholder(node, subs, used)
     new = cls.__new__(cls)
-    for name in node._fields:
-        setattr(new, name, clone(getattr(node, name, None)))
-    for name in node._attributes + ("origin",):
-        if hasattr(node, name):
-            setattr(new, name, getattr(node, name))
+    fields, old, AST = new.__dict__, node.__dict__, gast.AST
+    for name in cls._fields:
+        value = old.get(name)
+        if value.__class__ is list:
+            value = [clone(v, subs, used) if isinstance(v, AST) else v for v in value]
+        elif isinstance(value, AST):
+            value = clone(value, subs, used)
+        fields[name] = value
+    for name in _KEPT:
+        if name in old:
+            fields[name] = old[name]
+    return new
+
+
+_KEPT = ("lineno", "col_offset", "end_lineno", "end_col_offset", "origin")
+
+
+def _placeholder(node, subs, used):
+    """The node ``subs`` gives for placeholder ``node``: a string is a name; a node used
+    already (``used``) is copied; a name takes the placeholder's context."""
+    new = subs[node.id]
+    if isinstance(new, str):
+        return gast.Name(id=new, ctx=node.ctx.__class__(), annotation=None, type_comment=None)
+    if node.id in used:
+        new = clone(new)
+    used.add(node.id)
+    if isinstance(new, gast.Name) and new.ctx.__class__ is not node.ctx.__class__:
+        new = gast.Name(id=new.id, ctx=node.ctx.__class__(), annotation=None, type_comment=None)
     return new
 
 
@@ -127,39 +153,14 @@ def const(value):
     return gast.Constant(value=value, kind=None)
 
 
-class _Sub(Transformer):
-    """Replace placeholder names by the given nodes; a node used twice is copied the 2nd time."""
-
-    def __init__(self, subs):
-        self.subs, self.used = subs, set()
-
-    def visit_Name(self, node):
-        subs = self.subs
-        if node.id in subs:
-            new = subs[node.id]
-            if isinstance(new, str):
-                return gast.Name(id=new, ctx=node.ctx, annotation=None, type_comment=None)
-            if node.id in self.used:
-                new = clone(new)
-            self.used.add(node.id)
-            if isinstance(new, gast.Name) and new.ctx.__class__ is not node.ctx.__class__:
-                new = gast.Name(id=new.id, ctx=node.ctx, annotation=None, type_comment=None)
-            return new
-        return node
-
-
-def substitute(tree, subs):
-    return _Sub(subs).visit(tree) if subs else tree
-
-
 def expr(text, **subs):
     """A fresh expression tree for ``text`` with placeholders substituted."""
-    return substitute(clone(_parse_expr(text)), subs)
+    return clone(_parse_expr(text), subs, set())
 
 
 def stmts(text, **subs):
     """Fresh statement trees for ``text`` with placeholders substituted."""
-    return [substitute(s, subs) for s in clone(_parse_stmts(text))]
+    return [clone(s, subs, set()) for s in _parse_stmts(text)]
 
 
 def stmt(text, **subs):
