@@ -1417,6 +1417,19 @@ def walrus_between_operands(x, n):
     return math.sin(x) * (0.5 * n) + ((n := n + 1) + x) * (0.5 * n) * x
 
 
+def constant_in_both_branches(x, k):
+    if x > 0.0:
+        y = (1.0 + k * k) * math.sin(x)
+    else:
+        y = (1.0 + k * k) * math.cos(x)
+    for i in range(2):
+        y = y + (0.5 * k) * math.sin(y)
+    else:
+        y = y + (0.5 * k) * math.cos(y)
+    return y
+
+
 register(constant_after_walrus, [(-1.5, 1.5), Const(2)])
+register(constant_in_both_branches, [(-2.0, 2.0), Const(1.5)], kinks=lambda x, k: abs(x))
 register(walrus_between_operands, [(-1.5, 1.5), Const(2)])
 register(constant_reused_in_loop, [(-1.5, 1.5), (0.5, 1.5)])

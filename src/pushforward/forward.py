@@ -205,6 +205,7 @@ class Forward:
         return self.body(fdef.body)
 
     def body(self, stmts):
+        self.available = {}  # a block (a branch, a loop's body) may run without the one before
         out = []
         for s in stmts:
             out.extend(self.stmt(s))
