@@ -11,6 +11,8 @@ key naming the table entry it covers:
     ("linear", callable)          a primitive linear in some arguments (``RULES[callable].linear``)
     ("helper", callable)          a primitive whose tangent is a helper function of
                                   ``pushforward.special`` (``RULES[callable].helper``)
+    ("pattern", callable, op)     a call of one quotient or product, ``log(n / d)``
+                                  (``RULES[callable].patterns[op]``, op "Div" or "Mult")
     ("inplace", name)             an in-place update of an array, ``INPLACE[name]`` (``a += b``)
     ("binop", name)               an operator template, ``BINOPS[name]``
     ("unaryop", name)             an operator template, ``UNARYOPS[name]``
@@ -62,7 +64,7 @@ class Row:
 
 
 #: Key kinds whose second item is a callable.
-CALLABLE_KINDS = ("rule", "builder", "zero", "linear", "helper")
+CALLABLE_KINDS = ("rule", "builder", "zero", "linear", "helper", "pattern")
 
 
 def row(key, func, domain, zero=False, skip=None, xfail=None, **case_options):
@@ -233,6 +235,23 @@ def r_log_base_below_one(x, base):
 
 row(("rule", math.log, 2), r_log_base_below_one, [(0.2, 5.0), (0.2, 0.7)])
 row(("rule", math.log1p, 1), r_log1p, [(-0.8, 4.0)])
+
+
+def r_log_ratio(n, d):
+    return math.log(n / d)
+
+
+def r_log_product(a, b):
+    return math.log(a * b)
+
+
+def r_log_of_expressions(x, y):
+    return math.log((x + y * y) / (2.0 * y)) + math.log(3.0 * math.exp(x))
+
+
+row(("pattern", math.log, "Div"), r_log_ratio, [(0.2, 5.0), (0.2, 5.0)])
+row(("pattern", math.log, "Mult"), r_log_product, [(0.2, 5.0), (0.2, 5.0)])
+row(("pattern", math.log, "Div"), r_log_of_expressions, [(0.2, 2.0), (0.2, 2.0)])
 row(("rule", math.log2, 1), r_log2, [(0.1, 5.0)])
 row(("rule", math.log10, 1), r_log10, [(0.1, 5.0)])
 
@@ -705,6 +724,7 @@ def table_keys(rules, binops, unaryops, inplace=()):
             keys.add(("helper", func))
         if rule.builder is not None:
             keys.update(("builder", func, n) for n in BUILDER_ARITIES.get(func, ()))
+        keys.update(("pattern", func, op) for op in getattr(rule, "patterns", ()))
     keys.update(("binop", name) for name in binops)
     keys.update(("unaryop", name) for name in unaryops)
     keys.update(("inplace", name) for name in inplace)

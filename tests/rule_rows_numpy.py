@@ -132,6 +132,14 @@ def np_log(x):
     return np.log(x)
 
 
+def np_log_ratio(n, d):
+    return np.log(n / d)
+
+
+def np_log_product(a, b):
+    return np.log(a * b)
+
+
 def np_log2(x):
     return np.log2(x)
 
@@ -184,6 +192,8 @@ row(R(np.exp, 1), np_exp, [M23])
 row(R(np.exp2, 1), np_exp2, [V3])
 row(R(np.expm1, 1), np_expm1, [V3])
 row(R(np.log, 1), np_log, [Array((2, 3), 0.1, 5.0)])
+row(("pattern", np.log, "Div"), np_log_ratio, [Array((2, 3), 0.1, 5.0), Array((3,), 0.1, 5.0)])
+row(("pattern", np.log, "Mult"), np_log_product, [Array((3,), 0.1, 5.0), (0.1, 5.0)])
 row(R(np.log2, 1), np_log2, [Array((3,), 0.1, 5.0)])
 row(R(np.log10, 1), np_log10, [Array((3,), 0.1, 5.0)])
 row(R(np.log1p, 1), np_log1p, [Array((3,), -0.8, 4.0)])

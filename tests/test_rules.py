@@ -206,6 +206,11 @@ def _sabotage_log_base(monkeypatch):
     return _row("r_log_base"), (1,)  # only the base varies
 
 
+def _sabotage_log_ratio(monkeypatch):
+    monkeypatch.setitem(RULES[math.log].patterns, "Div", (("n", "d"), "dn / n + dd / d"))
+    return _row("r_log_ratio"), (1,)  # only the denominator varies
+
+
 def _sabotage_max(monkeypatch):
     monkeypatch.setattr(RULES[builtins.max], "builder", RULES[builtins.min].builder)
     return _row("b_max2"), None
@@ -247,7 +252,8 @@ def _sabotage_inplace(monkeypatch):
 
 @pytest.mark.parametrize(
     "sabotage",
-    [_sabotage_sin, _sabotage_mult, _sabotage_log_base, _sabotage_max, _sabotage_zero,
+    [_sabotage_sin, _sabotage_mult, _sabotage_log_base, _sabotage_log_ratio, _sabotage_max,
+     _sabotage_zero,
      _sabotage_np_sin, _sabotage_np_linear, _sabotage_np_helper, _sabotage_np_zero,
      _sabotage_inplace],
     ids=lambda s: s.__name__.replace("_sabotage_", ""),

@@ -109,6 +109,8 @@ class _Simplify(T.Transformer):
             collected = _like_terms(l, r) or _like_terms(r, l)
             if collected is not None:
                 return collected
+            if isinstance(r, gast.UnaryOp) and isinstance(r.op, gast.USub):  # a + -b: a - b
+                return gast.BinOp(left=l, op=gast.Sub(), right=r.operand)
         if op is gast.Mult and (_power_of_two(nl) or _power_of_two(nr)):
             scaled = _scaled(r, nl) if _power_of_two(nl) else _scaled(l, nr)
             if scaled is not None:

@@ -859,6 +859,9 @@ class Forward:
                          "pass the arguments one by one")
             return e, None
         nargs = len(e.args) + len(e.keywords)
+        if nargs == 1 and e.args and e.args[0].__class__ is gast.BinOp \
+                and type(e.args[0].op).__name__ in rule.patterns:
+            return self._pattern_call(e, rule, root)
         if rule.linear is not None:
             return self._linear_call(e, rule)
         if rule.helper is not None:
@@ -894,6 +897,16 @@ class Forward:
                              keywords=[gast.keyword(arg=k, value=v) for k, v in zip(kwnames, ps[npos:])])
 
         return self.apply(template, params, pts, primal, root, namespace=rule.namespace)
+
+    def _pattern_call(self, e, rule, root):
+        """``log(n / d)``: the rule for calls of a quotient or product takes the operands'
+        tangents (``dn / n - dd / d``); the call is the same."""
+        arg, func = e.args[0], e.func
+        params, template = rule.patterns[type(arg.op).__name__]
+        return self.apply(template, params, self.operands([arg.left, arg.right]),
+                          lambda ps: gast.Call(func=func, keywords=[], args=[
+                              gast.BinOp(left=ps[0], op=arg.op, right=ps[1])]),
+                          root, namespace=rule.namespace)
 
     def _linear_call(self, e, rule):
         """A primitive linear in some arguments: the tangent applies it to their tangents, one

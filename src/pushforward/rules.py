@@ -60,6 +60,9 @@ class Rule:
     namespace: dict = None  # what the templates' other names refer to (default: HELPERS)
     linear: tuple = None  # argument positions the primitive is (multi)linear in
     helper: object = None  # a function of (x, dx, ans, *rest, **keywords) giving the tangent
+    # for a call of one quotient or product, "Div"/"Mult" -> (params, template): the tangent of
+    # log(n / d) is dn / n - dd / d, with no tangent of the quotient on the way
+    patterns: dict = field(default_factory=dict)
 
     def __post_init__(self):
         if self.namespace is None:
@@ -92,9 +95,18 @@ def _split(params):
     return tuple(p.strip() for p in params.split(",") if p.strip())
 
 
+_PATTERN_OPS = {"/": "Div", "*": "Mult"}
+
+
 def jvp(func, params, template):
-    """Register ``template`` as the tangent of ``func`` called with ``params``."""
+    """Register ``template`` as the tangent of ``func`` called with ``params``: names (``"x,
+    base"``), or one quotient or product of two (``"n / d"``), a rule for calls of that form
+    which takes the operands' tangents."""
     if func is None:  # a function this Python lacks (math.cbrt before 3.11)
+        return
+    left, op, right = params.partition("/") if "/" in params else params.partition("*")
+    if op:
+        _entry(func).patterns[_PATTERN_OPS[op]] = ((left.strip(), right.strip()), template)
         return
     ps = _split(params)
     key = "*" if any(p.startswith("*") for p in ps) else len(ps)
@@ -171,6 +183,8 @@ jvp(math.exp,   "x",    "dx * ans")
 jvp(math.expm1, "x",    "dx * (ans + 1.0)")
 jvp(_maybe(math, "exp2"), "x", "dx * ans * " + LN2)
 jvp(math.log,   "x",    "dx / x")
+jvp(math.log,   "n / d", "dn / n - dd / d")  # log of a ratio: cheaper, no quotient tangent
+jvp(math.log,   "a * b", "da / a + db / b")
 jvp(math.log,   "x, base", "dx / (x * math.log(base)) - dbase * ans / (base * math.log(base))")
 jvp(math.log1p, "x",    "dx / (1.0 + x)")
 jvp(math.log2,  "x",    "dx / (x * " + LN2 + ")")
@@ -233,6 +247,8 @@ jvp(np.exp,     "x",    "dx * ans")
 jvp(np.exp2,    "x",    "dx * ans * " + LN2)
 jvp(np.expm1,   "x",    "dx * (ans + 1.0)")
 jvp(np.log,     "x",    "dx / x")
+jvp(np.log,     "n / d", "dn / n - dd / d")
+jvp(np.log,     "a * b", "da / a + db / b")
 jvp(np.log2,    "x",    "dx / (x * " + LN2 + ")")
 jvp(np.log10,   "x",    "dx / (x * " + LN10 + ")")
 jvp(np.log1p,   "x",    "dx / (1.0 + x)")
@@ -402,4 +418,8 @@ def table_markdown():
         for key, (params, template) in sorted(rule.variants.items(), key=lambda kv: str(kv[0])):
             rows.append("| `%s` | %s | `%s` |" % (rule.name, ", ".join(params),
                                                   template.replace("|", "\\|")))
+        for op, (params, template) in sorted(rule.patterns.items()):
+            rows.append("| `%s` | one argument `%s %s %s` | `%s` |" % (
+                rule.name, params[0], {v: k for k, v in _PATTERN_OPS.items()}[op], params[1],
+                template))
     return "\n".join(rows) + "\n"
