@@ -550,6 +550,7 @@ class _Recorder:
         return value
 
     def ki(self, q, value):  # a jump where q crosses an integer
+        q = float(q)  # numpy.where of floats gives a 0-d array, which round() refuses
         self.log.append((math.floor(q), abs(q - round(q))))
         return value
 
