@@ -200,7 +200,7 @@ class _Writer:
         elif cls is gast.Expr:
             value = node.value
             if value.__class__ is gast.Constant and value.value.__class__ is str:
-                new = ast.Expr(value=self.docstring(value.value))
+                new = ast.Expr(value=self.docstring(value.value))  # as astor: triple quotes
             else:
                 new = ast.Expr(value=self.expr(value, _TUPLE))
         elif cls is gast.Return:
@@ -288,7 +288,7 @@ class _Writer:
         return self.done(ast.If(test=test, body=body, orelse=orelse), start, (orelse or body)[-1])
 
     def docstring(self, s):
-        if '"""' in s or "\\" in s or s.endswith('"') or not s.isprintable() and any(
+        if '"""' in s or "\\" in s or s.endswith('"') or any(
                 not c.isprintable() and c != "\n" for c in s):
             raise _Other("docstring")
         start = self.at()
