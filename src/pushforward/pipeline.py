@@ -442,6 +442,8 @@ def seeded(gen, wrt, fallback):
     name = gen.func.__name__ if gen.func.__name__ != "<lambda>" else "lambda_"
     fdef = T.shallow(gen.fdef, {"name": name + "_deriv", "args": args})
     bindings = dict(gen.bindings)
+    if bindings.get(gen.name) is gen.cell:  # a recursive function: its calls go to the JVP
+        gen.compile()
     general = gen.namer.fresh("general_case")
     bindings[general] = fallback
     call = gast.Call(func=T.name(general),
