@@ -125,3 +125,22 @@ def test_jvp_never_changes_a_list_tangent():
         primal = [1.0, 2.0]
         assert pf.jvp(grow, (primal,), (tangent,)) == (10.0, 6.0)
         assert primal == [2.0, 2.0, 6.0] and tangent == [1.0, 1.0]
+
+
+CALLS = 0
+
+
+def scaled_by_calls(x):
+    global CALLS
+    CALLS = CALLS + 1
+    return x * CALLS
+
+
+def test_a_global_keeps_the_type_it_comes_with():
+    """A global's first value comes from outside the function (here an int): the derivative
+    along x is CALLS as a float, not the int itself."""
+    global CALLS
+    CALLS = 0
+    value, d = pf.forward_diff(scaled_by_calls)(2.0)
+    assert (value, d, type(d)) == (2.0, 1.0, float)
+    assert CALLS == 1

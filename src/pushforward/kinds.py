@@ -86,6 +86,9 @@ def _sources(ctx):
                 if isinstance(n, gast.Name):
                     sources.setdefault(n.id, []).append(gast.Constant(value=0, kind=None)
                                                         if ranged else None)
+        elif isinstance(node, (gast.Global, gast.Nonlocal)):  # a value from outside first
+            for name in node.names:
+                sources.setdefault(name, []).append(None)
         elif isinstance(node, (gast.arguments, gast.withitem, gast.ExceptHandler,
                                gast.NamedExpr)):
             for n in T.walk(node):
