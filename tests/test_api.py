@@ -144,3 +144,35 @@ def test_a_global_keeps_the_type_it_comes_with():
     value, d = pf.forward_diff(scaled_by_calls)(2.0)
     assert (value, d, type(d)) == (2.0, 1.0, float)
     assert CALLS == 1
+
+
+class Spring:
+    def __init__(self, k):
+        self.k = k
+
+    def energy(self, x, x0=0.0, *, scale=0.5):
+        return scale * self.k * (x - x0) ** 2
+
+    def force(self, x):
+        return -self.k * math.sin(x)
+
+    @classmethod
+    def unit(cls, x):
+        return x ** 3
+
+
+def test_bound_methods_are_differentiated_with_the_instance_constant():
+    spring = Spring(3.0)
+    d = pf.forward_diff(spring.energy)
+    assert d(2.0) == (6.0, 6.0)  # 0.5 k x^2, k x
+    assert d.primal == spring.energy
+    assert pf.forward_diff(spring.energy, wrt=("x", "x0"))(2.0, 0.5, scale=1.0) == \
+        (6.75, (9.0, -9.0))
+    assert pf.jvp(spring.force, (0.3,), (2.0,)) == (spring.force(0.3), -3.0 * math.cos(0.3) * 2.0)
+    assert pf.derivative(spring.force, order=2)(0.3) == pytest.approx(3.0 * math.sin(0.3))
+    assert pf.forward_diff(Spring.unit)(0.5) == (0.125, 0.75)
+    assert "return force_jvp_x(self, x, 1.0)" in pf.source(spring.force)
+    other = Spring(5.0)  # another instance: its own constant
+    assert pf.jvp(other.force, (0.3,), (1.0,))[1] == -5.0 * math.cos(0.3)
+    with pytest.raises(pf.PushforwardError, match=r"Spring.energy \(.*test_api.py:\d+\)"):
+        pf.derivative(spring.energy, order=2)

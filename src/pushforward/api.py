@@ -44,6 +44,7 @@ def _params(f):
 
 def _describe(f):
     """``name (file:line)``: where the user defined ``f``."""
+    f = getattr(f, "_pf_method", f)  # a bound method: where its function is
     code = f.__code__
     return "%s (%s:%d)" % (f.__qualname__, code.co_filename, code.co_firstlineno)
 
@@ -258,7 +259,7 @@ def _wrap(fn, f):
     """
     functools.update_wrapper(fn, f)
     del fn.__wrapped__
-    fn.primal = f
+    fn.primal = getattr(f, "_pf_method", f)  # a bound method, not the function calling it
     return fn
 
 
@@ -310,7 +311,10 @@ _NESTED: dict = {}
 def _as_python(f):
     """``f`` itself, or for a function made by forward_diff, a Python function with source
     that computes the same (value, derivative): ``def f_d(x, y): return f_jvp(x, y, 1.0)``,
-    whose own derivative pushforward can then write (a second derivative, a third...)."""
+    whose own derivative pushforward can then write (a second derivative, a third...); for a
+    bound method, see ``_method_caller``."""
+    if inspect.ismethod(f) and inspect.isfunction(f.__func__):
+        return _method_caller(f)
     made = getattr(f, "_pf_derivative", None)
     if made is None:
         return f
@@ -327,6 +331,45 @@ def _as_python(f):
     if not pipeline.transient(gen.func):
         _NESTED[f] = nested
     return nested
+
+
+def _method_caller(m):
+    """For a bound method ``m`` (``model.energy``), a function with source that calls the
+    method's function with the instance, a constant: ``def energy(x): return
+    Model_energy(self, x)``, with the method's other parameters and defaults."""
+    func = m.__func__
+    code = func.__code__
+    names = list(code.co_varnames[:code.co_argcount + code.co_kwonlyargcount])
+    if not code.co_argcount:
+        raise SourceUnavailableError("cannot differentiate %r: the method takes no parameter "
+                                     "for its instance" % (m,))
+    first, positional = names[0], names[1:code.co_argcount]
+    kwonly = names[code.co_argcount:]
+    params, args = list(positional), list(positional)
+    extra = iter(code.co_varnames[len(names):])
+    if code.co_flags & inspect.CO_VARARGS:
+        star = next(extra)
+        params.append("*" + star)
+        args.append("*" + star)
+    elif kwonly:
+        params.append("*")
+    params += kwonly
+    args += ["%s=%s" % (k, k) for k in kwonly]
+    if code.co_flags & inspect.CO_VARKEYWORDS:
+        star = next(extra)
+        params.append("**" + star)
+        args.append("**" + star)
+    callee = func.__qualname__.replace(".<locals>", "").replace(".", "_")
+    while callee in names:
+        callee += "_"
+    source = "def %s(%s):\n    return %s(%s)\n" % (
+        func.__name__, ", ".join(params), callee, ", ".join([first] + args))
+    fn = pipeline.loader.load(source, {callee: func, first: m.__self__}, func, func.__name__)
+    defaults = func.__defaults__ or ()
+    fn.__defaults__ = defaults[max(0, len(defaults) - len(positional)):] or None
+    fn.__kwdefaults__ = func.__kwdefaults__
+    fn.__qualname__, fn.__doc__, fn._pf_method = func.__qualname__, func.__doc__, m
+    return fn
 
 
 def _caller(gen, params, args):

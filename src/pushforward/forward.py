@@ -1055,8 +1055,14 @@ class Forward:
                 left=terms[0], op=gast.Add(), right=terms[1])
             return self.hoist(call(receiver, [arg]), tangent)
         if kind != "value" or dreceiver is None or active_args:
-            self.problem(e.func, "no tangent rule for the method '.%s' of a differentiated value"
-                         % method, kind=errors.NoRuleError)
+            if dreceiver is None:  # model.energy(x): an object's method, differentiated arguments
+                self.problem(e.func, "a call of the method '.%s' with differentiated arguments"
+                             % method, "pushforward follows functions it can resolve before "
+                             "running: call the class's function with the object as its first "
+                             "argument (Model.%s(model, ...))" % method, kind=errors.NoRuleError)
+            else:
+                self.problem(e.func, "no tangent rule for the method '.%s' of a differentiated "
+                             "value" % method, kind=errors.NoRuleError)
             return e, None
         args = [p for p, _ in pts]  # the tangent needs no primal value: nothing to store
         return call(receiver, args), call(dreceiver, T.clone(args))
