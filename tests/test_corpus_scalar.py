@@ -112,6 +112,8 @@ def test_forward_diff_each_argument(case):
             g = pf.forward_diff(case.func, wrt=i)
             value, d = _call_counting_side_effects(case, lambda: g(*copy.deepcopy(args)))
             assert_primal_identical(value, expected_value)
+            if type(value) in (float, int) and type(args[i]) is float:
+                assert type(d) is float, "a derivative of type %s" % type(d).__name__
             assert_close_structured(
                 d, expected, rtol=case.rtol, atol=_atol(case, expected_value, expected)
             )

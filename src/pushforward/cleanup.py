@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import operator
+from dataclasses import dataclass
 
 import gast
 
@@ -209,10 +210,17 @@ def _only_assigns(s, dead):
 _MUTATORS = {"pop", "append", "extend", "insert", "update", "clear", "remove"}
 
 
-def _float_valued(node, floats=frozenset()):
-    """True if ``node`` surely evaluates to a float (or an array): a float literal, a true
-    division, a name of ``floats``, or a call of a function such as ``math.cos`` appears in it."""
-    return float_valued(node, floats, lambda call: isinstance(call.func, gast.Attribute))
+@dataclass
+class Floats:
+    """What surely holds or gives a float (or an array): ``names``, and the calls ``call``
+    accepts (``call(node)``: ``math.cos(x)``, not ``math.floor(x)``)."""
+
+    names: set
+    call: object
+
+
+def _float_valued(node, floats):
+    return float_valued(node, floats.names, floats.call)
 
 
 def _with_children(node, fn):
@@ -231,7 +239,7 @@ def _with_children(node, fn):
     return T.shallow(node, changes) if changes else node
 
 
-def fold_unit_seed(node, wrt, dname, floats=frozenset()):
+def fold_unit_seed(node, wrt, dname, floats):
     """``node`` with the never-reassigned tangent ``dname`` of argument ``wrt`` fixed to 1.0
     and the products and quotients by it simplified; None if the seed does not stay the number
     1.0 (``wrt`` or ``dname`` is assigned, or ``dname`` is used as a container: indexed,
@@ -245,7 +253,8 @@ def fold_unit_seed(node, wrt, dname, floats=frozenset()):
     loads, stores, values = scan
     made = set()  # the nodes _put_units made: those on a path to a 1.0, the only ones to fold
     with_units = _put_units(node, dname, loads, made)
-    return _fold_units(with_units, _assigned_floats(stores, values, set(floats)), made)
+    floats = Floats(set(floats.names), floats.call)
+    return _fold_units(with_units, _assigned_floats(stores, values, floats), made)
 
 
 _ITERATING = {"zip", "sum", "list", "tuple", "reversed", "sorted", "enumerate", "len", "max", "min"}
@@ -292,8 +301,8 @@ def _assigned_floats(stores, values, floats):
     while changed:
         changed = False
         for name, value in once.items():
-            if name not in floats and _float_valued(value, floats):
-                floats.add(name)
+            if name not in floats.names and _float_valued(value, floats):
+                floats.names.add(name)
                 changed = True
     return floats
 

@@ -139,17 +139,27 @@ def _float_names(ctx, sources, scalars):
 
 
 def float_valued(node, floats, float_call):
-    """Whether ``node`` surely evaluates to a float (or an array): a float literal, a true
-    division, a name of ``floats`` or a call that ``float_call`` accepts appears in it."""
-    for n in T.walk(node):
-        if isinstance(n, gast.Constant) and type(n.value) is float:
-            return True
-        if isinstance(n, gast.BinOp) and isinstance(n.op, gast.Div):
-            return True
-        if isinstance(n, gast.Name) and n.id in floats:
-            return True
-        if isinstance(n, gast.Call) and float_call(n):
-            return True
+    """Whether ``node`` surely evaluates to a float (or an array): a float literal, a name of
+    ``floats``, a call that ``float_call`` accepts, a true division, or arithmetic with one of
+    those as an operand (not ``"%.2f" % x``, nor what a comparison or ``len`` gives)."""
+    cls = node.__class__
+    if cls is gast.Constant:
+        return type(node.value) is float
+    if cls is gast.Name:
+        return node.id in floats
+    if cls is gast.Call:
+        return bool(float_call(node))
+    if cls is gast.BinOp:
+        if isinstance(node.left, gast.Constant) and isinstance(node.left.value, (str, bytes)):
+            return False  # string formatting
+        return isinstance(node.op, gast.Div) or float_valued(node.left, floats, float_call) \
+            or float_valued(node.right, floats, float_call)
+    if cls is gast.UnaryOp:
+        return isinstance(node.op, (gast.USub, gast.UAdd)) \
+            and float_valued(node.operand, floats, float_call)
+    if cls is gast.IfExp:
+        return float_valued(node.body, floats, float_call) \
+            and float_valued(node.orelse, floats, float_call)
     return False
 
 

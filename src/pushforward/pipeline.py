@@ -15,6 +15,7 @@ import ast
 import contextlib
 import gc
 import linecache
+import math
 import os
 import types
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from dataclasses import dataclass, field
 import gast
 
 from . import (activity, batch as vector, calls, cleanup, codegen, errors, forward, loader,
-               normalize, parse, resolve, special)
+               normalize, parse, resolve, rules, special)
 from . import templates as T
 from .naming import Namer
 
@@ -457,7 +458,8 @@ def seeded(gen, wrt, fallback):
                     body=[gast.Return(value=call)], orelse=[])
     # the seed is the constant 1.0 if it stays one: write it into the tangent code (past the
     # guard, the argument is a float)
-    folded = cleanup.fold_unit_seed(fdef, wrt, dname, gen.floats | {wrt})
+    floats = cleanup.Floats(gen.floats | {wrt}, _float_call(bindings, gen.func.__globals__))
+    folded = cleanup.fold_unit_seed(fdef, wrt, dname, floats)
     if folded is None:
         seed = [T.assign(dname, T.const(1.0))]
     else:
@@ -467,6 +469,31 @@ def seeded(gen, wrt, fallback):
     fn = _load(fdef, source, tree, bindings, gen.func, fdef.name)
     gen._seeded = (fn, source)
     return gen._seeded
+
+
+def _float_call(bindings, module_globals):
+    """Whether a call of generated code surely gives a float (or an array): one of a
+    ``math`` or NumPy function with a tangent rule (not ``math.floor``, not ``math.prod`` of
+    ints), or of the helpers ``pow_log`` and ``digamma``."""
+    def resolve(node):
+        if isinstance(node, gast.Name):
+            return bindings.get(node.id, module_globals.get(node.id))
+        if isinstance(node, gast.Attribute):
+            base = resolve(node.value)
+            return getattr(base, node.attr, None) if isinstance(base, types.ModuleType) else None
+        return None
+
+    def gives_float(call):
+        func = resolve(call.func)
+        if func in (special.pow_log, special.digamma):
+            return True
+        rule = rules.RULES.get(func) if getattr(func, "__hash__", None) else None
+        module = (getattr(func, "__module__", None) or "").split(".")[0]
+        return rule is not None and not rule.zero and module in ("math", "numpy") \
+            and func is not math.prod
+    return gives_float
+
+
 
 
 def all_sources(gen, seen=None):
