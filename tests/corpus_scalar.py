@@ -1431,5 +1431,17 @@ def constant_in_both_branches(x, k):
 
 register(constant_after_walrus, [(-1.5, 1.5), Const(2)])
 register(constant_in_both_branches, [(-2.0, 2.0), Const(1.5)], kinks=lambda x, k: abs(x))
+
+
+def call_stored_in_one_branch(x):
+    if x > 0:
+        s = math.sin(x)
+        y = s * x
+    else:
+        y = math.cos(x)
+    return y
+
+
+register(call_stored_in_one_branch, [(-2.0, 2.0)], kinks=lambda x: abs(x))
 register(walrus_between_operands, [(-1.5, 1.5), Const(2)])
 register(constant_reused_in_loop, [(-1.5, 1.5), (0.5, 1.5)])
