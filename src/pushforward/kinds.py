@@ -13,11 +13,14 @@ floats: ``s += x[i]`` on a private ``s`` may rebind ``s`` whether it holds a num
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import gast
 
+from . import special
 from . import templates as T
+from .rules import RULES
 
 
 @dataclass
@@ -130,12 +133,26 @@ def _float_names(ctx, sources, scalars):
     res = ctx.resolution
 
     def floaty(e, known):
-        return e is _UPDATE or float_valued(
-            e, known, lambda call: getattr(res.lookup(call.func), "__module__", "") == "math")
+        return e is _UPDATE or float_valued(e, known, lambda call: gives_float(res.lookup(call.func)))
 
     plain = {n: [v for i, v in enumerate(vs) if not (i > 0 and vs[i - 1] is _UPDATE)]
              for n, vs in sources.items()}  # the value added by an update does not set the type
     return _fixpoint(plain, floaty, {n for n in scalars if n in plain})
+
+
+def gives_float(func):
+    """Whether a call of ``func`` surely gives a float (or an array): a function of ``math`` or
+    NumPy with a tangent rule (``math.floor`` has none: it gives an int), but not ``math.prod``
+    (of ints, an int); or the helpers of tangent code ``pow_log`` and ``digamma``."""
+    if func is special.pow_log or func is special.digamma:
+        return True
+    try:
+        rule = RULES.get(func)
+    except TypeError:  # unhashable
+        return False
+    module = (getattr(func, "__module__", None) or "").split(".")[0]
+    return rule is not None and not rule.zero and module in ("math", "numpy") \
+        and func is not math.prod
 
 
 def float_valued(node, floats, float_call):

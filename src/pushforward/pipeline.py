@@ -15,7 +15,6 @@ import ast
 import contextlib
 import gc
 import linecache
-import math
 import os
 import types
 from dataclasses import dataclass, field
@@ -23,7 +22,7 @@ from dataclasses import dataclass, field
 import gast
 
 from . import (activity, batch as vector, calls, cleanup, codegen, errors, forward, loader,
-               normalize, parse, resolve, rules, special)
+               kinds, normalize, parse, resolve, special)
 from . import templates as T
 from .naming import Namer
 
@@ -472,9 +471,8 @@ def seeded(gen, wrt, fallback):
 
 
 def _float_call(bindings, module_globals):
-    """Whether a call of generated code surely gives a float (or an array): one of a
-    ``math`` or NumPy function with a tangent rule (not ``math.floor``, not ``math.prod`` of
-    ints), or of the helpers ``pow_log`` and ``digamma``."""
+    """Whether a call of generated code surely gives a float (``kinds.gives_float`` of the
+    function it resolves to through ``bindings`` or the module's globals)."""
     def resolve(node):
         if isinstance(node, gast.Name):
             return bindings.get(node.id, module_globals.get(node.id))
@@ -483,17 +481,7 @@ def _float_call(bindings, module_globals):
             return getattr(base, node.attr, None) if isinstance(base, types.ModuleType) else None
         return None
 
-    def gives_float(call):
-        func = resolve(call.func)
-        if func in (special.pow_log, special.digamma):
-            return True
-        rule = rules.RULES.get(func) if getattr(func, "__hash__", None) else None
-        module = (getattr(func, "__module__", None) or "").split(".")[0]
-        return rule is not None and not rule.zero and module in ("math", "numpy") \
-            and func is not math.prod
-    return gives_float
-
-
+    return lambda call: kinds.gives_float(resolve(call.func))
 
 
 def all_sources(gen, seen=None):
