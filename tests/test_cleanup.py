@@ -40,3 +40,30 @@ def test_rewrites_are_exact():
             assert c * x + x == (c + 1) * x
         for c in (2.0, 0.25, 2.0 ** -30):
             assert c * (d * 3.0 * e) == d * (3.0 * c) * e
+
+
+def folded(text, floats=("x",)):
+    """``text`` with the seed ``dx`` folded (the forward_diff variant's code)."""
+    statement = gast.parse("y = " + text).body[0]
+    result = cleanup.fold_unit_seed(statement, "x", "dx",
+                                    cleanup.Floats(set(floats), lambda call: True))
+    return codegen.to_source(result).strip()[len("y = "):]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("dx * math.cos(x)", "math.cos(x)"),
+    ("-dx * math.sin(x)", "-math.sin(x)"),                # -1.0 * v is -v, exactly
+    ("t * -dx * t", "-(t * t)"),
+    ("-dx * k", "-1.0 * k"),                              # k may be an int: keep the float
+    ("dx / y", "1.0 / y"),
+    ("k * (dx / y)", "k / y"),
+])
+def test_seed_folding(text, expected):
+    assert folded(text, floats=("x", "t")) == expected
+
+
+def test_seed_folding_is_exact():
+    rng = random.Random(4)
+    for _ in range(2000):
+        t, v = (rng.uniform(-1e3, 1e3) * 2.0 ** rng.randint(-60, 60) for _ in range(2))
+        assert t * -1.0 * t == -(t * t) and -1.0 * v == -v

@@ -340,6 +340,10 @@ def _fold_units(node, floats, made):
             rest = [f for f in factors if f is not over and not _unit(f)]
             if rest:
                 return gast.BinOp(left=_product(rest), op=gast.Div(), right=_reciprocal(over))
+        negated = [f for f in factors if getattr(f, "negated_unit", False)]
+        rest = [f for f in factors if f not in negated and not _unit(f)]
+        if len(negated) == 1 and any(_float_valued(f, floats) for f in rest):
+            return gast.UnaryOp(op=gast.USub(), operand=_product(rest))  # -1.0 * v: -v
         if not any(_unit(f) for f in factors):
             return _product(factors) if any(a is not b for a, b in
                                             zip(factors, _factors(node, []))) else node
@@ -354,7 +358,9 @@ def _fold_units(node, floats, made):
         return left if _float_valued(left, floats) else gast.BinOp(left=left, op=gast.Div(),
                                                            right=T.const(1.0))
     if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub) and _unit(node.operand):
-        return _const(-1.0)
+        negated = _const(-1.0)
+        negated.negated_unit = True
+        return negated
     return _with_children(node, lambda child: _fold_units(child, floats, made))
 
 
