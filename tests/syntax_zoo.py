@@ -1,4 +1,5 @@
 """Functions using as much of Python's grammar as possible: parsed by the tests, never called."""
+# ruff: noqa: F821, F841 (names bound by match patterns and used before definition, on purpose)
 
 import math
 
