@@ -73,14 +73,3 @@ def many_problems(x):
 def simple(x, y):
     return x * y + math.sin(x)
 
-
-class Scale:
-    def apply(self, x):
-        return 2.0 * x
-
-
-SCALE = Scale()
-
-
-def calls_object_method(x):
-    return SCALE.apply(x) + 1.0  # ERR: SCALE.apply

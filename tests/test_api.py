@@ -176,3 +176,42 @@ def test_bound_methods_are_differentiated_with_the_instance_constant():
     assert pf.jvp(other.force, (0.3,), (1.0,))[1] == -5.0 * math.cos(0.3)
     with pytest.raises(pf.PushforwardError, match=r"Spring.energy \(.*test_api.py:\d+\)"):
         pf.derivative(spring.energy, order=2)
+
+
+class Net:
+    def __init__(self, w):
+        self.w = w
+
+    def predict(self, x):
+        return math.tanh(self.w * x)
+
+    def loss(self, x, target):
+        return (self.predict(x) - target) ** 2
+
+
+NET = Net(0.7)
+
+
+def net_loss(x):
+    return NET.loss(x, 0.5) + 0.0 * x
+
+
+def test_methods_of_objects_are_differentiated_when_the_code_runs():
+    """self.predict(x) inside a differentiated method, and NET.loss(x) inside a function: the
+    object is known only when the code runs, so the generated code calls pf.jvp of the method."""
+    x = 1.2
+    u = math.tanh(0.7 * x)
+    expected = 2.0 * (u - 0.5) * (1.0 - u * u) * 0.7
+    value, d = pf.forward_diff(NET.loss)(x, 0.5)
+    assert value == NET.loss(x, 0.5) and d == pytest.approx(expected, rel=1e-14)
+    assert "method_jvp(self, 'predict', (x,), (dx,))" in pf.source(NET.loss)
+    assert pf.forward_diff(net_loss)(x)[1] == pytest.approx(expected, rel=1e-14)
+    other = Net(-1.5)  # another class instance: its own weight, through the same generated code
+    u = math.tanh(-1.5 * x)
+    assert pf.jvp(other.loss, (x, 0.5), (1.0, None))[1] == \
+        pytest.approx(2.0 * (u - 0.5) * (1.0 - u * u) * -1.5, rel=1e-14)
+    with pytest.raises(pf.PushforwardError, match=r"method of an object known only when the "
+                                                  r"code runs \(\.predict\)"):
+        pf.derivative(NET.loss, order=2)(x, 0.5)
+    with pytest.raises(pf.PushforwardError, match=r"method '\.predict' with differentiated"):
+        pf.jacobian(NET.loss)(x, 0.5)  # vector mode: tangents that pf.jvp does not take

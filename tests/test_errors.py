@@ -40,8 +40,6 @@ CASES = [
     (bad.calls_c_function, errors.NoRuleError, ["zlib.crc32"], "pushforward.defjvp(zlib.crc32)"),
     (bad.calls_undefined, errors.UndefinedNameError, ["not_defined_anywhere"], "not defined"),
     (bad.function_in_variable, errors.NoRuleError, ["f"], "held in a variable"),
-    (bad.calls_object_method, errors.NoRuleError, ["SCALE.apply"],
-     "method '.apply' with differentiated arguments"),
 ]
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import gast
 
+from . import special
 from . import templates as T
 from .errors import PushforwardError
 
@@ -87,7 +88,7 @@ def _library(func):
     so are pushforward's (its API, vector mode), except the helpers generated code calls."""
     module = getattr(func, "__module__", None) or ""
     return module.split(".")[0] in ("numpy", "scipy", "pushforward") \
-        and module != "pushforward.special"
+        and (module != "pushforward.special" or func is special.method_jvp)
 
 
 def method_kind(name):

@@ -23,7 +23,7 @@ from .kinds import value_kinds
 from .calls import classify, is_pure, method_kind
 from .cleanup import factor_tangents, simplify
 from .rules import BINOPS, HELPERS, INPLACE, LINEAR_ATTRIBUTES, RULES, SEQUENCES, UNARYOPS
-from .special import fit, fresh, members, update, zeros_like
+from .special import fit, fresh, members, method_jvp, update, zeros_like
 
 ANS = "__pf_ans__"  # the result of the rule at the root of an assignment, resolved by s_Assign
 
@@ -846,6 +846,11 @@ class Forward:
             self.problem(e.func, "'%s' is not defined" % name,
                          "define it before the differentiated function is first called",
                          errors.UndefinedNameError)
+        elif info.target is method_jvp:  # differentiating a derivative with self.predict(x)
+            self.problem(e, "a method of an object known only when the code runs (.%s), in a "
+                         "derivative differentiated again" % getattr(e.args[1], "value", "?"),
+                         "call the class's function with the object as its first argument",
+                         errors.NoRuleError)
         else:
             what = getattr(info.target, "__qualname__", None) or name
             self.problem(e.func, "no tangent rule for '%s', and it has no Python source" % what,
@@ -1054,6 +1059,19 @@ class Forward:
             tangent = terms[0] if len(terms) == 1 else gast.BinOp(
                 left=terms[0], op=gast.Add(), right=terms[1])
             return self.hoist(call(receiver, [arg]), tangent)
+        if dreceiver is None and kind == "unknown" and active_args and not e.keywords \
+                and not self.ctx.batch:  # self.predict(x): pf.jvp of the method when it runs
+            tmp = self.namer.temp()
+            dtmp = self.namer.tangent(tmp)
+            pair = gast.Tuple(elts=[T.name(tmp, gast.Store()), T.name(dtmp, gast.Store())],
+                              ctx=gast.Store())
+            self.pre.append(T.assign(pair, gast.Call(
+                func=self.ctx.bind("method_jvp", method_jvp), keywords=[], args=[
+                    receiver, T.const(method),
+                    gast.Tuple(elts=[p for p, _ in pts], ctx=gast.Load()),
+                    gast.Tuple(elts=[T.const(None) if t is None else t for _, t in pts],
+                               ctx=gast.Load())])))
+            return T.name(tmp), T.name(dtmp)
         if kind != "value" or dreceiver is None or active_args:
             if dreceiver is None:  # model.energy(x): an object's method, differentiated arguments
                 self.problem(e.func, "a call of the method '.%s' with differentiated arguments"

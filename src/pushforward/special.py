@@ -56,6 +56,15 @@ def sign(x):
     return np.sign(x)
 
 
+def method_jvp(obj, name, primals, tangents):
+    """``(value, tangent)`` of ``obj.name(*primals)``: a method of an object known only when
+    the code runs (``self.predict(x)``), differentiated by ``pushforward.jvp`` (its function
+    is transformed at the first call for the object's class, then cached)."""
+    from .api import jvp  # the API is built on this module
+
+    return jvp(getattr(obj, name), primals, tangents)
+
+
 def update(value, tangent, new):
     """The tangent after ``value op= ...``: when ``value`` is an array (updated in place, so
     that its aliases and views see the change), ``new`` is stored into ``tangent`` in place too;
