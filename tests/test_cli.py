@@ -74,7 +74,8 @@ def test_check_good_file():
     assert "math.lgamma  [differentiated by its rule]" in out.stdout
     assert "int  [constant: not differentiable]" in out.stdout
     assert "rhs  [differentiated: transformed too]" in out.stdout
-    assert "3 functions checked, 0 not differentiable" in out.stdout
+    assert "SPRING.force  [differentiated when the code runs: the object's method" in out.stdout
+    assert "4 functions checked, 0 not differentiable" in out.stdout
 
 
 def test_check_bad_file_exit_status_and_location():
@@ -147,3 +148,14 @@ def test_check_reports_pushforward_inside_differentiated_code(tmp_path):
     assert out.returncode == 0, out.stdout + out.stderr
     assert "pf.derivative(...)" in out.stdout
     assert "nested function's twin" in out.stdout
+
+
+def test_dump_o_refuses_a_method_differentiated_when_the_code_runs(tmp_path):
+    """net.predict(x) is differentiated by pushforward itself when the code runs: a module
+    that claims not to need pushforward cannot hold it."""
+    source = tmp_path / "uses_method.py"
+    source.write_text("def apply(net, x):\n    return net.predict(x) * 2.0\n")
+    target = tmp_path / "out.py"
+    out = run("dump", "%s:apply" % source, "--wrt", "x", "-o", target)
+    assert out.returncode != 0 and not target.exists()
+    assert "a method of an object with differentiated arguments" in out.stdout + out.stderr

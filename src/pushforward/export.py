@@ -72,6 +72,11 @@ class _Module:
         if isinstance(value, types.ModuleType):
             mod = value.__name__
             self.imports.append("import %s" % mod if name == mod else "import %s as %s" % (mod, name))
+        elif value is special.method_jvp:
+            raise ExportError("cannot export: it calls a method of an object with "
+                              "differentiated arguments, differentiated by pushforward when the "
+                              "code runs; call the class's function instead (Net.predict(net, "
+                              "x))")
         elif isinstance(value, types.FunctionType) and value.__module__ == special.__name__:
             self.add_function(inspect.getsource(value), value.__globals__, name, value.__name__)
         elif isinstance(value, types.FunctionType):

@@ -359,8 +359,10 @@ def _call_report(fdef, ctx, act):
             how = "differentiated: transformed too"
         elif info.kind == "nested":
             how = "differentiated: pushforward applied to the nested function's twin"
-        elif info.kind == "method":
+        elif info.kind == "method" and act.is_active(node.func.value):
             how = "differentiated: method of a differentiated value"
+        elif info.kind == "method":
+            how = "differentiated when the code runs: the object's method, by pf.jvp"
         else:
             how = "cannot be differentiated"
         report.append((node.lineno, node.col_offset, name, how))

@@ -22,3 +22,18 @@ def power(x, n):
     if n == 0:
         return 1.0
     return x * power(x, n - 1)
+
+
+class Spring:
+    def __init__(self, k):
+        self.k = k
+
+    def force(self, x):
+        return -self.k * x
+
+
+SPRING = Spring(4.0)
+
+
+def spring_energy(x):
+    return -0.5 * SPRING.force(x) * x
