@@ -257,9 +257,10 @@ def _wrap(fn, f):
 
     No ``__wrapped__``: ``inspect.getsource(fn)`` then shows the generated code, as pdb does.
     """
+    f = getattr(f, "_pf_method", f)  # a bound method, not the function calling it
     functools.update_wrapper(fn, f)
     del fn.__wrapped__
-    fn.primal = getattr(f, "_pf_method", f)  # a bound method, not the function calling it
+    fn.primal = f
     return fn
 
 
@@ -359,12 +360,14 @@ def _method_caller(m):
         star = next(extra)
         params.append("**" + star)
         args.append("**" + star)
-    callee = func.__qualname__.replace(".<locals>", "").replace(".", "_")
-    while callee in names:
+    # named after the class (Model_energy): its JVP's name is then not the method's JVP's
+    wrapper = func.__qualname__.replace(".<locals>", "").replace(".", "_")
+    callee = func.__name__
+    while callee in names or callee == wrapper:
         callee += "_"
     source = "def %s(%s):\n    return %s(%s)\n" % (
-        func.__name__, ", ".join(params), callee, ", ".join([first] + args))
-    fn = pipeline.loader.load(source, {callee: func, first: m.__self__}, func, func.__name__)
+        wrapper, ", ".join(params), callee, ", ".join([first] + args))
+    fn = pipeline.loader.load(source, {callee: func, first: m.__self__}, func, wrapper)
     defaults = func.__defaults__ or ()
     fn.__defaults__ = defaults[max(0, len(defaults) - len(positional)):] or None
     fn.__kwdefaults__ = func.__kwdefaults__
