@@ -1,10 +1,12 @@
 """Special functions that tangent rules need and the ``math`` module lacks.
 
 Helpers here are plain Python on floats and arrays, importing only ``math`` and ``numpy``: the
-CLI copies their source into standalone dumped modules, which never import pushforward.
+CLI copies their source into standalone dumped modules, which never import pushforward. The
+exception is ``method_jvp``, which calls ``pushforward.jvp`` and which the CLI refuses to export.
 """
 
 import math
+import types
 
 import numpy as np
 
@@ -62,7 +64,12 @@ def method_jvp(obj, name, primals, tangents):
     is transformed at the first call for the object's class, then cached)."""
     from .api import jvp  # the API is built on this module
 
-    return jvp(getattr(obj, name), primals, tangents)
+    method = getattr(obj, name)
+    func = getattr(method, "__func__", None)
+    if getattr(method, "__self__", None) is obj and isinstance(func, types.FunctionType):
+        # the class's function, the object a constant argument: one JVP for every instance
+        return jvp(func, (obj,) + primals, (None,) + tangents)
+    return jvp(method, primals, tangents)
 
 
 def update(value, tangent, new):
