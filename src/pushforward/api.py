@@ -336,8 +336,8 @@ def _as_python(f):
 
 def _method_caller(m):
     """For a bound method ``m`` (``model.energy``), a function with source that calls the
-    method's function with the instance, a constant: ``def energy(x): return
-    Model_energy(self, x)``, with the method's other parameters and defaults."""
+    method's function with the instance, a constant: ``def Model_energy(x): return
+    energy(self, x)``, with the method's other parameters and defaults."""
     func = m.__func__
     code = func.__code__
     names = list(code.co_varnames[:code.co_argcount + code.co_kwonlyargcount])
@@ -700,7 +700,8 @@ def _entry_call(gen, n, active_idx, check, guarded=None):
     call = "return %s(%s)\n" % (gen.name, ", ".join(args))
     bindings = {gen.name: gen.cell, "check": check}
     if guarded:
-        bindings.update(general=general, float=float, int=int, list=list, ndarray=np.ndarray, type=type, len=len)
+        bindings.update(general=general, float=float, int=int, list=list, ndarray=np.ndarray,
+                        type=type, len=len)
         name = gen.name + "_fast"
         body = ("if len(primals) == %d == len(tangents):\n    %s    %s = tangents\n"
                 "    if %s:\n        %s"

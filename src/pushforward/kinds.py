@@ -133,7 +133,8 @@ def _float_names(ctx, sources, scalars):
     res = ctx.resolution
 
     def floaty(e, known):
-        return e is _UPDATE or float_valued(e, known, lambda call: gives_float(res.lookup(call.func)))
+        return e is _UPDATE or float_valued(e, known,
+                                            lambda call: gives_float(res.lookup(call.func)))
 
     plain = {n: [v for i, v in enumerate(vs) if not (i > 0 and vs[i - 1] is _UPDATE)]
              for n, vs in sources.items()}  # the value added by an update does not set the type

@@ -1,8 +1,9 @@
 """The recurrences of truncated Taylor arithmetic, written out for each number of coefficients.
 
-Contract: ``recurrence(name, n)``, also ``SIZE[n].<name>``, is a function of lists of ``n`` coefficients (Python floats for
-a number's series, NumPy rows for an array's: the same code serves both) computing recurrence
-``name`` of the table below, compiled once per ``n`` from straight-line source::
+Contract: ``recurrence(name, n)``, also ``SIZE[n].<name>``, is a function of lists of ``n``
+coefficients (Python floats for a number's series, NumPy rows for an array's: the same code
+serves both) computing recurrence ``name`` of the table below, compiled once per ``n`` from
+straight-line source::
 
     def exp_3(u, y0):
         u0, u1, u2, = u
@@ -139,9 +140,9 @@ def _pow(n):
     return "u, r, y0", body, _names("y", n)
 
 
-RECURRENCES = {"add": _elementwise("+"), "sub": _elementwise("-"), "scale": _scale, "mul": _mul, "div": _div, "exp": _exp, "log": _log, "sqrt": _sqrt,
-               "integrate": _integrate, "sincos": _sincos, "sinhcosh": _sinhcosh, "tan": _tan,
-               "pow": _pow}
+RECURRENCES = {"add": _elementwise("+"), "sub": _elementwise("-"), "scale": _scale, "mul": _mul,
+               "div": _div, "exp": _exp, "log": _log, "sqrt": _sqrt, "integrate": _integrate,
+               "sincos": _sincos, "sinhcosh": _sinhcosh, "tan": _tan, "pow": _pow}
 
 
 def source(name, n):
