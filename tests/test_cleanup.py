@@ -9,9 +9,11 @@ import pytest
 from pushforward import cleanup, codegen
 
 
-def simplified(text):
+def simplified(text, floats=None):
+    """``text`` simplified; ``floats``: the names taken to hold floats (None: no knowledge)."""
     statement = gast.parse("y = " + text).body[0]
-    statement.value = cleanup.simplify(statement.value)
+    known = None if floats is None else cleanup.Floats(set(floats), lambda call: True)
+    statement.value = cleanup.simplify(statement.value, known)
     return codegen.to_source(statement).strip()[len("y = "):]
 
 
@@ -30,6 +32,36 @@ def simplified(text):
 ])
 def test_rewrites(text, expected):
     assert simplified(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("x + x", "2.0 * x"),
+    ("2 * x * d", "2.0 * x * d"),
+    ("d * 2 * x", "d * 2 * x"),          # d may be an int: only a literal beside a float
+    ("3 + x", "3.0 + x"),
+    ("x - 3 / x", "x - 3.0 / x"),
+    ("2 * math.cos(k)", "2.0 * math.cos(k)"),
+    ("2 * (k + 0.5)", "2.0 * (k + 0.5)"),
+    ("k * 3", "k * 3"),                  # k may be an int
+    ("[0.0] * 3 * x", "[0.0] * 3 * x"),  # the 3 repeats a list
+    ("x // 2", "x // 2"),
+    ("x ** 2", "x * x"),
+    ("k ** 2", "k * k"),                 # an int k stays an int
+    ("x ** 2.0", "x ** 2.0"),            # an int would become a float
+    ("(x + k) ** 2", "(x + k) ** 2"),    # x * x is for names: no repeated expression
+])
+def test_rewrites_with_floats(text, expected):
+    assert simplified(text, floats=("x",)) == expected
+
+
+def test_float_literals_give_the_same_values():
+    rng = random.Random(5)
+    for _ in range(2000):
+        x = rng.uniform(-1e3, 1e3) * 2.0 ** rng.randint(-60, 60)
+        c = rng.choice([1, 2, 3, 7, -4, 1000, 2 ** 40 + 1, 2 ** 53])
+        assert c * x == float(c) * x and c + x == float(c) + x and x - c == x - float(c)
+        assert c / x == float(c) / x and x / c == x / float(c)
+        assert x ** 2 == x * x or abs(x ** 2 - x * x) <= 2.3e-16 * x * x  # a tangent's rounding
 
 
 def test_rewrites_are_exact():

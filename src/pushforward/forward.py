@@ -19,9 +19,9 @@ from . import errors
 from . import templates as T
 from .activity import iteration_parts, own_nodes
 from .batch import UNDISPATCHED
-from .kinds import value_kinds
+from .kinds import float_call, float_valued, value_kinds
 from .calls import classify, is_pure, method_kind
-from .cleanup import factor_tangents, simplify
+from .cleanup import Floats, factor_tangents, simplify
 from .rules import BINOPS, HELPERS, INPLACE, LINEAR_ATTRIBUTES, RULES, SEQUENCES, UNARYOPS
 from .special import fit, fresh, members, method_jvp, update, zeros_like
 
@@ -78,6 +78,9 @@ class Forward:
         # (then zeros take the value's shape, and tangents follow the primal's aliasing).
         kinds = value_kinds(ctx)
         self.scalars, self.floats = kinds.scalars, kinds.floats
+        # the names surely holding floats, with the temporaries stored from float values: int
+        # literals beside them in tangents are written as floats (see cleanup.simplify)
+        self.float_info = Floats(self.floats, float_call(ctx.bindings, ctx.func.__globals__))
         self.plain = kinds.scalars | kinds.private  # no array care needed: nothing aliases them
         self.arrays = ctx.resolution.uses_numpy or bool(kinds.updated - self.plain)
         self.pre = []
@@ -131,13 +134,19 @@ class Forward:
             self.hoisted[key] = tmp
         elif is_pure(p, self.ctx):
             self.computed[T.key(p)] = tmp
-        self.pre.append(T.assign(tmp, p))
+        self.store(tmp, p)
         if t is not None and not T.is_zero(t):
             if not self.simple(t):
                 dtmp = self.namer.tangent(tmp)
                 self.pre.append(T.assign(dtmp, t))
                 t = T.name(dtmp)
         return T.name(tmp), t
+
+    def store(self, tmp, p):
+        """``tmp = p`` before the statement; ``tmp`` is a float if ``p`` surely is one."""
+        self.pre.append(T.assign(tmp, p))
+        if float_valued(p, self.floats, self.float_info.call):
+            self.floats.add(tmp)
 
     def zero_of(self, p):
         """A zero tangent with the structure of the primal expression ``p``."""
@@ -323,7 +332,7 @@ class Forward:
         tangent = gast.Call(func=gast.Attribute(value=self._tangent_chain(T.load(call.func.value)),
                                                 attr=method, ctx=gast.Load()),
                             args=targs, keywords=[])
-        return [gast.Expr(value=primal), gast.Expr(value=simplify(tangent))]
+        return [gast.Expr(value=primal), gast.Expr(value=simplify(tangent, self.float_info))]
 
     def _outer_write(self, targets, value):
         """A differentiated value stored in a global or nonlocal name: say so, True."""
@@ -662,9 +671,11 @@ class Forward:
         Operands are first bound to placeholders; after zero tangents are folded away, an operand
         whose placeholder survives (and is not a plain name or constant) is hoisted.
         """
-        holders, subs = {}, {}
+        holders, subs, stored = {}, {}, {}
         for param, (p, t) in zip(params, pts):
             holder = p if self.simple(p) else T.name("__pf_operand_%s" % param)
+            if holder is not p:
+                stored[holder.id] = p
             holders[param] = holder
             subs[param], subs["d" + param] = holder, (t if t is not None else T.zero())
         state = {}
@@ -686,7 +697,10 @@ class Forward:
             subs.update({n: self.ctx.bind(n, namespace[n]) for n in uses
                          if n in namespace and n not in subs})
             tangent = T.expr(template, **subs)
-        tangent = simplify(tangent)
+        floats = self.float_info
+        if stored:  # a placeholder holds a float if its operand surely is one
+            floats = Floats(_FloatNames(self.floats, stored, floats.call), floats.call)
+        tangent = simplify(tangent, floats)
         # only the rule's own nodes can read a placeholder: not the operands' tangents in it
         names = [n for n in T.walk(tangent, skip="simplified") if n.__class__ is gast.Name]
         read = {n.id for n in names}
@@ -705,7 +719,7 @@ class Forward:
         new_primal = primal(final)
         if "name" in state and state["name"] != ANS:
             tmp = state["name"]
-            self.pre.append(T.assign(tmp, new_primal))
+            self.store(tmp, new_primal)
             if is_pure(new_primal, self.ctx):
                 self.computed[T.key(new_primal)] = tmp
             if T.is_zero(tangent):
@@ -720,7 +734,8 @@ class Forward:
         (a factored coefficient that this statement stored is read: ``100.0 * dt * t + t1 * dt``
         with ``t1 = 100.0 * t`` is ``2 * t1 * dt``)."""
         known = {**self.computed, **self.hoisted} if self.by_value else {}
-        return factor_tangents(self._reuse(tangent), set(self.namer.tangents.values()), known)
+        return factor_tangents(self._reuse(tangent), set(self.namer.tangents.values()), known,
+                               self.float_info)
 
     def _reuse(self, tangent, skip=None):
         """Read a primal value this statement, or an earlier one, already stored
@@ -1133,6 +1148,18 @@ class Forward:
             keywords += [gast.keyword(arg=callee.tangent_params[p], value=by_param[p])
                          for p in callee.order]
         return gast.Call(func=T.name(callee.name), args=args, keywords=keywords), callee.flat
+
+
+class _FloatNames:
+    """The names ``floats`` holds, and those of ``values`` ({name: expression}) whose
+    expression surely gives a float: asked only where an int literal is met."""
+
+    def __init__(self, floats, values, call):
+        self.floats, self.values, self.call = floats, values, call
+
+    def __contains__(self, name):
+        return name in self.floats or name in self.values and float_valued(
+            self.values[name], self.floats, self.call)
 
 
 def _refers(node):

@@ -14,6 +14,7 @@ floats: ``s += x[i]`` on a private ``s`` may rebind ``s`` whether it holds a num
 from __future__ import annotations
 
 import math
+import types
 from dataclasses import dataclass
 
 import gast
@@ -154,6 +155,20 @@ def gives_float(func):
     module = (getattr(func, "__module__", None) or "").split(".")[0]
     return rule is not None and not rule.zero and module in ("math", "numpy") \
         and func is not math.prod
+
+
+def float_call(bindings, module_globals):
+    """Whether a call of generated code surely gives a float (``gives_float`` of the function
+    it resolves to through ``bindings``, the generated code's closure, or the module's globals)."""
+    def resolve(node):
+        if isinstance(node, gast.Name):
+            return bindings.get(node.id, module_globals.get(node.id))
+        if isinstance(node, gast.Attribute):
+            base = resolve(node.value)
+            return getattr(base, node.attr, None) if isinstance(base, types.ModuleType) else None
+        return None
+
+    return lambda call: gives_float(resolve(call.func))
 
 
 def float_valued(node, floats, float_call):

@@ -459,7 +459,7 @@ def seeded(gen, wrt, fallback):
                     body=[gast.Return(value=call)], orelse=[])
     # the seed is the constant 1.0 if it stays one: write it into the tangent code (past the
     # guard, the argument is a float)
-    floats = cleanup.Floats(gen.floats | {wrt}, _float_call(bindings, gen.func.__globals__))
+    floats = cleanup.Floats(gen.floats | {wrt}, kinds.float_call(bindings, gen.func.__globals__))
     folded = cleanup.fold_unit_seed(fdef, wrt, dname, floats)
     if folded is None:
         seed = [T.assign(dname, T.const(1.0))]
@@ -470,20 +470,6 @@ def seeded(gen, wrt, fallback):
     fn = _load(fdef, source, tree, bindings, gen.func, fdef.name)
     gen._seeded = (fn, source)
     return gen._seeded
-
-
-def _float_call(bindings, module_globals):
-    """Whether a call of generated code surely gives a float (``kinds.gives_float`` of the
-    function it resolves to through ``bindings`` or the module's globals)."""
-    def resolve(node):
-        if isinstance(node, gast.Name):
-            return bindings.get(node.id, module_globals.get(node.id))
-        if isinstance(node, gast.Attribute):
-            base = resolve(node.value)
-            return getattr(base, node.attr, None) if isinstance(base, types.ModuleType) else None
-        return None
-
-    return lambda call: kinds.gives_float(resolve(call.func))
 
 
 def all_sources(gen, seen=None):

@@ -146,7 +146,7 @@ def _maybe(module, name):
 
 
 # Arithmetic operators, by gast operator class name: l, r are the operands.
-POW = "dl * r * l ** (r - 1) + dr * pow_log(l, ans)"
+POW = "r * l ** (r - 1) * dl + dr * pow_log(l, ans)"
 BINOPS = {
     "Add": "dl + dr",
     "Sub": "dl - dr",
