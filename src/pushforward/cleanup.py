@@ -176,30 +176,45 @@ def simplify(node, floats=None):
     return _Simplify(floats).visit(node)
 
 
-class _ZeroToConstant(T.Transformer):
-    def visit_Name(self, node):
-        return T.const(0.0) if T.is_zero(node) else node
-
-
 def run(fdef, tangent_names):
     """Final tidy-up of a generated function (see the module contract)."""
-    fdef = _ZeroToConstant().visit(fdef)
-    _drop_dead(fdef, set(tangent_names))
+    reads, blocks = _scan_reads(fdef)
+    _drop_dead(reads, blocks, set(tangent_names))
     return fdef
 
 
-def _drop_dead(fdef, tangent_names):
-    """Drop assignments to tangents nobody reads, and nested functions nobody calls (their
-    calls now go to the transformed twin), until none is left: the reads are counted once,
-    and those of each dropped statement taken off."""
-    reads, blocks = {}, []
-    for node in T.walk(fdef):
+def _scan_reads(fdef):
+    """In one walk: every zero placeholder replaced by ``0.0``; {name: times read}; and the
+    (statement, its block) pairs."""
+    reads, blocks, stack, AST, zero = {}, [], [fdef], gast.AST, T.ZERO_ID
+    while stack:
+        node = stack.pop()
         if node.__class__ is gast.Name:
             if node.ctx.__class__ is gast.Load:
                 reads[node.id] = reads.get(node.id, 0) + 1
-        elif isinstance(node, (gast.stmt, gast.excepthandler)):
+            continue
+        if isinstance(node, (gast.stmt, gast.excepthandler)):
             blocks.extend((node, getattr(node, f)) for f in ("body", "orelse", "finalbody")
                           if isinstance(getattr(node, f, None), list))
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if value.__class__ is list:
+                for i, child in enumerate(value):
+                    if child.__class__ is gast.Name and child.id == zero:
+                        value[i] = T.const(0.0)
+                    elif isinstance(child, AST):
+                        stack.append(child)
+            elif value.__class__ is gast.Name and value.id == zero:
+                setattr(node, name, T.const(0.0))
+            elif isinstance(value, AST):
+                stack.append(value)
+    return reads, blocks
+
+
+def _drop_dead(reads, blocks, tangent_names):
+    """Drop assignments to tangents nobody reads, and nested functions nobody calls (their
+    calls now go to the transformed twin), until none is left: the reads are counted once
+    (``reads``, in ``blocks``: see _scan_reads), and those of each dropped statement taken off."""
     dropped = set()  # the statements dropped, with those inside them
     changed = True
     while changed:
