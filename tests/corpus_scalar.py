@@ -1445,3 +1445,21 @@ def call_stored_in_one_branch(x):
 register(call_stored_in_one_branch, [(-2.0, 2.0)], kinks=lambda x: abs(x))
 register(walrus_between_operands, [(-1.5, 1.5), Const(2)])
 register(constant_reused_in_loop, [(-1.5, 1.5), (0.5, 1.5)])
+
+
+def power_series(x):
+    """x ** k with k from a loop, k = 0 included: its tangent must be 0 at x = 0 too."""
+    total = 0.0
+    for k, c in enumerate(COEFFS):
+        total += c * x ** k
+    return total
+
+
+def power_in_place(x, k):
+    y = x + 0.0
+    y **= k
+    return y + x
+
+
+register(power_series, [(-1.5, 1.5)])
+register(power_in_place, [(-1.5, 1.5), Const(0)])

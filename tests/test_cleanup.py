@@ -29,6 +29,9 @@ def simplified(text, floats=None):
     ("(d * 3.0 * e) * 0.25", "d * 0.75 * e"),
     ("3.0 * (d * 3.0 * e)", "3.0 * (d * 3.0 * e)"),  # not a power of two: not exact
     ("2.0 * (d * 3 * e)", "2.0 * (d * 3 * e)"),      # int constants keep their type
+    ("x ** (3 - 1 + (3 == 0))", "x * x"),            # the power rule, a literal exponent
+    ("x ** (0 - 1 + (0 == 0))", "x ** 0"),
+    ("x ** (k - 1 + (k == 0))", "x ** (k - 1 + (k == 0))"),
 ])
 def test_rewrites(text, expected):
     assert simplified(text) == expected

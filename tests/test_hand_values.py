@@ -6,6 +6,7 @@ These stay meaningful even if checks.py were to start passing everything.
 import math
 import re
 
+import numpy as np
 import pytest
 
 import corpus_scalar
@@ -77,6 +78,26 @@ def test_cube_at_two():
     value, d = pf.forward_diff(cube)(2.0)
     assert value == 8.0
     assert d == pytest.approx(12.0, rel=1e-15)
+
+
+def test_exponent_zero_at_zero():
+    # sum(c_k x ** k) with COEFFS = (1, -2, 0.5, 3): at 0 the value is c_0, the derivatives
+    # k! c_k; x ** 0 is the constant 1 (its tangent was 0 * 0.0 ** -1, a ZeroDivisionError)
+    assert pf.forward_diff(corpus_scalar.power_series)(0.0) == (1.0, -2.0)
+    assert pf.derivative(corpus_scalar.power_series, order=2)(0.0) == pytest.approx(1.0)
+    assert pf.derivative(corpus_scalar.power_series, order=3)(0.0) == pytest.approx(18.0)
+    assert pf.forward_diff(corpus_scalar.power_in_place)(0.0, 0) == (1.0, 1.0)
+    assert pf.forward_diff(corpus_scalar.power_in_place)(0.0, 1) == (0.0, 2.0)
+    x = np.array([0.0, 1.0])
+    value, tangent = pf.jvp(array_power_series, (x,), (np.ones(2),))
+    assert tangent.tolist() == [-2.0, -2.0 + 1.0 + 9.0]
+
+
+def array_power_series(x):
+    total = np.zeros_like(x)
+    for k in range(len(corpus_scalar.COEFFS)):
+        total = total + corpus_scalar.COEFFS[k] * x ** k
+    return total
 
 
 def test_side_effect_happens_once_per_call():

@@ -24,6 +24,10 @@ _FOLD = {gast.Add: operator.add, gast.Sub: operator.sub, gast.Mult: operator.mul
          gast.Div: operator.truediv, gast.Pow: operator.pow}
 
 
+_COMPARE = {gast.Eq: operator.eq, gast.NotEq: operator.ne, gast.Lt: operator.lt,
+            gast.LtE: operator.le, gast.Gt: operator.gt, gast.GtE: operator.ge}
+
+
 def _num(node):
     if isinstance(node, gast.Constant) and type(node.value) in (int, float):
         return node.value
@@ -162,6 +166,17 @@ class _Simplify(T.Transformer):
     def visit_Subscript(self, node):
         self.generic_visit(node)
         return T.zero() if T.is_zero(node.value) else node
+
+    def visit_Compare(self, node):
+        """A comparison of two numeric literals, as the int 0 or 1 (the power rule's
+        ``r == 0``, for a literal exponent)."""
+        self.generic_visit(node)
+        left, right = _num(node.left), _num(node.comparators[0]) if len(node.comparators) == 1 \
+            else None
+        compare = _COMPARE.get(node.ops[0].__class__)
+        if left is None or right is None or compare is None:
+            return node
+        return T.const(int(compare(left, right)))
 
     def visit_Call(self, node):
         self.generic_visit(node)

@@ -43,7 +43,7 @@ HELPERS = {"math": math, "np": np, "digamma": special.digamma, "zeros_like": spe
 # templates of in-place updates (``a op= b``): no ``ans``, the tangent is computed before the update
 INPLACE = {"Add": "dl + dr", "Sub": "dl - dr", "Mult": "dl * r + l * dr",
            "Div": "dl / r - l * dr / (r * r)",
-           "Pow": "l ** (r - 1) * (dl * r + dr * pow_log(l, l))",  # l**r is not computed yet
+           "Pow": "r * l ** (r - 1 + (r == 0)) * dl + dr * pow_log(l, l ** r)",  # see POW
            "Mod": "dl - dr * (l // r)",
            "FloorDiv": "0.0"}  # piecewise constant: the tangent becomes zero
 
@@ -146,7 +146,9 @@ def _maybe(module, name):
 
 
 # Arithmetic operators, by gast operator class name: l, r are the operands.
-POW = "r * l ** (r - 1) * dl + dr * pow_log(l, ans)"
+# ``(r == 0)``: x ** 0 is the constant 1, its tangent 0 at x = 0 too (not 0 * 0.0 ** -1); with
+# a literal exponent it folds away (x ** 3 gives 3 * (x * x) * dx).
+POW = "r * l ** (r - 1 + (r == 0)) * dl + dr * pow_log(l, ans)"
 BINOPS = {
     "Add": "dl + dr",
     "Sub": "dl - dr",
