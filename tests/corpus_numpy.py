@@ -931,3 +931,24 @@ register(
     [Array((3,), 0.5, 1.5), (0.1, 1.0), Const(SOLVE_A), Const(SOLVE_B), Const(SOLVE_TARGET)],
     active=[0, 1],
 )
+
+
+# ============================================================================ indices the store changes
+
+
+def relu_by_mask(x):
+    """The mask reads the array it stores into: the tangent store must use the mask of the
+    values before the store (``dy[y < 0.0]`` after the store would be all False)."""
+    y = x.copy()
+    y[y < 0.0] = 0.0
+    return y * x
+
+
+def zero_the_largest(x):
+    y = x * 2.0
+    y[np.argmax(y)] = 0.0
+    return y
+
+
+register(relu_by_mask, [Array((6,), -2.0, 2.0)], active=[0], kinks=lambda x: _min_abs(x))
+register(zero_the_largest, [Array((5,), -2.0, 2.0)], active=[0], kinks=lambda x: _top_gap(x))

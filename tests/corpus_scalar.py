@@ -1463,3 +1463,15 @@ def power_in_place(x, k):
 
 register(power_series, [(-1.5, 1.5)])
 register(power_in_place, [(-1.5, 1.5), Const(0)])
+
+
+def index_read_from_the_list(x):
+    """ys[int(ys[0])]: the index reads the list being stored into, once, before the store."""
+    ys = [0.0, 5.0, 1.0]
+    ys[int(ys[0])] = x * x
+    grid = [[1.0, 0.0], [0.0, 2.0]]
+    grid[int(grid[0][0])][int(grid[1][1]) - 1] = x
+    return ys[0] + 2.0 * ys[1] + 3.0 * grid[1][1] + 4.0 * grid[1][0]
+
+
+register(index_read_from_the_list, [(-1.5, 1.5)])

@@ -373,6 +373,10 @@ class Forward:
             info = classify(value, self.ctx)
             if info.kind in ("user", "local"):
                 call, flat = self._pair_call(value, info)
+                if isinstance(target, gast.Subscript) and self._unstable_indices(target):
+                    p, t = self._unpack_flat(call, flat or 1)
+                    return self.emit_assign(target, p.elts[0] if not flat else p,
+                                            t.elts[0] if not flat else t)
                 if not flat:
                     pair = gast.Tuple(elts=[target, self._tangent_or_throwaway(target)],
                                       ctx=gast.Store())
@@ -395,6 +399,9 @@ class Forward:
         tt = self.tangent_target(target)
         if tt is None:
             return [T.assign(target, p)]
+        if isinstance(target, gast.Subscript):
+            target, p, t = self._stable_target(target, p, t)
+            tt = self.tangent_target(target)
         numpy = self.arrays and not (isinstance(target, gast.Name) and target.id in self.plain)
         if (t is None or T.is_zero(t)) and numpy and isinstance(target, gast.Name):
             # a zero with the value's type and shape: an array may be written into later
@@ -420,6 +427,41 @@ class Forward:
             pair = gast.Tuple(elts=[target, tt], ctx=gast.Store())
             return [T.assign(pair, gast.Tuple(elts=[p, t], ctx=gast.Load()))]
         return [T.assign(target, p), T.assign(tt, t)]
+
+    def _unstable_indices(self, target):
+        """The subscripts of an item target whose index the store could change (``y[y < 0]``,
+        ``ys[int(ys[0])]``: they read the object) or that call a function: evaluated twice,
+        for the primal and the tangent store, they could differ (and a call run twice)."""
+        out, node = [], target
+        while isinstance(node, gast.Subscript):
+            out.append(node)
+            node = node.value
+        reads = _names_stored(node) | self.ctx.resolution.containers
+        return [sub for sub in out
+                if not _index_like(sub.slice) or _names_loaded(sub.slice) & reads]
+
+    def _stable_target(self, target, p, t):
+        """``(target, p, t)`` with the unstable indices of ``target`` (see above) stored in
+        temporaries before the store, after the value, as Python evaluates them: ``t1 = y <
+        0.0``, then ``y[t1] = 0.0`` and ``dy[t1] = 0.0``."""
+        unstable = self._unstable_indices(target)
+        if not unstable:
+            return target, p, t
+        if not self.simple(p):
+            p, t = self.hoist(p, t)
+
+        def rebuilt(node):  # copies on the path to the root only: resolution knows the rest
+            if not isinstance(node, gast.Subscript):
+                return node
+            inner = rebuilt(node.value)  # the outer object's index first
+            index = node.slice
+            if node in unstable:
+                tmp = self.namer.temp()
+                self.pre.append(T.assign(tmp, index))
+                index = T.name(tmp)
+            return T.shallow(node, {"value": inner, "slice": index})
+
+        return rebuilt(target), p, t
 
     def _assign_elementwise(self, target, value):
         pts = self.operands(value.elts)
