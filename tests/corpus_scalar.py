@@ -1475,3 +1475,31 @@ def index_read_from_the_list(x):
 
 
 register(index_read_from_the_list, [(-1.5, 1.5)])
+
+
+def _store_scaled(out, v):
+    out[0] = v * 3.0
+
+
+def _store_through(buf, key, v):
+    buf[key] = v * v
+    _store_scaled(buf, v)  # a second level: the same object, passed on
+
+
+def _append_sin(ys, v):
+    ys.append(math.sin(v))
+
+
+def filled_by_helpers(x):
+    """Containers made of constants here and filled with differentiated values by the
+    functions they are passed to: they carry tangents from the call on."""
+    out = [0.0, 1.0]
+    _store_through(out, 1, x)
+    table = {"a": 1.0}
+    _store_scaled(table, x)
+    ys = [2.0]
+    _append_sin(ys, x)
+    return out[0] * out[1] + table[0] + ys[0] * ys[1]
+
+
+register(filled_by_helpers, [(-1.5, 1.5)])

@@ -5,16 +5,22 @@ it may hold a value that depends on a differentiated input: the analysis is flow
 (a name active anywhere is active everywhere in the function, nested functions included), so the
 emitter gives an active name a zero tangent wherever it is assigned a constant. Comparisons,
 ``//``, ``not``, and calls to non-differentiable primitives (``int``, ``len``, ``floor``...)
-produce constants. A container is active once an active value is stored into it.
+produce constants. A container is active once an active value is stored into it, here or in a
+function it is passed to together with an active value (``fill(out, x)`` with
+``def fill(out, v): out[0] = v``).
 """
 
 from __future__ import annotations
 
 import gast
 
+import types
+
+from . import parse
 from . import templates as T
 
 from .calls import classify, method_kind
+from .errors import PushforwardError
 from .rules import CONSTANT_ATTRIBUTES
 
 
@@ -189,10 +195,14 @@ class Activity:
             kind, _ = method_kind(info.target)
             if kind == "mutate" and any(self.is_active(a) for a in node.args):
                 return self.mark_root(node.func.value, True)
+        elif info.kind == "user" and isinstance(info.target, types.FunctionType):
+            return self._filled(node, info.target.__code__, lambda param: writes_into(
+                info.target, param))
         elif info.kind == "local":
             fdef = self.ctx.local_defs[info.target]
             params = [a.id for a in fdef.args.args]
-            changed = False
+            changed = self._filled(node, fdef, lambda param: _writes_in(
+                fdef, param, self.ctx.func.__globals__, set()))
             for p, a in zip(params, node.args):
                 changed |= self.mark(gast.Name(id=p, ctx=gast.Store(), annotation=None,
                                                type_comment=None), self.is_active(a))
@@ -203,6 +213,71 @@ class Activity:
                                                    type_comment=None), self.is_active(k.value))
             return changed
         return False
+
+
+    def _filled(self, call, signature, writes):
+        """Containers passed to a function that stores active values into them (an active
+        argument beside them): active. ``signature``: a code object or a FunctionDef."""
+        args = list(call.args) + [k.value for k in call.keywords]
+        if not any(self.is_active(a) for a in args):
+            return False
+        if isinstance(signature, types.CodeType):
+            positional = signature.co_varnames[:signature.co_argcount]
+        else:
+            positional = [a.id for a in signature.args.args]
+        bound = list(zip(positional, call.args)) + [(k.arg, k.value) for k in call.keywords]
+        changed = False
+        for param, arg in bound:
+            if param is not None and isinstance(arg, (gast.Name, gast.Subscript)) \
+                    and not self.is_active(arg) and writes(param):
+                changed |= self.mark_root(arg, True)
+        return changed
+
+
+_WRITES: dict = {}  # (code object, parameter) -> whether the function stores into it
+
+
+def writes_into(func, param, seen=None):
+    """Whether ``func`` stores into the object its parameter ``param`` holds: an item or
+    attribute store, a mutating method (``append``), or passing it to a function that does."""
+    key = (func.__code__, param)
+    if key not in _WRITES:
+        seen = set() if seen is None else seen
+        if key in seen:  # recursion: the other calls decide
+            return False
+        seen.add(key)
+        try:
+            fdef = parse.parse(func).node
+        except PushforwardError:  # the callee's own transformation reports it
+            return False
+        _WRITES[key] = _writes_in(fdef, param, func.__globals__, seen)
+    return _WRITES[key]
+
+
+def _writes_in(fdef, param, namespace, seen):
+    for node in T.walk(fdef):
+        cls = node.__class__
+        if cls in (gast.Subscript, gast.Attribute) and node.ctx.__class__ is not gast.Load:
+            root = node
+            while root.__class__ in (gast.Subscript, gast.Attribute):
+                root = root.value
+            if root.__class__ is gast.Name and root.id == param:
+                return True
+        elif cls is gast.Call:
+            func = node.func
+            if func.__class__ is gast.Attribute and func.value.__class__ is gast.Name \
+                    and func.value.id == param and method_kind(func.attr)[0] == "mutate":
+                return True
+            callee = namespace.get(func.id) if func.__class__ is gast.Name else None
+            if isinstance(callee, types.FunctionType):
+                code = callee.__code__
+                names = code.co_varnames[:code.co_argcount]
+                passed = [(p, a) for p, a in zip(names, node.args)] + \
+                    [(k.arg, k.value) for k in node.keywords]
+                if any(a.__class__ is gast.Name and a.id == param and p is not None
+                       and writes_into(callee, p, seen) for p, a in passed):
+                    return True
+    return False
 
 
 _STEP_NODES = (gast.Assign, gast.AugAssign, gast.AnnAssign, gast.NamedExpr, gast.For,
