@@ -1503,3 +1503,14 @@ def filled_by_helpers(x):
 
 
 register(filled_by_helpers, [(-1.5, 1.5)])
+
+
+def nested_sines(x, n=3, *, scale=1.0):
+    """Recursion in a function with a default and a keyword-only parameter: the recursive call
+    passes its tangents by keyword."""
+    if n == 0:
+        return scale * x
+    return math.sin(nested_sines(x, n - 1, scale=scale))
+
+
+register(nested_sines, [(-1.5, 1.5)])

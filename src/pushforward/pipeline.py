@@ -278,12 +278,13 @@ def generate(func, active, problems, flat=False, caller=None, call=None, batch=F
     gen.flat = _flat_returns(fdef) if flat else 0
     gen.namer = ctx.namer
     gen.containers = ctx.resolution.containers
+    # known before the body: a recursive call with keywords names them
+    gen.tangent_params = {p: ctx.namer.tangent(p) for p in active}
     fw = forward.Forward(ctx, act, gen.flat)
     gen.floats = fw.floats
     body = fw.function(fdef)
     if not body or not isinstance(body[-1], gast.Return):
         body.append(gast.Return(value=T.expr("None, None")))
-    gen.tangent_params = {p: ctx.namer.tangent(p) for p in active}
     # parameters that are not differentiated but receive differentiated values later
     prologue = [T.assign(ctx.namer.tangent(p), fw.zero_of(T.name(p)))
                 for p in gen.params if p not in active and act.is_name_active(p)]
