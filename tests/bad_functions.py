@@ -62,6 +62,14 @@ def function_in_variable(x):
     return f(x)  # ERR: f
 
 
+def walrus_in_tests(x):
+    if (t := x * x) > 0.1:  # ERR: t := x * x
+        return t
+    while (u := x * 2.0) > 5.0:  # ERR: u := x * 2.0
+        x = x - 1.0
+    return (v := u * 3.0) + v  # ERR: v := u * 3.0
+
+
 def many_problems(x):
     y = zlib.adler32(x)  # ERR: zlib.adler32
     z = calls_c_function(y)

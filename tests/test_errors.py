@@ -40,6 +40,8 @@ CASES = [
     (bad.calls_c_function, errors.NoRuleError, ["zlib.crc32"], "pushforward.defjvp(zlib.crc32)"),
     (bad.calls_undefined, errors.UndefinedNameError, ["not_defined_anywhere"], "not defined"),
     (bad.function_in_variable, errors.NoRuleError, ["f"], "held in a variable"),
+    (bad.walrus_in_tests, errors.UnsupportedSyntaxError, ["t := x * x", "u := x * 2.0", "v := u * 3.0"],
+     "assignment expression (:=) of a differentiated value"),
 ]
 
 
@@ -68,6 +70,12 @@ def test_all_problems_of_a_function_and_its_callees_together():
     assert marked("zlib.crc32") in where  # found in the callee calls_c_function
     assert len(problems) == 3
     assert "3 problems" in str(info.value)
+
+
+def test_a_construct_two_checks_meet_is_reported_once():
+    with pytest.raises(errors.TransformError) as info:  # (v := ...): the walrus check and
+        pf.forward_diff(bad.walrus_in_tests)            # the emitter's both
+    assert len(info.value.problems) == 3
 
 
 def test_caret_is_under_the_construct():

@@ -211,6 +211,11 @@ class Forward:
             if isinstance(node, (gast.Yield, gast.YieldFrom, gast.Await)):
                 self.problem(node, "'%s' is not supported in a differentiated function"
                              % _describe(node), _advice(node))
+        if self.ctx.resolution.walrus:  # tests (if, while, assert...) are not differentiated
+            for node in T.walk(fdef):
+                if isinstance(node, gast.NamedExpr) and self.act.is_active(node.value):
+                    self.problem(node, "%s of a differentiated value is not supported"
+                                 % _describe(node), _advice(node))
         return self.body(fdef.body)
 
     def body(self, stmts):

@@ -137,9 +137,10 @@ class Ctx:
         self.local_defs = self.resolution.local_defs
 
     def problem(self, node, message, hint="", kind=errors.UnsupportedSyntaxError):
-        self.problems.append(errors.Problem(kind, message, self.filename,
-                                            getattr(node, "lineno", 0) or 0,
-                                            getattr(node, "col_offset", 0) or 0, hint))
+        found = errors.Problem(kind, message, self.filename, getattr(node, "lineno", 0) or 0,
+                               getattr(node, "col_offset", 0) or 0, hint)
+        if found not in self.problems:  # a construct met by two checks is reported once
+            self.problems.append(found)
 
     def bind(self, name, obj):
         """A name node bound, in the generated closure, to ``obj`` (a rule's ``math``, ...);
