@@ -176,3 +176,25 @@ def test_errors_are_raised_before_user_code_runs():
     with pytest.raises(errors.NoRuleError):
         pf.forward_diff(noisy)
     assert calls == []
+
+
+def test_empty_wrt_and_malformed_jvp_arguments():
+    with pytest.raises(errors.WrtError, match="names no parameter"):
+        pf.forward_diff(bad.simple, wrt=())
+    pf.jvp(bad.simple, (1.0, 2.0), (1.0, None))  # its fast path exists from here on
+    for _ in range(2):
+        with pytest.raises(errors.InputTypeError, match="primals should be a tuple"):
+            pf.jvp(bad.simple, 1.0, (1.0,))
+        with pytest.raises(errors.TangentMismatchError, match="tangents should be a tuple"):
+            pf.jvp(bad.simple, (1.0, 2.0), 1.0)
+        with pytest.raises(errors.TangentMismatchError, match="should be a number"):
+            pf.jvp(bad.simple, (1.0, 2.0), ("a", None))
+
+
+def total_of_squares(xs):
+    return sum(v * v for v in xs)
+
+
+def test_empty_list_argument():
+    assert pf.forward_diff(total_of_squares)([]) == (0, [])
+    assert pf.forward_diff(total_of_squares)([3.0]) == (9.0, [6.0])

@@ -57,6 +57,9 @@ def _wrt_names(f, wrt):
             if f.__code__.co_flags & (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS) else ""))
     single = not isinstance(wrt, (tuple, list))
     items = [wrt] if single else list(wrt)
+    if not items:
+        raise WrtError("wrt=%r names no parameter: give a name or index of %s's (%s), or a "
+                       "tuple of them" % (wrt, _describe(f), ", ".join(params)))
     names = []
     for w in items:
         if w is None and single:
@@ -192,7 +195,7 @@ def _vector_mode(f, names, single, chunk=None, gen=None):
             with pipeline.no_gc():
                 gens.append(pipeline.transform(f, tuple(n for n in _params(f) if n in names),
                                                batch=True))
-        step = total if chunk is None else max(1, min(chunk, total))
+        step = max(1, total if chunk is None else min(chunk, total))  # 0 entries: one pass
         value, parts = None, []
         for lo in range(0, max(total, 1), step):
             hi = min(lo + step, total)
@@ -508,7 +511,8 @@ def _check_tangent(p, t, path):
             raise TangentMismatchError("tangent%s has shape %s; its primal has shape %s"
                                        % (path, np.shape(t), p.shape))
     elif isinstance(p, numbers.Real) and not isinstance(p, bool):
-        if not isinstance(t, numbers.Real) and np.shape(t) != ():
+        if not (isinstance(t, numbers.Real)
+                or isinstance(t, (np.ndarray, np.generic)) and np.shape(t) == ()):
             raise TangentMismatchError("tangent%s should be a number like its primal %r, got %r"
                                        % (path, p, t))
     else:
@@ -551,6 +555,11 @@ def jvp(f, primals, tangents):
 
 def _jvp_typed(f, primals, tangents):
     """jvp through the cache keyed by the types of the arguments."""
+    for what, given, error in (("primals", primals, InputTypeError),
+                               ("tangents", tangents, TangentMismatchError)):
+        if not isinstance(given, (tuple, list)):
+            raise error("jvp of %s: %s should be a tuple with one entry per argument, got %r"
+                        % (_describe(f), what, given))
     key = (f,) + tuple(map(type, primals)) + (None,) + tuple(map(type, tangents))
     call = _JVP.get(key)
     if call is None or len(primals) != len(tangents):
@@ -676,7 +685,11 @@ def _entry_call(gen, n, active_idx, check, guarded=None):
     ``general(primals, tangents)`` for arguments unlike the ones it was made for::
 
         def rosenbrock_jvp_fast(primals, tangents):
-            if len(primals) == 1 == len(tangents):
+            try:
+                same = len(primals) == 1 == len(tangents)
+            except TypeError:  # not sequences: the general path says so
+                same = False
+            if same:
                 p0, = primals
                 t0, = tangents
                 if type(p0) is list and type(t0) is list and len(p0) == len(t0) and ...:
@@ -703,7 +716,10 @@ def _entry_call(gen, n, active_idx, check, guarded=None):
         bindings.update(general=general, float=float, int=int, list=list, ndarray=np.ndarray,
                         type=type, len=len)
         name = gen.name + "_fast"
-        body = ("if len(primals) == %d == len(tangents):\n    %s    %s = tangents\n"
+        body = ("try:\n    same = len(primals) == %d == len(tangents)\n"
+                "except TypeError:  # not sequences: the general path says so\n"
+                "    same = False\n"
+                "if same:\n    %s    %s = tangents\n"
                 "    if %s:\n        %s"
                 "return general(primals, tangents)\n") % (
             n, unpack, ", ".join("t%d" % i for i in range(n)) + ",",
