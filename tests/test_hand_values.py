@@ -100,6 +100,19 @@ def array_power_series(x):
     return total
 
 
+def doubles_first_and_appends(xs):
+    xs[0] = xs[0] * 2.0
+    xs.append(xs[1] * xs[0])
+    return sum(xs)
+
+
+def test_gradient_of_a_function_that_appends_to_its_argument():
+    # [a, b] -> 2a + b + 2ab: the gradient (2 + 2b, 1 + 2a) has the argument's length as given,
+    # not as the function left it
+    assert pf.forward_diff(doubles_first_and_appends)([1.0, 2.0]) == (8.0, [6.0, 3.0])
+    assert pf.jvp(doubles_first_and_appends, ([1.0, 2.0],), ([0.0, 1.0],)) == (8.0, 3.0)
+
+
 def test_side_effect_happens_once_per_call():
     g = pf.forward_diff(logged_square)
     start = len(SIDE_LOG)

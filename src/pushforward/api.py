@@ -195,6 +195,8 @@ def _vector_mode(f, names, single, chunk=None, gen=None):
             with pipeline.no_gc():
                 gens.append(pipeline.transform(f, tuple(n for n in _params(f) if n in names),
                                                batch=True))
+        # the inputs' structure as seeded: a function may append to a list it is given
+        seeded = [_map_leaves(p, lambda x: x) for p in primals]
         step = max(1, total if chunk is None else min(chunk, total))  # 0 entries: one pass
         value, parts = None, []
         for lo in range(0, max(total, 1), step):
@@ -211,7 +213,7 @@ def _vector_mode(f, names, single, chunk=None, gen=None):
 
         def split(_, jac):
             out, start = _Parts(), 0
-            for p in primals:
+            for p in seeded:
                 d, start = _by_entry(p, start, _unseed(jac))
                 out.append(d)
             return out
