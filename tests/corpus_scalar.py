@@ -1514,3 +1514,19 @@ def nested_sines(x, n=3, *, scale=1.0):
 
 
 register(nested_sines, [(-1.5, 1.5)])
+
+
+def _grow(ys, v):
+    ys += [v * v]
+
+
+def extended_in_place(x):
+    """ys += [...] extends the list in place: through another name, and in a callee."""
+    ys = [x]
+    zs = ys
+    ys += [math.sin(x)]
+    _grow(zs, x)
+    return zs[1] * ys[2] + zs[0]
+
+
+register(extended_in_place, [(-1.5, 1.5)])

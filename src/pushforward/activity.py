@@ -239,7 +239,8 @@ _WRITES: dict = {}  # (code object, parameter) -> whether the function stores in
 
 def writes_into(func, param, seen=None):
     """Whether ``func`` stores into the object its parameter ``param`` holds: an item or
-    attribute store, a mutating method (``append``), or passing it to a function that does."""
+    attribute store, a mutating method (``append``), ``param += [...]``, or passing it to a
+    function that does."""
     key = (func.__code__, param)
     if key not in _WRITES:
         seen = set() if seen is None else seen
@@ -254,6 +255,9 @@ def writes_into(func, param, seen=None):
     return _WRITES[key]
 
 
+_DISPLAYS = (gast.List, gast.Tuple, gast.ListComp)
+
+
 def _writes_in(fdef, param, namespace, seen):
     for node in T.walk(fdef):
         cls = node.__class__
@@ -263,6 +267,9 @@ def _writes_in(fdef, param, namespace, seen):
                 root = root.value
             if root.__class__ is gast.Name and root.id == param:
                 return True
+        elif cls is gast.AugAssign and node.target.__class__ is gast.Name \
+                and node.target.id == param and node.value.__class__ in _DISPLAYS:
+            return True  # ys += [v]: extends the list in place
         elif cls is gast.Call:
             func = node.func
             if func.__class__ is gast.Attribute and func.value.__class__ is gast.Name \

@@ -701,10 +701,14 @@ def _zeros(x):
 
 
 def update(value, tangent, new):
-    """:func:`pushforward.special.update` for batches: in place when ``value`` is an array."""
+    """:func:`pushforward.special.update` for batches: in place when ``value`` is an array
+    or a list."""
     if isinstance(value, np.ndarray) and isinstance(tangent, Batch) \
             and tangent.shape == value.shape:
         tangent[...] = new
+        return tangent
+    if type(value) is list and type(tangent) is list and type(new) is list:
+        tangent[:] = new
         return tangent
     return new
 

@@ -73,12 +73,15 @@ def method_jvp(obj, name, primals, tangents):
 
 
 def update(value, tangent, new):
-    """The tangent after ``value op= ...``: when ``value`` is an array (updated in place, so
-    that its aliases and views see the change), ``new`` is stored into ``tangent`` in place too;
-    otherwise ``new`` is returned."""
+    """The tangent after ``value op= ...``: when ``value`` is an array or a list (updated in
+    place, so that its aliases and views see the change: ``ys += [x]`` extends ``ys``), ``new``
+    is stored into ``tangent`` in place too; otherwise ``new`` is returned."""
     if isinstance(value, np.ndarray) and isinstance(tangent, np.ndarray) \
             and tangent.shape == value.shape:
         tangent[...] = new  # a zero (0.0) broadcasts
+        return tangent
+    if type(value) is list and type(tangent) is list and type(new) is list:
+        tangent[:] = new
         return tangent
     return new
 
