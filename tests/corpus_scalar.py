@@ -1530,3 +1530,13 @@ def extended_in_place(x):
 
 
 register(extended_in_place, [(-1.5, 1.5)])
+
+
+def concatenated(x):
+    """A constant part of a concatenation keeps its place in the tangent: ys[2] is a constant."""
+    ys = [x] + [2.0, 3.0]
+    zs = (1.0,) + (x * x,)
+    return ys[2] * ys[0] + zs[1] * ys[1]
+
+
+register(concatenated, [(-1.5, 1.5)])
