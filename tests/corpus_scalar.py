@@ -1540,3 +1540,14 @@ def concatenated(x):
 
 
 register(concatenated, [(-1.5, 1.5)])
+
+
+def shared_rows(x):
+    """grid = [row, row]: one list twice, so a store through grid[0] shows in grid[1]."""
+    row = [0.0, 1.0]
+    grid = [row, row, [x, 2.0]]
+    grid[0][1] = x * x
+    return grid[1][1] * 2.0 + grid[2][0] * grid[0][0]
+
+
+register(shared_rows, [(-1.5, 1.5)])

@@ -21,6 +21,7 @@ from . import templates as T
 
 from .calls import classify, method_kind
 from .errors import PushforwardError
+from .kinds import value_kinds
 from .rules import CONSTANT_ATTRIBUTES
 
 
@@ -171,6 +172,11 @@ class Activity:
                             and node.value.id in self.ctx.resolution.locals:
                         self.names.add(node.value.id)
                         changed = True
+                    # grid = [row, row]: the rows are grid's items, the same objects; if grid
+                    # carries tangents, so do they (or dgrid[0][1] = ... has no list to go to)
+                    if isinstance(t, gast.Name) and t.id in self.names \
+                            and isinstance(node.value, (gast.List, gast.Tuple)):
+                        changed |= self._items_active(node.value.elts)
             elif isinstance(node, (gast.AugAssign, gast.AnnAssign)) and node.value is not None:
                 changed |= self.assign(node.target, self.is_active(node.value), node.value)
             elif isinstance(node, gast.NamedExpr):
@@ -187,6 +193,17 @@ class Activity:
                         for r in T.walk(node)):
                     self.local_returns.add(node.name)
                     changed = True
+        return changed
+
+    def _items_active(self, elts):
+        """The local names among ``elts`` that may hold containers: active."""
+        changed = False
+        for e in elts:
+            if isinstance(e, gast.Name) and e.id not in self.names \
+                    and e.id in self.ctx.resolution.locals \
+                    and e.id not in value_kinds(self.ctx).scalars:
+                self.names.add(e.id)
+                changed = True
         return changed
 
     def call(self, node):

@@ -33,11 +33,17 @@ class Kinds:
 
 
 def value_kinds(ctx) -> Kinds:
+    """The kinds of ``ctx``'s function (computed once: activity and the emitter both ask)."""
+    cached = getattr(ctx, "kinds", None)
+    if cached is not None and cached[0] is ctx.fdef:
+        return cached[1]
     sources = _sources(ctx)
     scalars = _scalar_names(ctx, sources)
     updated = {n for n, values in sources.items() if any(v is _UPDATE for v in values)}
-    return Kinds(scalars, _float_names(ctx, sources, scalars), updated,
-                 _private_names(ctx, sources))
+    kinds = Kinds(scalars, _float_names(ctx, sources, scalars), updated,
+                  _private_names(ctx, sources))
+    ctx.kinds = (ctx.fdef, kinds)
+    return kinds
 
 
 _READS = (gast.BinOp, gast.UnaryOp, gast.Compare, gast.BoolOp, gast.Return, gast.AugAssign)
