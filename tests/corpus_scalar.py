@@ -1551,3 +1551,14 @@ def shared_rows(x):
 
 
 register(shared_rows, [(-1.5, 1.5)])
+
+
+def sorted_products(x):
+    """sorted's tangent, differentiated again in higher derivatives (its permutation is a
+    constant)."""
+    ys = sorted([x * x, 3.0, 0.1, math.sin(x)])
+    return ys[1] * ys[2] + ys[3] * ys[0]
+
+
+register(sorted_products, [(0.5, 1.5)], kinks=lambda x: min(abs(x * x - math.sin(x)),
+                                                              abs(x * x - 3.0)))

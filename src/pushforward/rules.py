@@ -39,7 +39,7 @@ LN10 = "2.302585092994046"
 #: Names a template may use besides its parameters, bound in the generated code's closure.
 HELPERS = {"math": math, "np": np, "digamma": special.digamma, "zeros_like": special.zeros_like,
            "pow_log": special.pow_log, "sign": special.sign, "clip_tangent": special.clip_tangent,
-           "update": special.update}
+           "update": special.update, "sort_order": special.sort_order}
 # templates of in-place updates (``a op= b``): no ``ans``, the tangent is computed before the update
 INPLACE = {"Add": "dl + dr", "Sub": "dl - dr", "Mult": "dl * r + l * dr",
            "Div": "dl / r - l * dr / (r * r)",
@@ -218,7 +218,7 @@ jvp(builtins.divmod, "x, y",    "(0.0 * dx, dx - dy * ans[0])")
 jvp(builtins.list,  "xs",       "list(dxs)")
 jvp(builtins.tuple, "xs",       "tuple(dxs)")
 jvp(builtins.reversed, "xs",    "reversed(dxs)")
-jvp(builtins.sorted, "xs",      "[dxs[i] for i in sorted(range(len(xs)), key=xs.__getitem__)]")
+jvp(builtins.sorted, "xs",      "[dxs[i] for i in sort_order(xs)]")
 # -- non-differentiable: results are constants ----------------------------------------------
 zero(builtins.int, builtins.round, builtins.len, builtins.bool, builtins.print,
      builtins.isinstance, builtins.range, builtins.str, builtins.repr, builtins.hash,
@@ -288,7 +288,7 @@ linear(np.einsum, at=(1, 2, 3, 4, 5))
 SEQUENCES = (np.concatenate, np.stack, np.hstack, np.vstack)
 # -- pushforward's own helpers, which generated code calls: so that it can be differentiated
 # again (a second derivative differentiates the code written for the first) -------------------
-zero(special.zeros_like, special.sign)
+zero(special.zeros_like, special.sign, special.sort_order)
 linear(special.fresh)
 linear(special.members, at=(1,))
 linear(special.fit, special.max_tangent, special.min_tangent, at=(1,))

@@ -51,6 +51,12 @@ def pow_log(base, power):
     return power * math.log(base) if base != 0 else 0.0
 
 
+def sort_order(xs):
+    """The indices that sort ``xs``, in order (the permutation of ``sorted(xs)``): a constant,
+    so that the derivative of ``sorted``'s tangent is taken again like any code."""
+    return sorted(range(len(xs)), key=xs.__getitem__)
+
+
 def sign(x):
     """-1, 0 or 1 (elementwise for arrays): the derivative of abs, 0 at 0."""
     if type(x) is float or type(x) is int:
