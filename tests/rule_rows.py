@@ -406,6 +406,10 @@ def r_divmod(x, y):
     return divmod(x, y)
 
 
+def r_divmod_of_constant(y):
+    return divmod(2.5, y)
+
+
 def r_list(xs):
     return list(xs)
 
@@ -433,6 +437,13 @@ row(
     r_divmod,
     [(-3.0, 3.0), (0.6, 1.8)],
     kinks=lambda x, y: _frac_dist(x / y),
+    **KINK,
+)
+row(  # a constant dividend: Taylor mode's divmod(2.0, series)
+    ("rule", builtins.divmod, 2),
+    r_divmod_of_constant,
+    [(0.6, 1.8)],
+    kinks=lambda y: _frac_dist(2.5 / y),
     **KINK,
 )
 row(("rule", builtins.list, 1), r_list, [FloatList(3, -2.0, 2.0)])

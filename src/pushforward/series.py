@@ -55,6 +55,10 @@ class _OnValue:
         q = self // o
         return q, self - o * q
 
+    def __rdivmod__(self, o):  # divmod(2.0, s)
+        q = o // self
+        return q, o - self * q
+
     def __abs__(self):
         return fabs(self)
 
