@@ -1135,3 +1135,19 @@ def test_recurrences_do_not_depend_on_the_number_of_coefficients(name):
             assert [s[:n] for s in full] == list(short)
         else:
             assert full[:n] == short
+
+
+def remainders_of_numpy_numbers(x):
+    c = np.log(2.5)  # a NumPy float, a constant: c % series goes through NumPy's remainder
+    v = np.log(2.5 + x)
+    return c % (0.75 + x * x) + divmod(c, 0.5 + x * x)[1] + v % (0.6 + x)
+
+
+def test_remainders_with_a_series_divisor_against_nested_derivatives():
+    x = 0.4
+    c = pf.taylor(remainders_of_numpy_numbers, order=3)((x,), (1.0,))
+    assert c[0] == remainders_of_numpy_numbers(x)
+    for k in (1, 2, 3):
+        d = pf.derivative(remainders_of_numpy_numbers, order=k)(x)
+        d = d[1] if isinstance(d, tuple) else d
+        assert c[k] * math.factorial(k) == pytest.approx(d, rel=1e-12)

@@ -1035,6 +1035,10 @@ UFUNCS = {
         (_value(b) > _value(a)) | np.isnan(_value(a)), b, a).a)),
     np.fmin: lambda a, b, **kw: _result(np.fmin, (a, b), np.array(_select(
         (_value(b) < _value(a)) | np.isnan(_value(a)), b, a).a)),
+    # a - b * q with q piecewise constant (a NumPy number % a series comes here)
+    np.remainder: lambda a, b, **kw: a - b * np.floor_divide(_value(a), _value(b)),
+    np.divmod: lambda a, b, **kw: (np.floor_divide(_value(a), _value(b)),
+                                   a - b * np.floor_divide(_value(a), _value(b))),
     # comparisons and piecewise-constant functions: on the values
     **{f: (lambda f: lambda *args, **kw: f(*[_value(a) for a in args], **kw))(f) for f in (
         np.less, np.less_equal, np.greater, np.greater_equal, np.equal, np.not_equal, np.sign,
