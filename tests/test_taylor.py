@@ -1151,3 +1151,17 @@ def test_remainders_with_a_series_divisor_against_nested_derivatives():
         d = pf.derivative(remainders_of_numpy_numbers, order=k)(x)
         d = d[1] if isinstance(d, tuple) else d
         assert c[k] * math.factorial(k) == pytest.approx(d, rel=1e-12)
+
+
+def numpy_powers(x):
+    v = math.sin(x)
+    return (np.power(1.6 + 1.26 * math.tanh(v), 1.8 * math.tanh(v)),
+            np.power(1.6 + 1.26 * math.tanh(x), 1.8 * math.tanh(1.25)),
+            np.power(1.6 + 1.26 * math.tanh(x), 3))
+
+
+@pytest.mark.parametrize("x", [1.1640625, 0.001, 1.9829981417526135, 0.3])
+def test_numpy_power_value_is_the_primal_bit_for_bit(x):
+    # NumPy's power can round differently from Python's ** (0.001: ...611 against ...6116)
+    c = pf.taylor(numpy_powers, order=2)((x,), (1.0,))
+    assert c[0] == numpy_powers(x)

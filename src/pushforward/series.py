@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import operator
 
 import numpy as np
 
@@ -570,17 +571,19 @@ def _int_power(x, r):
     return out if out is not None else _embed(np.ones(x.shape), x.a.shape[0])
 
 
-def power(x, r):
-    """x ** r: a series to a constant power, a constant to a series power, or both series."""
+def power(x, r, prim=operator.pow):
+    """x ** r: a series to a constant power, a constant to a series power, or both series;
+    coefficient 0 is ``prim`` of the values (``np.power`` for ``np.power``: NumPy's power may
+    round differently from Python's)."""
     x, r = _arrays((x, r))
     if isinstance(r, Series):  # x ** u = exp(u log x)
         e = mul(r, Series(_log_of(x.a))) if isinstance(x, Series) else r * np.log(x)
-        return _result(lambda a, b: a ** b, (x, r), _exp_of(e.a))
+        return _result(prim, (x, r), _exp_of(e.a))
     if isinstance(r, numbers.Integral) or (np.ndim(r) == 0 and float(r).is_integer()
                                            and abs(r) <= 64):
         out = _int_power(x, int(r))
-        return _result(lambda a: a ** r, (x,), np.array(out.a))
-    return Series(_power_of(x.a, r))
+        return _result(lambda a: prim(a, r), (x,), np.array(out.a))
+    return _result(lambda a: prim(a, r), (x,), _power_of(x.a, r))
 
 
 def _power_of(u, r, y0=None):
@@ -1000,7 +1003,7 @@ UFUNCS = {
     np.negative: lambda x, **kw: -x,
     np.positive: lambda x, **kw: x,
     np.matmul: lambda x, y, **kw: _bilinear(np.matmul, x, y),
-    np.power: lambda x, y, **kw: power(x, y),
+    np.power: lambda x, y, **kw: power(x, y, np.power),
     np.square: lambda x, **kw: mul(x, x),
     np.reciprocal: lambda x, **kw: div(1.0, x),
     np.sin: _np(np.sin, lambda x: Series(_sin_cos(x.a)[0])),
