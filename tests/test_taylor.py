@@ -1165,3 +1165,19 @@ def test_numpy_power_value_is_the_primal_bit_for_bit(x):
     # NumPy's power can round differently from Python's ** (0.001: ...611 against ...6116)
     c = pf.taylor(numpy_powers, order=2)((x,), (1.0,))
     assert c[0] == numpy_powers(x)
+
+
+def sums_of_three(x):
+    s = math.sin(math.degrees(x))
+    t = math.sin(s)
+    return sum([t, s, t]), math.fsum([math.sin(s), s, math.sin(s)]), sum((v * v for v in [x, s]), 0.5)
+
+
+def test_sum_and_fsum_values_are_the_primals_bit_for_bit():
+    # builtins.sum compensates float rounding from Python 3.12 and math.fsum rounds once: a
+    # series' value is theirs, not a sum of the values one addition at a time
+    rng = random.Random(12)
+    for x in [1.0, 1.5] + [rng.uniform(-2.0, 2.0) for _ in range(200)]:
+        c = pf.taylor(sums_of_three, order=2)((x,), (1.0,))
+        assert c[0] == sums_of_three(x)
+        assert c[1] == pytest.approx(pf.forward_diff(sums_of_three)(x)[1], rel=1e-12)

@@ -836,7 +836,24 @@ def pow_(x, y):
 
 
 def fsum(xs):
-    return sum(xs, 0.0)
+    """math.fsum: the coefficients summed, the value math.fsum's (correctly rounded)."""
+    xs = list(xs)
+    return _summed(sum(xs, 0.0), lambda: math.fsum(_value(x) for x in xs))
+
+
+def sum_(xs, start=0):
+    """sum: the coefficients summed, the value that of builtins.sum (which, from Python 3.12,
+    compensates the rounding of floats)."""
+    xs = list(xs)
+    return _summed(sum(xs, start), lambda: sum([_value(x) for x in xs], _value(start)))
+
+
+def _summed(out, value):
+    if not _is_series(out):
+        return out
+    a = _coefficients(out)
+    a[0] = value()
+    return Taylor(a) if type(a) is list else Series(a)
 
 
 def prod(xs, start=1):

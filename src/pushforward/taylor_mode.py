@@ -44,14 +44,14 @@ MATH = {math.sin: "sin", math.cos: "cos", math.tan: "tan", math.sinh: "sinh",
         math.erfc: "erfc", math.fabs: "fabs", math.copysign: "copysign", math.fmod: "fmod",
         math.atan2: "atan2", math.hypot: "hypot", math.pow: "pow_", math.degrees: "degrees",
         math.radians: "radians", math.fsum: "fsum", math.prod: "prod", math.gamma: "gamma",
-        math.lgamma: "lgamma",
+        math.lgamma: "lgamma", builtins.sum: "sum_",
         builtins.float: "to_float", np.array: "array", np.asarray: "asarray", np.full: "full",
         np.full_like: "full_like"}
 for _name in ("exp2", "cbrt"):
     if hasattr(math, _name):
         MATH[getattr(math, _name)] = _name
 #: primitives a series handles as it is: containers, and Python's own protocols
-AS_WRITTEN = {builtins.sum, builtins.list, builtins.tuple, builtins.reversed, builtins.sorted,
+AS_WRITTEN = {builtins.list, builtins.tuple, builtins.reversed, builtins.sorted,
               builtins.min, builtins.max, builtins.abs, builtins.pow, builtins.divmod}
 
 _CACHE: dict = {}
