@@ -1170,7 +1170,8 @@ def test_numpy_power_value_is_the_primal_bit_for_bit(x):
 def sums_of_three(x):
     s = math.sin(math.degrees(x))
     t = math.sin(s)
-    return sum([t, s, t]), math.fsum([math.sin(s), s, math.sin(s)]), sum((v * v for v in [x, s]), 0.5)
+    return (sum([t, s, t]), math.fsum([math.sin(s), s, math.sin(s)]),
+            sum((v * v for v in [x, s]), 0.5))
 
 
 def test_sum_and_fsum_values_are_the_primals_bit_for_bit():
