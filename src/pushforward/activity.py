@@ -12,9 +12,9 @@ function it is passed to together with an active value (``fill(out, x)`` with
 
 from __future__ import annotations
 
-import gast
-
 import types
+
+import gast
 
 from . import parse
 from . import templates as T
@@ -231,7 +231,6 @@ class Activity:
             return changed
         return False
 
-
     def _filled(self, call, signature, writes):
         """Containers passed to a function that stores active values into them (an active
         argument beside them): active. ``signature``: a code object or a FunctionDef."""
@@ -272,9 +271,6 @@ def writes_into(func, param, seen=None):
     return _WRITES[key]
 
 
-_DISPLAYS = (gast.List, gast.Tuple, gast.ListComp)
-
-
 def _writes_in(fdef, param, namespace, seen):
     for node in T.walk(fdef):
         cls = node.__class__
@@ -285,7 +281,7 @@ def _writes_in(fdef, param, namespace, seen):
             if root.__class__ is gast.Name and root.id == param:
                 return True
         elif cls is gast.AugAssign and node.target.__class__ is gast.Name \
-                and node.target.id == param and node.value.__class__ in _DISPLAYS:
+                and node.target.id == param and node.value.__class__ in T.SEQUENCE_DISPLAYS:
             return True  # ys += [v]: extends the list in place
         elif cls is gast.Call:
             func = node.func

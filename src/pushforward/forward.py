@@ -802,7 +802,7 @@ class Forward:
                 and isinstance(e.right, gast.Name) and e.left.id == e.right.id:
             template = BINOPS["Square"]
         pts = self.operands([e.left, e.right])
-        if isinstance(e.op, gast.Add) and any(isinstance(p, _DISPLAYS) for p, _ in pts):
+        if isinstance(e.op, gast.Add) and any(isinstance(p, T.SEQUENCE_DISPLAYS) for p, _ in pts):
             # list concatenation: a constant part's tangent keeps its length (ys + [c])
             pts = [(p, self.zero_of(p) if t is None else t) for p, t in pts]
         op = e.op
@@ -1210,9 +1210,6 @@ class _FloatNames:
     def __contains__(self, name):
         return name in self.floats or name in self.values and float_valued(
             self.values[name], self.floats, self.call)
-
-
-_DISPLAYS = (gast.List, gast.Tuple, gast.ListComp)
 
 
 def _refers(node):

@@ -848,6 +848,12 @@ def sum_(xs, start=0):
     return _summed(sum(xs, start), lambda: sum([_value(x) for x in xs], _value(start)))
 
 
+def _divmod(a, b):
+    """(q, a - b * q), q = a // b on the values: piecewise constant."""
+    q = np.floor_divide(_value(a), _value(b))
+    return q, a - b * q
+
+
 def _summed(out, value):
     if not _is_series(out):
         return out
@@ -1055,10 +1061,9 @@ UFUNCS = {
         (_value(b) > _value(a)) | np.isnan(_value(a)), b, a).a)),
     np.fmin: lambda a, b, **kw: _result(np.fmin, (a, b), np.array(_select(
         (_value(b) < _value(a)) | np.isnan(_value(a)), b, a).a)),
-    # a - b * q with q piecewise constant (a NumPy number % a series comes here)
-    np.remainder: lambda a, b, **kw: a - b * np.floor_divide(_value(a), _value(b)),
-    np.divmod: lambda a, b, **kw: (np.floor_divide(_value(a), _value(b)),
-                                   a - b * np.floor_divide(_value(a), _value(b))),
+    # a NumPy number % a series comes here
+    np.remainder: lambda a, b, **kw: _divmod(a, b)[1],
+    np.divmod: lambda a, b, **kw: _divmod(a, b),
     # comparisons and piecewise-constant functions: on the values
     **{f: (lambda f: lambda *args, **kw: f(*[_value(a) for a in args], **kw))(f) for f in (
         np.less, np.less_equal, np.greater, np.greater_equal, np.equal, np.not_equal, np.sign,

@@ -11,6 +11,7 @@ import functools
 import gast
 
 ZERO_ID = "__pf_zero__"  # placeholder for a structurally zero tangent; cleanup folds it away
+SEQUENCE_DISPLAYS = (gast.List, gast.Tuple, gast.ListComp)  # [a, b], (a, b), [f(v) for v in ...]
 
 
 @functools.lru_cache(maxsize=None)
