@@ -1562,3 +1562,16 @@ def sorted_products(x):
 
 register(sorted_products, [(0.5, 1.5)], kinks=lambda x: min(abs(x * x - math.sin(x)),
                                                               abs(x * x - 3.0)))
+
+
+def enumerate_from_one(xs):
+    """enumerate with a start, by keyword and by position."""
+    s = 0.0
+    for i, v in enumerate(xs, start=1):
+        s += i * math.sin(v)
+    for i, v in enumerate(xs, 2):
+        s += i * v * v
+    return s
+
+
+register(enumerate_from_one, [FloatList(3, -1.5, 1.5)])

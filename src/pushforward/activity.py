@@ -31,18 +31,21 @@ def iteration_parts(it, ctx):
     ``("enumerate", [None, X])``, ``("zip", [A, B...])``, ``("items", [None, D])`` or
     ``("plain", [it])``; a None part is a constant (an index, a key).
     """
-    if isinstance(it, gast.Call) and not it.keywords:
-        info = classify(it, ctx)
-        target = getattr(info.target, "func", None)
-        if info.kind == "zero" and target is range:
-            return "range", []
-        if info.kind == "unknown" and info.target is enumerate and len(it.args) in (1, 2):
-            return "enumerate", [None, it.args[0]]
-        if info.kind == "unknown" and info.target is zip and it.args:
-            return "zip", list(it.args)
-        if (info.kind == "method" and info.target == "items" and not it.args
-                and isinstance(it.func, gast.Attribute)):
-            return "items", [None, it.func.value]
+    if not isinstance(it, gast.Call) or any(k.arg != "start" for k in it.keywords):
+        return "plain", [it]
+    info = classify(it, ctx)
+    if info.kind == "unknown" and info.target is enumerate and it.args \
+            and len(it.args) + len(it.keywords) <= 2:
+        return "enumerate", [None, it.args[0]]  # enumerate(xs, start=1) too
+    if it.keywords:
+        return "plain", [it]
+    if info.kind == "zero" and getattr(info.target, "func", None) is range:
+        return "range", []
+    if info.kind == "unknown" and info.target is zip and it.args:
+        return "zip", list(it.args)
+    if (info.kind == "method" and info.target == "items" and not it.args
+            and isinstance(it.func, gast.Attribute)):
+        return "items", [None, it.func.value]
     return "plain", [it]
 
 

@@ -591,7 +591,7 @@ class Forward:
             p, t = self.expr(parts[1])
             if kind == "enumerate":
                 primal_iter = gast.Call(func=T.clone(s.iter.func), args=[p] + s.iter.args[1:],
-                                        keywords=[])
+                                        keywords=T.clone(s.iter.keywords))
             else:
                 primal_iter = T.expr("d.items()", d=p)
                 t = T.expr("d.values()", d=t)
