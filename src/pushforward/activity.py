@@ -216,12 +216,13 @@ class Activity:
             if kind == "mutate" and any(self.is_active(a) for a in node.args):
                 return self.mark_root(node.func.value, True)
         elif info.kind == "user" and isinstance(info.target, types.FunctionType):
-            return self._filled(node, info.target.__code__, lambda param: writes_into(
-                info.target, param))
+            code = info.target.__code__
+            return self._filled(node, code.co_varnames[:code.co_argcount],
+                                lambda param: writes_into(info.target, param))
         elif info.kind == "local":
             fdef = self.ctx.local_defs[info.target]
             params = [a.id for a in fdef.args.args]
-            changed = self._filled(node, fdef, lambda param: _writes_in(
+            changed = self._filled(node, params, lambda param: _writes_in(
                 fdef, param, self.ctx.func.__globals__, set()))
             for p, a in zip(params, node.args):
                 changed |= self.mark(gast.Name(id=p, ctx=gast.Store(), annotation=None,
@@ -234,17 +235,12 @@ class Activity:
             return changed
         return False
 
-    def _filled(self, call, signature, writes):
+    def _filled(self, call, positional, writes):
         """Containers passed to a function that stores active values into them (an active
-        argument beside them): active. ``signature``: a code object or a FunctionDef."""
-        args = list(call.args) + [k.value for k in call.keywords]
-        if not any(self.is_active(a) for a in args):
+        argument beside them): active. ``positional``: the function's positional parameters."""
+        bound = _bound(call, positional)
+        if not any(self.is_active(a) for _, a in bound):
             return False
-        if isinstance(signature, types.CodeType):
-            positional = signature.co_varnames[:signature.co_argcount]
-        else:
-            positional = [a.id for a in signature.args.args]
-        bound = list(zip(positional, call.args)) + [(k.arg, k.value) for k in call.keywords]
         changed = False
         for param, arg in bound:
             if param is not None and isinstance(arg, (gast.Name, gast.Subscript)) \
@@ -294,13 +290,17 @@ def _writes_in(fdef, param, namespace, seen):
             callee = namespace.get(func.id) if func.__class__ is gast.Name else None
             if isinstance(callee, types.FunctionType):
                 code = callee.__code__
-                names = code.co_varnames[:code.co_argcount]
-                passed = [(p, a) for p, a in zip(names, node.args)] + \
-                    [(k.arg, k.value) for k in node.keywords]
                 if any(a.__class__ is gast.Name and a.id == param and p is not None
-                       and writes_into(callee, p, seen) for p, a in passed):
+                       and writes_into(callee, p, seen)
+                       for p, a in _bound(node, code.co_varnames[:code.co_argcount])):
                     return True
     return False
+
+
+def _bound(call, positional):
+    """[(parameter, argument)] of a call: positional ones by place, keywords by name (None
+    for a ``**kwargs`` argument)."""
+    return list(zip(positional, call.args)) + [(k.arg, k.value) for k in call.keywords]
 
 
 _STEP_NODES = (gast.Assign, gast.AugAssign, gast.AnnAssign, gast.NamedExpr, gast.For,

@@ -77,7 +77,7 @@ class Forward:
         # Names that surely hold numbers; and whether arrays may be updated in place here
         # (then zeros take the value's shape, and tangents follow the primal's aliasing).
         kinds = value_kinds(ctx)
-        self.scalars, self.floats = kinds.scalars, kinds.floats
+        self.scalars, self.floats = kinds.scalars, set(kinds.floats)
         # the names surely holding floats, with the temporaries stored from float values: int
         # literals beside them in tangents are written as floats (see cleanup.simplify)
         self.float_info = Floats(self.floats, float_call(ctx.bindings, ctx.func.__globals__))
@@ -380,8 +380,9 @@ class Forward:
                 call, flat = self._pair_call(value, info)
                 if isinstance(target, gast.Subscript) and self._unstable_indices(target):
                     p, t = self._unpack_flat(call, flat or 1)
-                    return self.emit_assign(target, p.elts[0] if not flat else p,
-                                            t.elts[0] if not flat else t)
+                    if not flat:  # the call returns one (value, tangent) pair
+                        p, t = p.elts[0], t.elts[0]
+                    return self.emit_assign(target, p, t)
                 if not flat:
                     pair = gast.Tuple(elts=[target, self._tangent_or_throwaway(target)],
                                       ctx=gast.Store())

@@ -131,6 +131,7 @@ class Ctx:
         self._helpers = {}
         self._throwaway = None
         self._callees = {}  # id(Generated) -> the name it is called by here
+        self.kinds = None  # (fdef, kinds.Kinds), kept by kinds.value_kinds
 
     def refresh_locals(self, fdef):
         self.resolution = resolve.Resolution(self.func, fdef)

@@ -43,7 +43,8 @@ HELPERS = {"math": math, "np": np, "digamma": special.digamma, "zeros_like": spe
 # templates of in-place updates (``a op= b``): no ``ans``, the tangent is computed before the update
 INPLACE = {"Add": "dl + dr", "Sub": "dl - dr", "Mult": "dl * r + l * dr",
            "Div": "dl / r - l * dr / (r * r)",
-           "Pow": "r * l ** (r - 1 + (r == 0)) * dl + dr * pow_log(l, l ** r)",  # see POW
+           # see POW; l ** r is not computed yet: a differentiated exponent computes it here
+           "Pow": "r * l ** (r - 1 + (r == 0)) * dl + dr * pow_log(l, l ** r)",
            "Mod": "dl - dr * (l // r)",
            "FloorDiv": "0.0"}  # piecewise constant: the tangent becomes zero
 
