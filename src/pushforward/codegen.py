@@ -546,6 +546,9 @@ class _Writer:
                 keys.append(None)
                 values.append(self.expr(v, _BOR))
             else:
+                if k.__class__ not in _PLAIN_KEYS and not (
+                        k.__class__ is gast.Constant and k.value.__class__ in (str, type(None))):
+                    raise _Other("dict key %s" % k.__class__.__name__)  # astor: {(1.5): x}
                 keys.append(self.expr(k, _TEST))
                 self.text(": ")
                 values.append(self.expr(v, _TEST))
@@ -554,6 +557,8 @@ class _Writer:
 
 
 _INF = float("inf")
+#: dict keys astor prints as they are (it parenthesizes numbers and operators: ``{(1): x}``)
+_PLAIN_KEYS = (gast.Name, gast.Attribute, gast.Subscript, gast.Call, gast.Tuple)
 _EXPRESSIONS = {
     gast.BinOp: _Writer.binop, gast.UnaryOp: _Writer.unaryop, gast.BoolOp: _Writer.boolop,
     gast.Compare: _Writer.compare, gast.IfExp: _Writer.ifexp, gast.Call: _Writer.call,
