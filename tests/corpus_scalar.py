@@ -1575,3 +1575,44 @@ def enumerate_from_one(xs):
 
 
 register(enumerate_from_one, [FloatList(3, -1.5, 1.5)])
+
+
+def loops_over_built_lists(x):
+    """zip, enumerate, enumerate(reversed(...)) and dict.items() over values built from a float
+    argument: second derivatives differentiate the first-order loops, which zip these with
+    their tangents (``zip(enumerate(xs), dxs)``)."""
+    xs = [x, x * x, math.sin(x)]
+    s = 0.0
+    for a, w in zip(xs, [1.0, -2.0, 0.5]):
+        s += w * math.exp(0.5 * a)
+    for i, a in enumerate(xs):
+        s += (i + 1) * a * a
+    for i, a in enumerate(reversed(xs), start=1):
+        s += i * math.cos(a)
+    for key, v in {"p": x, "q": 3.0 * x}.items():
+        s += v * v * len(key)
+    return s
+
+
+register(loops_over_built_lists, [(-1.2, 1.2)])
+
+
+def loop_targets_rebound_in_the_body(x):
+    """A loop target that the iterable gives no tangent (a constant weight, an index, a key)
+    and the body makes a function of x: its tangent starts each iteration at zero."""
+    s = 0.0
+    for a, w in zip([x, 2.0 * x], [1.0, 2.0]):
+        s += w * a
+        w = w * x
+        s += w * w
+    for i, a in enumerate([x, x * x]):
+        s += i * a
+        i = i * math.sin(x)
+        s += i
+    for k, v in {1.5: x, 2.5: x * x}.items():
+        k = k * x
+        s += k * v
+    return s
+
+
+register(loop_targets_rebound_in_the_body, [(-1.5, 1.5)])

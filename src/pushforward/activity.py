@@ -159,7 +159,7 @@ class Activity:
         kind, parts = iteration_parts(it, self.ctx)
         if kind in ("enumerate", "items", "zip") and isinstance(target, (gast.Tuple, gast.List)) \
                 and len(target.elts) == len(parts):
-            return any([self.assign(t, self.is_active(p)) for t, p in zip(target.elts, parts)])
+            return any([self.iterate(t, p) for t, p in zip(target.elts, parts)])
         return self.assign(target, self.is_active(it))
 
     def step(self, nodes, fdef) -> bool:

@@ -577,44 +577,70 @@ class Forward:
     def s_For(self, s):
         body, orelse = self.body(s.body), self.body(s.orelse)
         kind, parts = iteration_parts(s.iter, self.ctx)
-        if not any(self.act.is_active(p) for p in parts if p is not None):
-            tt = self.tangent_target(s.target)
-            inits = [] if tt is None else [T.assign(tt, self.zero_of(T.load(s.target)))]
-            return [gast.For(target=s.target, iter=s.iter, body=inits + body, orelse=orelse,
+        inits = []
+        if any(self.act.is_active(p) for p in parts if p is not None):
+            primal_iter, titer, ttarget = self._iteration(s.iter, s.target, inits, False)
+        else:  # a constant iterable
+            primal_iter, titer = s.iter, None
+            self._zero_target(s.target, inits)
+        if titer is None:  # no tangent to iterate over
+            return [gast.For(target=s.target, iter=primal_iter, body=inits + body, orelse=orelse,
                              type_comment=None)]
-        elts = getattr(s.target, "elts", None)
-        if kind != "plain" and (elts is None or len(elts) != len(parts)):
-            kind, parts = "plain", [s.iter]
-        if kind == "plain":
-            p, t = self.expr(s.iter)
-            primal_iter, titer, ttarget = p, t, self.tangent_target(s.target)
-        elif kind in ("enumerate", "items"):
-            p, t = self.expr(parts[1])
-            if kind == "enumerate":
-                primal_iter = gast.Call(func=T.clone(s.iter.func), args=[p] + s.iter.args[1:],
-                                        keywords=T.clone(s.iter.keywords))
-            else:
-                primal_iter = T.expr("d.items()", d=p)
-                t = T.expr("d.values()", d=t)
-            titer, ttarget = t, self.tangent_target(elts[1])
-        else:  # zip
-            pts = self.operands(parts)
-            primal_iter = gast.Call(func=T.clone(s.iter.func), args=[p for p, _ in pts],
-                                    keywords=[])
-            active = [(t, self.tangent_target(e)) for (p, t), e in zip(pts, elts)
-                      if t is not None and not T.is_zero(t)]
-            if len(active) == 1:
-                titer, ttarget = active[0]
-            else:
-                titer = T.expr("zip()")
-                titer.args = [t for t, _ in active]
-                ttarget = gast.Tuple(elts=[tt for _, tt in active], ctx=gast.Store())
-        if ttarget is None:
-            ttarget = T.name(self.ctx.throwaway(), gast.Store())
         new_iter = T.expr("zip(a, b)", a=primal_iter, b=titer)
         new_target = gast.Tuple(elts=[s.target, ttarget], ctx=gast.Store())
-        return [gast.For(target=new_target, iter=new_iter, body=body, orelse=orelse,
+        return [gast.For(target=new_target, iter=new_iter, body=inits + body, orelse=orelse,
                          type_comment=None)]
+
+    def _iteration(self, it, target, inits, ordered):
+        """``for target in it`` split into (primal iterable, tangent iterable, tangent target).
+
+        ``enumerate``, ``dict.items`` and ``zip`` over a matching tuple target split into their
+        parts, each part again (``zip(enumerate(xs), dxs)``, as first-order code iterates);
+        only the parts with a tangent are iterated in the tangent loop (None if none has). A
+        part without a tangent whose target has one gets a zero at the top of the body, in
+        ``inits``. ``ordered``: a zip's parts are evaluated in order (calls in temporaries).
+        """
+        kind, parts = iteration_parts(it, self.ctx)
+        elts = getattr(target, "elts", None)
+        if kind in ("plain", "range") or elts is None or len(elts) != len(parts):
+            p, t = self.expr(it)
+            if ordered and not self.simple(p) and not is_pure(p, self.ctx):
+                p, t = self.hoist(p, t)
+            if t is None or T.is_zero(t):
+                self._zero_target(target, inits)
+                return p, None, None
+            return p, t, self.tangent_target(target)
+        if kind in ("enumerate", "items"):  # an index or a key
+            self._zero_target(elts[0], inits)
+        if kind == "enumerate":
+            p, t, tt = self._iteration(parts[1], elts[1], inits, ordered)
+            p = gast.Call(func=T.clone(it.func), args=[p] + it.args[1:],
+                          keywords=T.clone(it.keywords))
+            return p, t, tt
+        if kind == "items":
+            p, t = self.expr(parts[1])
+            if t is None:
+                self._zero_target(elts[1], inits)
+                return T.expr("d.items()", d=p), None, None
+            return T.expr("d.items()", d=p), T.expr("d.values()", d=t), \
+                self.tangent_target(elts[1])
+        split = [self._iteration(part, e, inits, True) for part, e in zip(parts, elts)]
+        p = gast.Call(func=T.clone(it.func), args=[p for p, _, _ in split], keywords=[])
+        active = [(t, tt) for _, t, tt in split if t is not None]
+        if not active:
+            return p, None, None
+        if len(active) == 1:
+            return (p,) + active[0]
+        titer = T.expr("zip()")
+        titer.args = [t for t, _ in active]
+        return p, titer, gast.Tuple(elts=[tt for _, tt in active], ctx=gast.Store())
+
+    def _zero_target(self, target, inits):
+        """A loop target without a tangent in the iterable: its tangent (if it has one, from
+        assignments in the body) starts each iteration at zero."""
+        tt = self.tangent_target(target)
+        if tt is not None:
+            inits.append(T.assign(tt, self.zero_of(T.load(target))))
 
     def s_Return(self, s):
         if s.value is None:
