@@ -851,6 +851,8 @@ NESTED_NAMES = [
     "math_log",
     "math_sqrt",
     "rk4_pendulum",  # an RK4 loop calling a user function returning a tuple
+    "loops_over_built_lists",  # zip, enumerate, reversed, dict.items over series
+    "loop_targets_rebound_in_the_body",
 ]
 _CORPUS = {case.name: case for case in corpus_scalar.CASES}
 NESTED_CASES = [_CORPUS[name] for name in NESTED_NAMES]

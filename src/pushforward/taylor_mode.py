@@ -50,9 +50,12 @@ MATH = {math.sin: "sin", math.cos: "cos", math.tan: "tan", math.sinh: "sinh",
 for _name in ("exp2", "cbrt"):
     if hasattr(math, _name):
         MATH[getattr(math, _name)] = _name
-#: primitives a series handles as it is: containers, and Python's own protocols
+#: primitives a series handles as it is: containers, iteration, and Python's own protocols
 AS_WRITTEN = {builtins.list, builtins.tuple, builtins.reversed, builtins.sorted,
               builtins.min, builtins.max, builtins.abs, builtins.pow, builtins.divmod}
+ITERATORS = (builtins.zip, builtins.enumerate)  # over containers of series
+#: methods of containers of series that only move them (``for k, v in d.items()``)
+AS_WRITTEN_METHODS = {"items"}
 
 _CACHE: dict = {}
 
@@ -163,10 +166,10 @@ class _Rewrite(T.Transformer):
             return self.user_call(node, info.target, active)
         if info.kind == "method":
             kind, _ = method_kind(info.target)
-            if kind == "unknown":
+            if kind == "unknown" and info.target not in AS_WRITTEN_METHODS:
                 self.no_rule(node, "." + info.target)
             return node
-        if info.kind == "local":
+        if info.kind == "local" or info.kind == "unknown" and any(info.target is i for i in ITERATORS):
             return node
         self.no_rule(node, _dotted(node.func))
         return node
