@@ -38,7 +38,17 @@ def _conv(a, b, k, lo, hi):
 
 def _weighted(prefix, u, n):
     """``prefix_j = j * u_j`` for j = 1..n-1: the coefficients of t u'(t), shifted."""
-    return ["%s%d = %d * %s%d" % (prefix, j, j, u, j) for j in range(1, n)]
+    return ["%s%d = %s" % (prefix, j, _times(j, "%s%d" % (u, j))) for j in range(1, n)]
+
+
+def _times(j, term):
+    """``j * term`` (``term`` for j = 1: multiplying by 1 and dividing by 1 change nothing)."""
+    return term if j == 1 else "%d * %s" % (j, term)
+
+
+def _over(terms, k):
+    """``(terms) / k``."""
+    return terms if k == 1 else "(%s) / %d" % (terms, k)
 
 
 def _elementwise(op):
@@ -71,7 +81,7 @@ def _div(n):
 def _exp(n):
     """y = exp(u): y' = y u', so y_k = (1/k) sum_{j=1..k} j u_j y_(k-j)."""
     body = ["%s, = u" % ", ".join(_names("u", n))] + _weighted("ju", "u", n)
-    body += ["y%d = (%s) / %d" % (k, _conv("ju", "y", k, 1, k), k) for k in range(1, n)]
+    body += ["y%d = %s" % (k, _over(_conv("ju", "y", k, 1, k), k)) for k in range(1, n)]
     return "u, y0", body, _names("y", n)
 
 
@@ -79,9 +89,12 @@ def _log(n):
     """y = log(u): u y' = u', so y_k = (u_k - (1/k) sum_{j=1..k-1} j y_j u_(k-j)) / u_0."""
     body = ["%s, = u" % ", ".join(_names("u", n))]
     for k in range(1, n):
-        body.append("y%d = (u%d - (%s) / %d) / u0" % (k, k, _conv("jy", "u", k, 1, k - 1), k))
+        if k == 1:
+            body.append("y1 = u1 / u0")
+        else:
+            body.append("y%d = (u%d - (%s) / %d) / u0" % (k, k, _conv("jy", "u", k, 1, k - 1), k))
         if k < n - 1:
-            body.append("jy%d = %d * y%d" % (k, k, k))
+            body.append("jy%d = %s" % (k, _times(k, "y%d" % k)))
     return "u, y0", body, _names("y", n)
 
 
@@ -89,7 +102,7 @@ def _sqrt(n):
     """y = sqrt(u): y y = u, so y_k = (u_k - sum_{j=1..k-1} y_j y_(k-j)) / (2 y_0)."""
     body = ["%s, = u" % ", ".join(_names("u", n))]
     body += ["y%d = (u%d - (%s)) / (2.0 * y0)" % (k, k, _conv("y", "y", k, 1, k - 1))
-             for k in range(1, n)]
+             if k > 1 else "y1 = u1 / (2.0 * y0)" for k in range(1, n)]
     return "u, y0", body, _names("y", n)
 
 
@@ -97,15 +110,15 @@ def _integrate(n):
     """y with y' = g u': y_k = (1/k) sum_{j=1..k} j u_j g_(k-j)."""
     body = ["%s, = u" % ", ".join(_names("u", n)), "%s, = g" % ", ".join(_names("g", n))]
     body += _weighted("ju", "u", n)
-    body += ["y%d = (%s) / %d" % (k, _conv("ju", "g", k, 1, k), k) for k in range(1, n)]
+    body += ["y%d = %s" % (k, _over(_conv("ju", "g", k, 1, k), k)) for k in range(1, n)]
     return "u, g, y0", body, _names("y", n)
 
 
 def _sincos(n):
     """sin and cos: the imaginary and real parts of z = exp(i u), z' = i u' z."""
     body = ["%s, = u" % ", ".join(_names("u", n)), "z0 = c0 + 1j * s0"]
-    body += ["ju%d = 1j * %d * u%d" % (j, j, j) for j in range(1, n)]
-    body += ["z%d = (%s) / %d" % (k, _conv("ju", "z", k, 1, k), k) for k in range(1, n)]
+    body += ["ju%d = %s" % (j, _times(j, "1j * u%d" % j)) for j in range(1, n)]
+    body += ["z%d = %s" % (k, _over(_conv("ju", "z", k, 1, k), k)) for k in range(1, n)]
     out = "[s0, %s], [c0, %s]" % (", ".join("z%d.imag" % k for k in range(1, n)),
                                   ", ".join("z%d.real" % k for k in range(1, n)))
     return "u, s0, c0", body, out
@@ -115,8 +128,8 @@ def _sinhcosh(n):
     """sinh and cosh: s' = c u', c' = s u'."""
     body = ["%s, = u" % ", ".join(_names("u", n))] + _weighted("ju", "u", n)
     for k in range(1, n):
-        body.append("s%d = (%s) / %d" % (k, _conv("ju", "c", k, 1, k), k))
-        body.append("c%d = (%s) / %d" % (k, _conv("ju", "s", k, 1, k), k))
+        body.append("s%d = %s" % (k, _over(_conv("ju", "c", k, 1, k), k)))
+        body.append("c%d = %s" % (k, _over(_conv("ju", "s", k, 1, k), k)))
     return "u, s0, c0", body, "[%s], [%s]" % (", ".join(_names("s", n)), ", ".join(_names("c", n)))
 
 
@@ -125,7 +138,7 @@ def _tan(n):
     body = ["%s, = u" % ", ".join(_names("u", n))] + _weighted("ju", "u", n)
     body.append("w0 = 1.0 + sign * y0 * y0")
     for k in range(1, n):
-        body.append("y%d = (%s) / %d" % (k, _conv("ju", "w", k, 1, k), k))
+        body.append("y%d = %s" % (k, _over(_conv("ju", "w", k, 1, k), k)))
         if k < n - 1:
             body.append("w%d = sign * (%s)" % (k, _conv("y", "y", k, 0, k)))
     return "u, y0, sign", body, _names("y", n)
@@ -135,8 +148,8 @@ def _pow(n):
     """y = u ** r: u y' = r u' y, so y_k = sum_{j=1..k} ((r+1) j - k) u_j y_(k-j) / (k u_0)."""
     body = ["%s, = u" % ", ".join(_names("u", n)), "r1 = r + 1.0"]
     for k in range(1, n):
-        terms = ["(r1 * %d - %d) * u%d * y%d" % (j, k, j, k - j) for j in range(1, k + 1)]
-        body.append("y%d = (%s) / (%d * u0)" % (k, _sum(terms), k))
+        terms = ["(%s - %d) * u%d * y%d" % (_times(j, "r1"), k, j, k - j) for j in range(1, k + 1)]
+        body.append("y%d = (%s) / (%s)" % (k, _sum(terms), _times(k, "u0")))
     return "u, r, y0", body, _names("y", n)
 
 
