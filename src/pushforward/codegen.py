@@ -11,6 +11,7 @@ should it ever fail on a newer Python's tree.
 from __future__ import annotations
 
 import ast
+import math
 import warnings
 
 import gast
@@ -353,6 +354,9 @@ class _Writer:
             text = "..." if value is ... else repr(value)
         elif kind is str and "\n" not in value and "\r" not in value:
             text = repr(value)
+        elif kind is complex and math.copysign(1.0, value.real) == 1.0 and value.real == 0 \
+                and 0 < value.imag < _INF:  # 2j, as astor writes it: 2.0j
+            text = repr(value.imag) + "j"
         else:
             raise _Other("constant %r" % (value,))
         if text[0] != "-":
