@@ -140,8 +140,10 @@ def test_errors_shrink_with_the_order(taylor_example, taylor_result):
 
 
 def test_source_is_printed_code(taylor_result):
-    assert taylor_result["source"].startswith("def f_taylor(x):")
-    assert "series.atan(x)" in taylor_result["source"]
+    """At order 8, x's coefficients x_1 .. x_8 are parameters and every value has its own."""
+    source = taylor_result["source"]
+    assert source.startswith("def f_taylor(x_1, x_2, x_3, x_4, x_5, x_6, x_7, x_8, /, x):")
+    assert " = math.atan(x)\n" in source and "    s_8 = " in source
 
 
 def test_picture_is_written(taylor_example, tmp_path):

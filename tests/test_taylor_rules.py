@@ -19,7 +19,7 @@ from checks import assert_close_structured, max_abs_leaf, random_direction
 from rule_rows import ROWS, key_repr
 
 import pushforward as pf
-from pushforward import errors
+from pushforward import errors, taylor_scalar
 
 #: primitives of the first-order table that Taylor mode does not differentiate
 NO_TAYLOR = set()
@@ -68,15 +68,30 @@ def _combine(weights, trees):
     return sum(w * np.asarray(t, dtype=float) for w, t in zip(weights, trees))
 
 
+@pytest.fixture(params=["numbers", "series"])
+def path(request, monkeypatch):
+    """Taylor mode writes coefficient code for numbers where it can (pushforward.taylor_scalar);
+    "series" makes every function run on series objects instead, as arrays and containers do."""
+    if request.param == "series":
+        def unsupported(*args):
+            raise taylor_scalar.Unsupported("series objects, for the test")
+
+        monkeypatch.setattr(taylor_scalar, "generate", unsupported)
+    return request.param
+
+
 @pytest.mark.parametrize("row", ROWS_T, ids=[r.name for r in ROWS_T])
-def test_taylor_coefficients_of_each_rule(row):
+def test_taylor_coefficients_of_each_rule(row, path):
     f = row.case.func
     args, dirs = _point(row)
     if row.key[1] in NO_TAYLOR:
         with pytest.raises(errors.NoRuleError, match=row.key[1].__name__):
             pf.taylor(f, order=3)(args, dirs)
         return
-    c = pf.taylor(f, order=3)(copy.deepcopy(args), copy.deepcopy(dirs))
+    g = pf.taylor(f, order=3)
+    c = g(copy.deepcopy(args), copy.deepcopy(dirs))
+    if path == "series":
+        assert g._last.slots is None
     value = f(*copy.deepcopy(args))
     assert_close_structured(c[0], value, rtol=1e-15, atol=0.0)
     _, jvp = pf.jvp(f, copy.deepcopy(args), copy.deepcopy(dirs))
@@ -91,6 +106,22 @@ def test_taylor_coefficients_of_each_rule(row):
     big = max(scale, max_abs_leaf(c[2]), max_abs_leaf(c[3]))
     assert_close_structured(c[2], _combine([0.5 / h], [d1]), rtol=1e-5, atol=1e-6 * big)
     assert_close_structured(c[3], _combine([1 / (6 * h * h)], [d2]), rtol=1e-3, atol=1e-4 * big)
+
+
+def test_every_rule_of_the_coefficient_code_has_a_row_that_uses_it():
+    """Each math function the coefficient code of numbers writes out (taylor_scalar.FUNCTIONS)
+    is met, written out, by a row of the table above with float arguments."""
+    written = set()
+    for row in ROWS_T:
+        func = row.key[1] if len(row.key) > 1 else None
+        if func not in taylor_scalar.FUNCTIONS:
+            continue
+        args, dirs = _point(row)
+        g = pf.taylor(row.case.func, order=3)
+        g(args, dirs)
+        if g._last.slots is not None:
+            written.add(func)
+    assert set(taylor_scalar.FUNCTIONS) - written == set()
 
 
 def test_every_differentiable_rule_is_covered_by_taylor_mode():

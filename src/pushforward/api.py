@@ -30,6 +30,9 @@ def clear_cache():
     _JVP.clear()
     _FAST.clear()
     pipeline.clear_cache()
+    from . import taylor_mode  # which builds on this module
+
+    taylor_mode.clear_cache()
 
 
 def _params(f):

@@ -369,7 +369,7 @@ def _lsqrt(u, y0):
 def _lpow(u, r, y0):
     """u ** r: by products for an int r (exact where u_0 = 0), else from u y' = r u' y."""
     y0 = u[0] ** r if y0 is None else y0
-    if float(r).is_integer() and abs(r) <= 64:
+    if float(r).is_integer() and abs(r) < 2 ** 31:
         one = [1.0] + [0.0] * (len(u) - 1)
         out = list(_by_squaring(u, int(abs(r)), _lmul) or one)  # a new list: out[0] is set
         out = out if r >= 0 else _ldiv(one, out)
@@ -580,7 +580,7 @@ def power(x, r, prim=operator.pow):
         e = mul(r, Series(_log_of(x.a))) if isinstance(x, Series) else r * np.log(x)
         return _result(prim, (x, r), _exp_of(e.a))
     if isinstance(r, numbers.Integral) or (np.ndim(r) == 0 and float(r).is_integer()
-                                           and abs(r) <= 64):
+                                           and abs(r) < 2 ** 31):
         out = _int_power(x, int(r))
         return _result(lambda a: prim(a, r), (x,), np.array(out.a))
     return _result(lambda a: prim(a, r), (x,), _power_of(x.a, r))

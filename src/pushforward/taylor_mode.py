@@ -29,7 +29,7 @@ import numbers
 import gast
 import numpy as np
 
-from . import activity, errors, normalize, pipeline, series
+from . import activity, errors, normalize, pipeline, series, taylor_scalar
 from . import batch as vector
 from . import templates as T
 from .calls import classify, method_kind
@@ -62,6 +62,7 @@ _CACHE: dict = {}
 
 def clear_cache():
     _CACHE.clear()
+    taylor_scalar.clear_cache()
 
 
 def _supported(rule):
@@ -251,24 +252,47 @@ class TaylorFunction:
         self._params = api._params(self.f)
         self._last = None
         self._generated = {}  # the differentiated parameters -> their Taylor function
+        self._fast = {}  # the types of the directions -> a coefficient function for floats
 
     def __call__(self, primals, directions):
+        fast = self._fast.get(tuple(map(type, directions))) \
+            if type(directions) in (tuple, list) else None
+        if fast is not None and type(primals) in (tuple, list) \
+                and len(primals) == len(directions):  # floats, seen before
+            gen, active, zeros = fast
+            if all([type(primals[i]) is float for i in active]):
+                coefficients = []
+                for i in active:
+                    coefficients += [directions[i]] + zeros
+                return _scalar_result(gen, gen.function(*coefficients, *primals))
+        return self._call(primals, directions)
+
+    def _call(self, primals, directions):
         api = self._api
         primals, directions = tuple(primals), tuple(directions)
         if len(primals) != len(directions) or len(primals) > len(self._params):
             raise errors.TangentMismatchError(
                 "taylor of %s: give one direction (or None) per primal, and at most %d primals"
                 % (api._describe(self.f), len(self._params)))
-        for i, (p, d) in enumerate(zip(primals, directions)):
-            if d is not None:
-                api._leaves(p, "", "primal %d" % i)
-                api._check_tangent(p, d, "[%d]" % i)
+        pairs = [(p, d) for p, d in zip(primals, directions) if d is not None]
+        numbers = all(type(p) is float and type(d) is float for p, d in pairs)
+        if not numbers:  # floats need no checks
+            for i, (p, d) in enumerate(zip(primals, directions)):
+                if d is not None:
+                    api._leaves(p, "", "primal %d" % i)
+                    api._check_tangent(p, d, "[%d]" % i)
+            numbers = all(_is_number(p) and _is_number(d) for p, d in pairs)
         active = tuple(self._params[i] for i, d in enumerate(directions) if d is not None)
-        gen = self._generated.get(active)
+        gen = self._generated.get((active, numbers))
         if gen is None:
-            gen = self._generated[active] = transform(self.f, active)
+            gen = self._generated[active, numbers] = self._transform(active, numbers)
         self._last = gen
         n = self.order + 1
+        if gen.slots is not None:  # coefficients as local variables
+            if n > 1 and all(type(p) is float and type(d) is float for p, d in pairs):
+                self._fast[tuple(map(type, directions))] = (
+                    gen, [i for i, d in enumerate(directions) if d is not None], [0.0] * (n - 2))
+            return _scalar_call(gen, primals, directions, n)
         args = [_seed(p, d, n) if d is not None else p for p, d in zip(primals, directions)]
         with vector.size(n):
             out = gen.function(*args)
@@ -276,12 +300,62 @@ class TaylorFunction:
             return [float(c) for c in out.c]
         return [_coefficient(out, k, n) for k in range(n)]
 
+    def _transform(self, active, numbers):
+        """The coefficient function for numbers if it can be written, else the function on
+        series objects (``gen.slots`` None)."""
+        if numbers:
+            try:
+                with pipeline.no_gc():
+                    gen = taylor_scalar.generate(self.f, active, self.order)
+                gen.compile()
+                return gen
+            except taylor_scalar.Unsupported:
+                pass
+        gen = transform(self.f, active)
+        gen.slots = None
+        return gen
+
     @property
     def source(self):
         """The generated Taylor code (of the last call; before one, with every argument
         differentiated)."""
         gen = self._last or transform(self.f, tuple(self._params))
         return "\n\n".join([gen.source] + pipeline.all_sources(gen))
+
+
+def _is_number(x):
+    return isinstance(x, numbers.Real) and not isinstance(x, (bool, np.ndarray))
+
+
+def _scalar_call(gen, primals, directions, n):
+    """Call a coefficient function: the coefficients of the active arguments first (the
+    direction, then zeros), then the arguments; its flat result, as a list of coefficients."""
+    zeros = [0.0] * (n - 2)
+    args = []
+    for d in directions:
+        if d is not None:
+            args += ([float(d)] + zeros)[:n - 1]
+    args += [float(p) if d is not None else p for p, d in zip(primals, directions)]
+    return _scalar_result(gen, gen.function(*args))
+
+
+def _scalar_result(gen, out):
+    """The list of coefficients from a coefficient function's flat result."""
+    kind, slots = gen.slots
+    if kind == "value":
+        return _fill(list(out))
+    n = len(out) // slots
+    values = [_fill(list(out[s * n:(s + 1) * n])) for s in range(slots)]
+    return [tuple(v[k] for v in values) for k in range(n)]
+
+
+def _fill(coefficients):
+    """The zero coefficients of a constant result shaped like it (an array's are arrays)."""
+    c0 = coefficients[0]
+    if type(c0) is float or type(c0) is int:
+        return coefficients
+    return [c0] + [_coefficient(c0, k, len(coefficients)) if type(c) is float and c == 0.0
+                   else c for k, c in enumerate(coefficients[1:], 1)]
 
 
 def taylor(f, order):
