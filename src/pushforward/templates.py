@@ -177,22 +177,20 @@ def assign(target, value):
 
 
 def store(node):
-    """A copy of an expression usable as an assignment target."""
-    node = clone(node)
-    for sub in walk(node):
-        if isinstance(sub, (gast.Name, gast.Tuple, gast.List)) and isinstance(sub.ctx, gast.Load):
-            sub.ctx = gast.Store()
-    # only the outermost names/tuples are stores; subscripts' inner parts must stay loads
-    for sub in walk(node):
-        if isinstance(sub, (gast.Subscript, gast.Attribute)):
-            for inner in walk(sub.value):
-                if hasattr(inner, "ctx"):
-                    inner.ctx = gast.Load()
-            if isinstance(sub, gast.Subscript):
-                for inner in walk(sub.slice):
-                    if hasattr(inner, "ctx"):
-                        inner.ctx = gast.Load()
-            sub.ctx = gast.Store()
+    """A copy of an expression usable as an assignment target: the target itself (a name, an
+    item, an attribute, or the elements of a tuple) stores, everything inside it loads."""
+    node = load(node)
+
+    def mark(n):
+        if isinstance(n, (gast.Tuple, gast.List)):
+            for e in n.elts:
+                mark(e)
+        elif isinstance(n, gast.Starred):
+            mark(n.value)
+        if hasattr(n, "ctx"):
+            n.ctx = gast.Store()
+
+    mark(node)
     return node
 
 
