@@ -70,6 +70,13 @@ def walrus_in_tests(x):
     return (v := u * 3.0) + v  # ERR: v := u * 3.0
 
 
+def nested_default_of_x(x):
+    def g(y, s=x * x):  # ERR: x * x
+        return y * s
+
+    return g(2.0)
+
+
 def many_problems(x):
     y = zlib.adler32(x)  # ERR: zlib.adler32
     z = calls_c_function(y)

@@ -1616,3 +1616,71 @@ def loop_targets_rebound_in_the_body(x):
 
 
 register(loop_targets_rebound_in_the_body, [(-1.5, 1.5)])
+
+
+def powers_appended_from_the_list(x):
+    """append and insert whose argument reads the list: the tangent reads the item the call
+    is about to change, before it."""
+    xs = [x]
+    while len(xs) < 4:
+        xs.append(xs[-1] * x)
+    xs.insert(0, xs[0] * 0.5)
+    xs.extend([xs[-1] * xs[1]])
+    return sum(xs)
+
+
+register(powers_appended_from_the_list, [(-1.3, 1.3)])
+
+
+def item_stores_through_aliases(x):
+    """An item store whose value reads the list through another name, or whose index the same
+    tuple assignment rebinds."""
+    xs = [x, 2.0 * x, 0.5]
+    ys = xs
+    xs[0] = ys[0] * ys[1]
+    rows = [xs]
+    rows[0][1] = xs[1] * xs[0]
+    i = 0
+    xs[i], i = xs[i] * xs[i], 2
+    xs[i], i = xs[i] + x, 1
+    return xs[0] + xs[1] + xs[2] * x
+
+
+register(item_stores_through_aliases, [(-1.2, 1.2)])
+
+
+def lists_joined_with_constants(x):
+    """+ and += with constant lists (the tangent keeps their length), del of items and
+    dict.get with a default: the derivative must follow the items, not their positions."""
+    a = [x, 2.0]
+    a += [3.0]
+    b = [1.0] + [2.0]
+    b[1] = x * x
+    c = [x, x * x, 3.0]
+    del c[0]
+    d = {"a": x, "b": x * x}
+    del d["a"]
+    m = [[2.0]]
+    m[0][0] *= x
+    return a[-2] * x + a[-1] * b[1] + c[0] * c[1] + d.get("z", 2.0) * x + d["b"] + m[0][0] * x
+
+
+register(lists_joined_with_constants, [(-1.5, 1.5)])
+
+
+def containers_built_then_written(x):
+    """Lists and dicts built by a comprehension, list(), a copy or a slice, then written into:
+    their second-order tangents are containers too."""
+    m = [0.0 for _ in range(2)]
+    m[0] = x * x
+    a = [1.0, 2.0]
+    b = list(a)
+    b[1] = math.sin(x)
+    c = a[:]
+    c[0] = x * b[1]
+    d = dict(p=1.0)
+    d["p"] *= x * x
+    return m[0] + b[1] * c[0] + d["p"]
+
+
+register(containers_built_then_written, [(-1.5, 1.5)])

@@ -42,6 +42,8 @@ CASES = [
     (bad.function_in_variable, errors.NoRuleError, ["f"], "held in a variable"),
     (bad.walrus_in_tests, errors.UnsupportedSyntaxError, ["t := x * x", "u := x * 2.0", "v := u * 3.0"],
      "assignment expression (:=) of a differentiated value"),
+    (bad.nested_default_of_x, errors.UnsupportedSyntaxError, ["x * x"],
+     "default value of the nested function 'g'"),
 ]
 
 

@@ -55,6 +55,7 @@ class Activity:
         self.names = set(active_params)
         self.local_params = {}  # nested def name -> set of active parameter names
         self.local_returns = set()  # nested defs whose result is active
+        self.filled = set()  # containers a callee stores active values into
         self.returns = False
 
     # -- queries -------------------------------------------------------------------------------
@@ -246,6 +247,11 @@ class Activity:
             if param is not None and isinstance(arg, (gast.Name, gast.Subscript)) \
                     and not self.is_active(arg) and writes(param):
                 changed |= self.mark_root(arg, True)
+                root = arg
+                while isinstance(root, gast.Subscript):
+                    root = root.value
+                if isinstance(root, gast.Name):
+                    self.filled.add(root.id)
         return changed
 
 

@@ -156,17 +156,22 @@ class Forward:
             return gast.Dict(keys=T.clone(p.keys), values=[self.zero_of(v) for v in p.values])
         if isinstance(p, gast.BinOp) and isinstance(p.op, gast.Mult) and isinstance(p.left, gast.List):
             return gast.BinOp(left=self.zero_of(p.left), op=gast.Mult(), right=T.clone(p.right))
+        if isinstance(p, gast.BinOp) and isinstance(p.op, gast.Add) and (
+                isinstance(p.left, T.SEQUENCE_DISPLAYS) or isinstance(p.right, T.SEQUENCE_DISPLAYS)):
+            return gast.BinOp(left=self.zero_of(p.left), op=gast.Add(), right=self.zero_of(p.right))
         if isinstance(p, gast.Constant) and isinstance(p.value, (int, float)) or isinstance(
                 p, (gast.BinOp, gast.UnaryOp)):
             return T.const(0.0)
         if isinstance(p, gast.Call):
             info = classify(p, self.ctx)
-            if info.kind in ("rule", "zero") and info.target.func not in (list, tuple, sorted):
+            if info.kind in ("rule", "zero") \
+                    and info.target.func not in (list, tuple, sorted, zeros_like, fresh):
                 return T.const(0.0)
         if isinstance(p, gast.Constant) and p.value is None:
             return T.const(None)
-        if isinstance(p, gast.Name) and p.id not in self.ctx.resolution.containers:
-            return T.const(0.0)  # never indexed, iterated or measured: taken to be a number
+        if isinstance(p, gast.Name) and p.id not in self.ctx.resolution.containers \
+                and p.id not in self.act.filled:
+            return T.const(0.0)  # never indexed, iterated, measured or filled: a number
         return T.expr("zeros_like(p)", p=p, zeros_like=self.ctx.bind("zeros_like", zeros_like))
 
     def tangent_target(self, target):
@@ -334,10 +339,26 @@ class Forward:
                            args=[p for p, _ in pts], keywords=T.clone(call.keywords))
         targs = [(t if t is not None else self.zero_of(p)) if i in positions else T.clone(p)
                  for i, (p, t) in enumerate(pts)]
+        before = []
+        for i, t in enumerate(targs):
+            if i in positions and self._reads_state(t):  # xs.append(xs[-1] * x): the old xs[-1]
+                ident = self.namer.tangent(self.namer.temp())
+                before.append(T.assign(ident, simplify(t, self.float_info)))
+                targs[i] = T.name(ident)
         tangent = gast.Call(func=gast.Attribute(value=self._tangent_chain(T.load(call.func.value)),
                                                 attr=method, ctx=gast.Load()),
                             args=targs, keywords=[])
-        return [gast.Expr(value=primal), gast.Expr(value=simplify(tangent, self.float_info))]
+        return before + [gast.Expr(value=primal),
+                         gast.Expr(value=simplify(tangent, self.float_info))]
+
+    def _reads_state(self, node):
+        """Whether ``node`` reads something a store could change: an item, an attribute of a
+        value (not a module's constant), a call with possible side effects."""
+        for n in T.walk(node):
+            if isinstance(n, gast.Subscript) or isinstance(n, gast.Attribute) \
+                    and self.ctx.resolution.lookup(n) is None:
+                return True
+        return not is_pure(node, self.ctx)
 
     def _outer_write(self, targets, value):
         """A differentiated value stored in a global or nonlocal name: say so, True."""
@@ -422,7 +443,9 @@ class Forward:
             t = T.expr("fresh(t)", t=t, fresh=self.ctx.bind("fresh", fresh))
         stored = _names_stored(target)
         uses_ans = ANS in _names_loaded(t)
-        reads_target = bool(stored & _names_loaded(t))
+        # xs[0] = ys[0] * ys[0] with ys = xs: the tangent reads the old item, before the store
+        reads_target = bool(stored & _names_loaded(t)) or (
+            not isinstance(target, gast.Name) and self._reads_state(t))
         if uses_ans and (reads_target or not isinstance(target, gast.Name)):
             tmp = self.namer.temp()
             t = _rename(t, ANS, tmp)
@@ -482,6 +505,18 @@ class Forward:
                           gast.Tuple(elts=ps, ctx=gast.Load()))
         if not tts:
             return [primal]
+        if any(isinstance(tg, (gast.Subscript, gast.Attribute)) for tg in target.elts):
+            # xs[i], i = v, 1: the stores run left to right, dxs[i] with xs[i]'s index
+            stores, loads = [], []
+            for tg, p, (_, t) in zip(target.elts, ps, pts):
+                stores.append(tg)
+                loads.append(p)
+                tt = self.tangent_target(tg)
+                if tt is not None:
+                    stores.append(tt)
+                    loads.append(t if t is not None and not T.is_zero(t) else self.zero_of(p))
+            return [T.assign(gast.Tuple(elts=stores, ctx=gast.Store()),
+                             gast.Tuple(elts=loads, ctx=gast.Load()))]
         ttarget = tts[0] if len(tts) == 1 else gast.Tuple(elts=tts, ctx=gast.Store())
         tvalue = ts[0] if len(ts) == 1 else gast.Tuple(elts=ts, ctx=gast.Load())
         if _names_stored(target) & _names_loaded(tvalue):
@@ -499,7 +534,7 @@ class Forward:
                 and type(s.op).__name__ in INPLACE:
             return self._inplace(s)
         if isinstance(s.op, (gast.Add, gast.Sub)) and isinstance(s.target, (gast.Name, gast.Subscript)):
-            p, t = self.expr(s.value)
+            p, t = self._augmented_value(s)
             primal = gast.AugAssign(target=s.target, op=s.op, value=p)
             if t is None or T.is_zero(t):
                 return [primal]
@@ -515,12 +550,20 @@ class Forward:
                              gast.BinOp(left=T.load(s.target), op=s.op, right=s.value))
         return self.s_Assign(as_assign)
 
+    def _augmented_value(self, s):
+        """(primal, tangent) of the value of ``target op= value``; ``ys += [c]`` extends the
+        tangent with a zero."""
+        p, t = self.expr(s.value)
+        if t is None and isinstance(s.op, gast.Add) and isinstance(p, T.SEQUENCE_DISPLAYS):
+            t = self.zero_of(p)
+        return p, t
+
     def _inplace(self, s):
         """``a op= b`` where ``a`` may be an array, updated in place (its aliases and views see
         the change): the tangent is computed first, from the value before the update, and stored
         into ``da`` in place too; then the primal statement runs unchanged."""
         template = INPLACE[type(s.op).__name__]
-        p, t = self.expr(s.value)
+        p, t = self._augmented_value(s)
         old = T.load(s.target)
         told = self._tangent_chain(old) if self.tangent_target(s.target) is not None else None
         new, tangent = self.apply(template, ("l", "r"), [(old, told), (p, t)],
@@ -550,10 +593,19 @@ class Forward:
         return out
 
     def s_Delete(self, s):
-        extra = [self.tangent_target(t) for t in s.targets]
-        extra = [gast.Name(id=e.id, ctx=gast.Del(), annotation=None, type_comment=None)
-                 for e in extra if isinstance(e, gast.Name)]
-        return [gast.Delete(targets=list(s.targets) + extra)]
+        """``del x`` deletes ``dx`` too; ``del xs[i]`` deletes ``dxs[i]`` (each tangent target
+        right after its primal target, with the same index)."""
+        targets = []
+        for target in s.targets:
+            if isinstance(target, gast.Subscript) and self.tangent_target(target) is not None:
+                target, _, _ = self._stable_target(target, T.const(None), None)
+            targets.append(target)
+            tt = self.tangent_target(target)
+            if tt is not None:
+                targets.append(tt)
+        for node in targets:
+            node.ctx = gast.Del()
+        return [gast.Delete(targets=targets)]
 
     def s_If(self, s):
         return [gast.If(test=s.test, body=self.body(s.body) or [gast.Pass()],
@@ -689,6 +741,11 @@ class Forward:
 
     def s_FunctionDef(self, s):
         """A nested function: kept as written for constant uses, plus a transformed twin."""
+        for default in s.args.defaults + s.args.kw_defaults:
+            if default is not None and self.act.is_active(default):
+                self.problem(default, "a default value of the nested function '%s' that depends "
+                             "on a differentiated value" % s.name, "pass the value as an "
+                             "argument: defaults are evaluated once, when the function is defined")
         if s.name not in self.ctx.local_defs or not self._local_active(s):
             return [s]
         jvp_name = self.namer.fresh(s.name + "_jvp")
@@ -1175,7 +1232,10 @@ class Forward:
                              "value" % method, kind=errors.NoRuleError)
             return e, None
         args = [p for p, _ in pts]  # the tangent needs no primal value: nothing to store
-        return call(receiver, args), call(dreceiver, T.clone(args))
+        targs = T.clone(args)
+        if method in ("get", "pop") and len(targs) == 2:  # the default's tangent: a zero
+            targs[1] = self.zero_of(targs[1])
+        return call(receiver, args), call(dreceiver, targs)
 
     def e_Attribute(self, e, root):
         if e.attr not in LINEAR_ATTRIBUTES:
