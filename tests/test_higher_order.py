@@ -310,3 +310,35 @@ def test_nested_derivatives_of_closures_keep_no_per_call_state():
         g(0.1 * i)
     assert (len(pf.api._FORWARD), len(pf.pipeline._CACHE), len(pf.api._JVP),
             len(pf.api._NESTED)) == sizes
+
+
+def _doubles_in_place(xs):
+    for i in range(len(xs)):
+        xs[i] = xs[i] * 2.0
+    return xs[0] * xs[1]  # 4 x0 x1: Hessian [[0, 4], [4, 0]]
+
+
+def _fill_square(out, v):
+    out[0] = 3.0 * v * v
+
+
+def _filled(x, out):
+    _fill_square(out, x)
+    return out[0]  # 3 x^2
+
+
+def test_second_derivatives_of_functions_writing_into_lists():
+    """The second-order tangent of a list that is written into (an argument, or a list a
+    callee fills) is a list too."""
+    assert pf.hvp(_doubles_in_place, ([2.0, 1.5],), ([1.0, 0.0],)) == ([0.0, 4.0],)
+    assert pf.hvp(_doubles_in_place, ([2.0, 1.5],), ([0.5, -1.0],)) == ([-4.0, 2.0],)
+    assert pf.derivative(_filled, order=2, wrt="x")(0.7, [0.0]) == pytest.approx(6.0, rel=1e-14)
+
+
+def test_higher_derivative_with_respect_to_a_list_is_refused():
+    def f(x, ys):
+        return x * ys[0] + ys[1] ** 2
+
+    assert pf.derivative(f, order=1, wrt="ys")(0.5, [1.0, 2.0]) == [0.5, 4.0]
+    with pytest.raises(pf.PushforwardError, match="use pf.hessian or pf.hvp"):
+        pf.derivative(f, order=2, wrt="ys")(0.5, [1.0, 2.0])
