@@ -47,18 +47,18 @@ class _OnValue:
         return _value(o) // self.value
 
     def __mod__(self, o):
-        return self - o * (self.value // _value(o))
+        return _remainder(self, o, self.value // _value(o))
 
     def __rmod__(self, o):
-        return o - self * (_value(o) // self.value)
+        return _remainder(o, self, _value(o) // self.value)
 
     def __divmod__(self, o):
         q = self // o
-        return q, self - o * q
+        return q, _remainder(self, o, q)
 
     def __rdivmod__(self, o):  # divmod(2.0, s)
         q = o // self
-        return q, o - self * q
+        return q, _remainder(o, self, q)
 
     def __abs__(self):
         return fabs(self)
@@ -161,6 +161,9 @@ class Series(_OnValue, Batch):
 
     def __rmatmul__(self, o):
         return _bilinear(np.matmul, o, self)
+
+    def __setitem__(self, key, value):  # a number's series too: out[1] = s * 2.0
+        Batch.__setitem__(self, key, _arrays(value))
 
     def _inplace(self, result):
         """``x op= y``: an array's series is updated in place (its views see it); a number's
@@ -463,6 +466,8 @@ def _embed(x, n):
 def _embed_all(x, n):
     """Constants in ``x`` (a value or a list of values) as series of ``n`` coefficients."""
     if isinstance(x, (list, tuple)):
+        if batch._batch_size([x]) is None:  # [1.0, 2.0]: one constant array
+            return _embed(np.asarray(x, dtype=float), n)
         return type(x)(_embed_all(v, n) for v in x)
     if isinstance(x, Batch) or isinstance(x, (str, bool)) or x is None:
         return x
@@ -635,7 +640,7 @@ def _sqrt_of(u):
 
 def _g(series_of):
     """A rule from y' = g(u) u': ``series_of(u)`` gives the stack of g."""
-    return lambda u: _integrate(u, series_of(Series(u)).a, 0.0)
+    return lambda u: _integrate(u, series_of(Series(u)).a, np.zeros(u.shape[1:]))
 
 
 # y' = g(u) u': the series of g, by the operators (for a Series or a Taylor)
@@ -851,7 +856,13 @@ def sum_(xs, start=0):
 def _divmod(a, b):
     """(q, a - b * q), q = a // b on the values: piecewise constant."""
     q = np.floor_divide(_value(a), _value(b))
-    return q, a - b * q
+    return q, _remainder(a, b, q)
+
+
+def _remainder(a, b, q):
+    """a % b = a - b * q for the quotient q of the values; coefficient 0 is the remainder of
+    the values itself (a - b * q rounds differently)."""
+    return _summed(a - b * q, lambda: _value(a) % _value(b))
 
 
 def _summed(out, value):
@@ -970,8 +981,8 @@ def _std(a, axis=None, ddof=0, keepdims=False, **kwargs):
 
 
 def _norm(x, ord=None, axis=None, keepdims=False):
-    if ord not in (None, 2, "fro") or (ord == 2 and x.ndim > 1 and axis is None):
-        raise TypeError("no Taylor rule for numpy.linalg.norm with ord=%r" % (ord,))
+    if not special.euclidean_norm(x.ndim, ord, axis):
+        raise TypeError("no Taylor rule for numpy.linalg.norm with ord=%r, axis=%r" % (ord, axis))
     out = sqrt_np(np.sum(x * x, axis=axis, keepdims=keepdims))
     return _result(lambda w: np.linalg.norm(w, ord=ord, axis=axis, keepdims=keepdims), (x,),
                    np.array(out.a))
@@ -1125,6 +1136,16 @@ def array(obj, dtype=None, *, copy=True, **kwargs):
 
 def asarray(obj, dtype=None, **kwargs):
     return array(obj, dtype=dtype, copy=False, **kwargs)
+
+
+def operand(obj):
+    """An argument of a NumPy function: a list or tuple holding series as one series (NumPy
+    would try to convert it to an array), anything else as it is."""
+    if isinstance(obj, (list, tuple)):
+        obj = _arrays(obj)
+        if batch._batch_size([obj]) is not None:
+            return asarray(obj)
+    return obj
 
 
 def full(shape, fill_value, dtype=None, **kwargs):

@@ -195,11 +195,20 @@ def std_tangent(x, dx, ans, axis=None, ddof=0, keepdims=False):
     return var_tangent(x, dx, ans * ans, axis=axis, ddof=ddof, keepdims=keepdims) / (2.0 * ans)
 
 
+def euclidean_norm(ndim, ord, axis):
+    """Whether ``np.linalg.norm(x, ord, axis)`` is the square root of a sum of squares: the
+    2-norm of vectors or the Frobenius norm of matrices (ord=2 of a matrix is its largest
+    singular value, another function)."""
+    matrix = isinstance(axis, tuple) and len(axis) == 2 or (
+        axis is None and ord is not None and ndim == 2)
+    return ord is None or ord == ("fro" if matrix else 2)
+
+
 def norm_tangent(x, dx, ans, ord=None, axis=None, keepdims=False):
     """Tangent of the 2-norm (vectors) or Frobenius norm (matrices): sum(x dx) / norm."""
-    if ord not in (None, 2, "fro") or (ord == 2 and np.ndim(x) > 1 and axis is None):
+    if not euclidean_norm(np.ndim(x), ord, axis):
         raise ValueError("pushforward differentiates np.linalg.norm for the 2-norm of vectors "
-                         "and the Frobenius norm of matrices, not ord=%r" % (ord,))
+                         "and the Frobenius norm of matrices, not ord=%r, axis=%r" % (ord, axis))
     return np.sum(np.asarray(x) * dx, axis=axis, keepdims=keepdims) / ans
 
 
