@@ -1684,3 +1684,13 @@ def containers_built_then_written(x):
 
 
 register(containers_built_then_written, [(-1.5, 1.5)])
+
+
+def formats_its_value(x):
+    """String formatting of a differentiated value (% and f-strings) is a constant."""
+    label = "%.2f" % x
+    other = "%s and %s" % (x, 2.0 * x)
+    return x * x * len(label) + len(other) * 0.0 + len(f"{x:.3f}") * x
+
+
+register(formats_its_value, [(0.5, 0.9)])

@@ -1184,3 +1184,108 @@ def test_sum_and_fsum_values_are_the_primals_bit_for_bit():
         c = pf.taylor(sums_of_three, order=2)((x,), (1.0,))
         assert c[0] == sums_of_three(x)
         assert c[1] == pytest.approx(pf.forward_diff(sums_of_three)(x)[1], rel=1e-12)
+
+
+# ============================================================================ 6. found by a helper
+# Each case failed (a crash from inside, or a wrong coefficient) before its fix. The references
+# are independent: c1 is pf.jvp's tangent, c2 and beyond hand-computed series.
+
+
+def _remainder_of_a_series_divisor(x):
+    return divmod(5.3, x)[1]
+
+
+def _remainder_of_an_array(x):
+    return x % 0.2
+
+
+def test_a_remainder_value_is_the_primal_bit_for_bit():
+    assert pf.taylor(_remainder_of_a_series_divisor, order=2)((0.7,), (1.0,))[0] \
+        == _remainder_of_a_series_divisor(0.7)
+    x = np.array([0.75, 0.7])
+    c = pf.taylor(_remainder_of_an_array, order=2)((x,), (np.ones(2),))
+    assert np.array_equal(c[0], _remainder_of_an_array(x))
+    assert np.array_equal(c[1], np.ones(2)) and np.array_equal(c[2], np.zeros(2))
+
+
+def _zero_to_a_power(y):
+    return 0.0 ** y
+
+
+def _seventieth_power(x):
+    return x ** 70
+
+
+def test_powers_at_a_zero_base():
+    # 0 ** y is 0 near y = 2; t ** 70 is 0 to order 69
+    assert pf.taylor(_zero_to_a_power, order=3)((2.0,), (1.0,)) == [0.0, 0.0, 0.0, 0.0]
+    assert pf.taylor(_seventieth_power, order=3)((0.0,), (1.0,)) == [0.0, 0.0, 0.0, 0.0]
+    c = pf.taylor(_seventieth_power, order=2)((1.01,), (1.0,))
+    assert c[1] == pytest.approx(70 * 1.01 ** 69, rel=1e-13)
+    assert c[2] == pytest.approx(70 * 69 / 2 * 1.01 ** 68, rel=1e-13)
+
+
+@pytest.mark.parametrize("func", [np.arctan, np.arcsin, np.arctanh, np.arcsinh],
+                         ids=lambda f: f.__name__)
+def test_order_zero_of_an_array_is_its_value(func):
+    def f(x):
+        return func(x)
+
+    x = np.array([0.3, 0.7])
+    (c0,) = pf.taylor(f, order=0)((x,), (np.ones(2),))
+    assert np.array_equal(c0, func(x))
+
+
+def _store_a_number_series(s):
+    out = np.zeros(3)
+    out[1] = s * 2.0
+    return out
+
+
+def _fill(out, v):
+    out[0] = 3.0 * v
+
+
+def _filled_by_a_callee(x):
+    out = [0.0, 1.0]
+    _fill(out, x)
+    arr = np.zeros(2)
+    _fill(arr, x * x)
+    return out[0] * x + arr[0]
+
+
+def test_series_stored_into_arrays_and_containers_a_callee_fills():
+    c = pf.taylor(_store_a_number_series, order=2)((0.7,), (1.0,))
+    assert [list(v) for v in c] == [[0.0, 1.4, 0.0], [0.0, 2.0, 0.0], [0.0, 0.0, 0.0]]
+    # 3 x^2 + 3 x^2 = 6 x^2: c1 = 12 x, c2 = 6
+    c = pf.taylor(_filled_by_a_callee, order=2)((0.7,), (1.0,))
+    assert c == pytest.approx([6 * 0.49, 12 * 0.7, 6.0], rel=1e-14)
+
+
+def _formats(x):
+    y = np.array([x, 1.0])  # arrays: the code runs on series objects
+    return x * len(f"{x:.3f}") + len("%.2f and %s" % (x, x)) + y.sum() + float(f"{x}")
+
+
+def test_formatting_a_series_formats_its_value():
+    for g in (pf.taylor(_formats, order=2), pf.taylor(lambda x: _formats(x), order=2)):
+        c = g((0.7,), (1.0,))
+        assert c[0] == _formats(0.7)
+        assert c[1:] == pytest.approx([6.0, 0.0], abs=1e-15)
+
+
+def _stacks_with_lists(x):
+    return np.hstack([x, [1.0, 2.0]]), np.vstack([x, [1.0, 2.0]])
+
+
+def _numpy_of_lists(x):
+    return np.sum([x, x * x]) + np.dot([1.0, 2.0], [x, x]) + np.mean([x, 2.0 * x])
+
+
+def test_numpy_functions_of_lists_holding_series():
+    x, v = np.array([0.3, 0.7]), np.array([1.0, 1.0])
+    (h, w) = pf.taylor(_stacks_with_lists, order=1)((x,), (v,))[1]
+    assert list(h) == [1.0, 1.0, 0.0, 0.0] and w.tolist() == [[1.0, 1.0], [0.0, 0.0]]
+    # x + x^2 + 3 x + 1.5 x: c1 = 5.5 + 2 x, c2 = 1
+    c = pf.taylor(_numpy_of_lists, order=2)((0.7,), (1.0,))
+    assert c == pytest.approx([_numpy_of_lists(0.7), 5.5 + 1.4, 1.0], rel=1e-14)

@@ -881,6 +881,8 @@ class Forward:
         return e, self.dname(e.id)
 
     def e_BinOp(self, e, root):
+        if _formats(e):  # "%.3f" % x: a string
+            return e, None
         template = BINOPS.get(type(e.op).__name__)
         if isinstance(e.op, gast.Mult) and isinstance(e.left, gast.Name) \
                 and isinstance(e.right, gast.Name) and e.left.id == e.right.id:
@@ -1297,6 +1299,12 @@ class _FloatNames:
     def __contains__(self, name):
         return name in self.floats or name in self.values and float_valued(
             self.values[name], self.floats, self.call)
+
+
+def _formats(node):
+    """``"%.3f" % x``: string formatting, not a remainder."""
+    return isinstance(node.op, gast.Mod) and isinstance(node.left, (gast.Constant, gast.JoinedStr)) \
+        and isinstance(getattr(node.left, "value", ""), str)
 
 
 def _refers(node):

@@ -59,6 +59,10 @@ class Generated:
     containers: set = field(default_factory=set)  # names the function indexes or iterates
     floats: set = field(default_factory=set)  # names surely holding floats
     report: object = None  # () -> [(line, col, callee, how it is treated)] for each call
+    # Taylor mode: the results of coefficient code for numbers, ("value", 1) or ("tuple", n)
+    # (None: the code runs on series objects); problems that concern an entry point only
+    slots: tuple = None
+    entry_problems: list = field(default_factory=list)
 
     @property
     def function(self):

@@ -33,7 +33,7 @@ from . import activity, errors, normalize, pipeline, series, taylor_scalar
 from . import batch as vector
 from . import templates as T
 from .calls import classify, method_kind
-from .forward import _dotted
+from .forward import _dotted, _formats
 
 #: math functions (and builtins) whose Taylor rule is ``series.<name>``
 MATH = {math.sin: "sin", math.cos: "cos", math.tan: "tan", math.sinh: "sinh",
@@ -115,14 +115,30 @@ class _Rewrite(T.Transformer):
         return gast.Call(func=self.series(attr), args=args, keywords=[])
 
     def _writes_argument(self, target):
-        """Report an in-place write into an argument: the series the function receives are
-        copies, so the caller's array would not see it."""
+        """An in-place write into an argument: the series a Taylor function receives from the
+        user are copies, so the user's array would not see it (refused when the function is
+        the one ``pf.taylor`` differentiates; a function it calls writes into its caller's)."""
         root = target
         while isinstance(root, (gast.Subscript, gast.Attribute)):
             root = root.value
         if root is not target and isinstance(root, gast.Name) and root.id in self.gen.params:
-            self.ctx.problem(target, "Taylor mode cannot write into the argument '%s' in place"
-                             % root.id, "work on a copy: %s = %s.copy()" % (root.id, root.id))
+            self.gen.entry_problems.append(errors.Problem(
+                errors.UnsupportedSyntaxError,
+                "Taylor mode cannot write into the argument '%s' in place" % root.id,
+                self.ctx.filename, target.lineno, target.col_offset,
+                "work on a copy: %s = %s.copy()" % (root.id, root.id)))
+
+    def visit_BinOp(self, node):  # "%.3f" % x formats the value
+        self.generic_visit(node)
+        if _formats(node) and self.act.is_active(node.right):
+            node.right = self.call_series("value", [node.right])
+        return node
+
+    def visit_FormattedValue(self, node):  # f"{x:.3f}" formats the value
+        self.generic_visit(node)
+        if self.act.is_active(node.value):
+            node.value = self.call_series("value", [node.value])
+        return node
 
     def visit_AugAssign(self, node):
         self._writes_argument(node.target)
@@ -162,6 +178,10 @@ class _Rewrite(T.Transformer):
                 node.func = self.series(MATH[func])
             elif func not in AS_WRITTEN and not _supported(info.target):
                 self.no_rule(node, info.target.name)
+            elif func not in series.MIXING:  # np.sum([x, y]): NumPy sees no series in a list
+                node.args = [self.call_series("operand", [a])
+                             if on and isinstance(a, (gast.List, gast.Tuple, gast.Name)) else a
+                             for a, on in zip(node.args, active)]
             return node
         if info.kind == "user":
             return self.user_call(node, info.target, active)
@@ -204,7 +224,7 @@ def transform(func, active):
     problems = []
     with pipeline.no_gc():
         gen = generate(func, tuple(active), problems)
-    errors.raise_problems(problems)
+    errors.raise_problems(problems + (gen.entry_problems if gen is not None else []))
     gen.compile()
     return gen
 
@@ -311,9 +331,7 @@ class TaylorFunction:
                 return gen
             except taylor_scalar.Unsupported:
                 pass
-        gen = transform(self.f, active)
-        gen.slots = None
-        return gen
+        return transform(self.f, active)
 
     @property
     def source(self):
