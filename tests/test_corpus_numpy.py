@@ -238,3 +238,19 @@ def test_forward_diff_float_argument(case):
             assert_close_structured(
                 d, expected, rtol=case.rtol, atol=_atol(case, expected_value, expected)
             )
+
+
+def test_matrix_norms_other_than_frobenius_are_refused():
+    """ord=2 of a matrix is its largest singular value, not sqrt(sum A**2): refused by name
+    (its rules differentiated the Frobenius norm), with axis=(0, 1) as without it."""
+    A = np.array([[2.0, 0.5], [0.3, 1.0]])
+
+    def spectral(A):
+        return np.linalg.norm(A, ord=2, axis=(0, 1))
+
+    with pytest.raises(ValueError, match="not ord=2, axis=.0, 1."):
+        pf.jvp(spectral, (A,), (np.ones((2, 2)),))
+    with pytest.raises(TypeError, match="no Taylor rule for numpy.linalg.norm with ord=2"):
+        pf.taylor(spectral, order=2)((A,), (np.ones((2, 2)),))
+    frobenius = pf.jvp(lambda A: np.linalg.norm(A, axis=(0, 1)), (A,), (np.ones((2, 2)),))[1]
+    assert frobenius == pytest.approx(A.sum() / np.linalg.norm(A), rel=1e-14)
