@@ -1694,3 +1694,18 @@ def formats_its_value(x):
 
 
 register(formats_its_value, [(0.5, 0.9)])
+
+
+def nested_comprehensions(x):
+    """A comprehension inside the element of another (a matrix, a matrix-vector product), and
+    in a filter."""
+    m = [[x * i + j for i in range(2)] for j in range(3)]
+    a = [[1.0, x], [x * x, 2.0]]
+    v = [x, 1.0]
+    w = [sum(a[i][j] * v[j] for j in range(2)) for i in range(2)]
+    big = [r[1] for r in m if sum(c * c for c in r) > 1.0]
+    return m[2][1] * w[0] * w[1] + sum(big)
+
+
+register(nested_comprehensions, [(0.5, 1.2)],
+         kinks=lambda x: min(abs((x * 1 + j) ** 2 + j * j - 1.0) for j in range(3)))

@@ -158,11 +158,12 @@ class _Comprehensions(gast.NodeTransformer):
         init = T.assign(acc, T.expr("[]" if kind == "list" else "{}"))
         for s in [init] + inner:
             gast.copy_location(s, node)
-        self.pre.extend([init] + inner)
         for s in inner:
             for sub in T.walk(s):
                 if isinstance(sub, gast.stmt) and not hasattr(sub, "lineno"):
                     gast.copy_location(sub, node)
+        inner = self._statements(inner)  # a comprehension inside: its loop goes inside this one
+        self.pre.extend([init] + inner)
         return T.name(acc)
 
     def _rename_targets(self, node):
