@@ -967,3 +967,23 @@ def filled_array(x):
 
 
 register(filled_array, [Array((4,), -1.5, 1.5)], active=[0])
+
+
+def builtin_max_of_an_array(x):
+    """Python's max and min iterate a 1-d array: the tangent of the item they return."""
+    return max(x) * min(x * x)
+
+
+register(builtin_max_of_an_array, [Array((5,), 0.2, 2.0)], active=[0],
+         kinks=lambda x: min(_top_gap(x), _top_gap(-x * x)))
+
+
+def stores_into_a_scaled_constant(x, s):
+    """out is an array computed from a constant array, then written into: its zero tangent is
+    an array too."""
+    out = x * 1.0
+    out[1] = s * s
+    return out * s
+
+
+register(stores_into_a_scaled_constant, [Array((3,), -1.0, 1.0), (-1.5, 1.5)], active=[1])

@@ -1356,6 +1356,10 @@ def sp_sort_order(xs):
     return special.sort_order(xs)
 
 
+def sp_position(xs, v):
+    return special.position(xs + [v], v)  # v is among the items
+
+
 row(L(special.fresh), sp_fresh, [V3])
 row(L(special.members), sp_members, [V3, V3], active=(1,))
 row(L(special.fit), sp_fit, [V3, (-1.0, 1.0)], active=(1,))
@@ -1366,6 +1370,7 @@ row(R(special.pow_log, 2), sp_pow_log, [(0.5, 2.0), (-1.5, 1.5)])
 row(Z(special.zeros_like), sp_zeros_like, [V3], **ZERO)
 row(Z(special.sign), sp_sign, [(0.2, 2.0)], **ZERO)
 row(Z(special.sort_order), sp_sort_order, [FloatList(4, -2.0, 2.0)], **ZERO)
+row(Z(special.position), sp_position, [FloatList(4, -2.0, 2.0), (-2.0, 2.0)], **ZERO)
 
 
 # ... and vector mode's versions of them (a Hessian differentiates vector-mode code). Outside

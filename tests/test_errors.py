@@ -200,3 +200,12 @@ def total_of_squares(xs):
 def test_empty_list_argument():
     assert pf.forward_diff(total_of_squares)([]) == (0, [])
     assert pf.forward_diff(total_of_squares)([3.0]) == (9.0, [6.0])
+
+
+def test_none_inside_a_tangent_is_refused():
+    def product(d):
+        return d["a"] * d["b"]
+
+    with pytest.raises(errors.TangentMismatchError, match=r"tangent\[0\]\['b'\] is None"):
+        pf.jvp(product, ({"a": 2.0, "b": 3.0},), ({"a": 1.0, "b": None},))
+    assert pf.jvp(product, ({"a": 2.0, "b": 3.0},), ({"a": 1.0, "b": 0.0},)) == (6.0, 3.0)

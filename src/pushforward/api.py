@@ -499,6 +499,15 @@ def source(f, wrt=None):
     return forward_diff(f, wrt=wrt).source
 
 
+def _check_item(p, t, path):
+    """An item of a tangent: None holds a whole argument constant, not a part of one."""
+    if t is None:
+        raise TangentMismatchError("tangent%s is None: a part of an argument's tangent is a "
+                                   "number (0.0 holds it constant); None holds a whole "
+                                   "argument constant" % path)
+    _check_tangent(p, t, path)
+
+
 def _check_tangent(p, t, path):
     """Raise TangentMismatchError unless ``t`` has the structure of ``p``.
 
@@ -516,13 +525,13 @@ def _check_tangent(p, t, path):
         if p and type(p[0]) is float:
             return
         for i, (a, b) in enumerate(zip(p, t)):
-            _check_tangent(a, b, "%s[%d]" % (path, i))
+            _check_item(a, b, "%s[%d]" % (path, i))
     elif isinstance(p, dict):
         if not isinstance(t, dict) or set(t) != set(p):
             raise TangentMismatchError("tangent%s should be a dict with keys %s like its primal"
                                        % (path, sorted(map(repr, p))))
         for k in p:
-            _check_tangent(p[k], t[k], "%s[%r]" % (path, k))
+            _check_item(p[k], t[k], "%s[%r]" % (path, k))
     elif isinstance(p, np.ndarray):
         if np.shape(t) != p.shape:
             raise TangentMismatchError("tangent%s has shape %s; its primal has shape %s"

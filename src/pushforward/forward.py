@@ -430,7 +430,10 @@ class Forward:
             target, p, t = self._stable_target(target, p, t)
             tt = self.tangent_target(target)
         numpy = self.arrays and not (isinstance(target, gast.Name) and target.id in self.plain)
-        if (t is None or T.is_zero(t)) and numpy and isinstance(target, gast.Name):
+        # out = x * 1.0, then out[1] = s: x may be an array, and the zero must be one too
+        indexed = isinstance(target, gast.Name) and target.id in self.ctx.resolution.containers \
+            and not isinstance(p, (gast.List, gast.Tuple, gast.Dict))
+        if (t is None or T.is_zero(t)) and (numpy or indexed) and isinstance(target, gast.Name):
             # a zero with the value's type and shape: an array may be written into later
             zero = T.expr("z(v)", z=self.ctx.bind("zeros_like", zeros_like), v=T.load(target))
             return [T.assign(target, p), T.assign(tt, zero)]
@@ -820,7 +823,7 @@ class Forward:
 
         if builder is not None:
             tangent = builder([(subs[p], None if T.is_zero(subs["d" + p]) else subs["d" + p])
-                               for p in params], ans)
+                               for p in params], ans, lambda n: self.ctx.bind(n, namespace[n]))
         else:
             uses = _template_names(template)
             if "ans" in uses:

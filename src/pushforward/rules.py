@@ -39,7 +39,8 @@ LN10 = "2.302585092994046"
 #: Names a template may use besides its parameters, bound in the generated code's closure.
 HELPERS = {"math": math, "np": np, "digamma": special.digamma, "zeros_like": special.zeros_like,
            "pow_log": special.pow_log, "sign": special.sign, "clip_tangent": special.clip_tangent,
-           "update": special.update, "sort_order": special.sort_order}
+           "update": special.update, "sort_order": special.sort_order,
+           "position": special.position}
 # templates of in-place updates (``a op= b``): no ``ans``, the tangent is computed before the update
 INPLACE = {"Add": "dl + dr", "Sub": "dl - dr", "Mult": "dl * r + l * dr",
            "Div": "dl / r - l * dr / (r * r)",
@@ -57,7 +58,7 @@ class Rule:
     name: str
     variants: dict = field(default_factory=dict)  # nargs (or "*") -> (params, template)
     zero: bool = False
-    builder: object = None  # python function(args, ans) -> tangent node, for variadic rules
+    builder: object = None  # function(args, ans, helper) -> tangent node, for variadic rules
     namespace: dict = None  # what the templates' other names refer to (default: HELPERS)
     linear: tuple = None  # argument positions the primitive is (multi)linear in
     helper: object = None  # a function of (x, dx, ans, *rest, **keywords) giving the tangent
@@ -289,7 +290,7 @@ linear(np.einsum, at=(1, 2, 3, 4, 5))
 SEQUENCES = (np.concatenate, np.stack, np.hstack, np.vstack)
 # -- pushforward's own helpers, which generated code calls: so that it can be differentiated
 # again (a second derivative differentiates the code written for the first) -------------------
-zero(special.zeros_like, special.sign, special.sort_order)
+zero(special.zeros_like, special.sign, special.sort_order, special.position)
 linear(special.fresh)
 linear(special.members, at=(1,))
 linear(special.fit, special.max_tangent, special.min_tangent, at=(1,))
@@ -324,11 +325,12 @@ def _extreme(op):
     """max/min: the tangent of the argument Python returns (the first one on ties)."""
     from .templates import expr, zero as zero_node
 
-    def build(args, ans):
+    def build(args, ans, helper):
         """the tangent of the argument returned (the first one on ties)"""
         if len(args) == 1:  # an iterable
             (xs, dxs), = args
-            return expr("dxs[xs.index(ans)]", xs=xs, dxs=dxs, ans=ans())
+            return expr("dxs[position(xs, ans)]", xs=xs, dxs=dxs, ans=ans(),
+                        position=helper("position"))
         if len(args) == 2:
             (a, da), (b, db) = args
             return expr("db if b %s a else da" % op, a=a, b=b, da=da or zero_node(),
@@ -343,7 +345,7 @@ def _extreme(op):
     return build
 
 
-def _hypot(args, ans):
+def _hypot(args, ans, helper):
     """`(x * dx + y * dy + ...) / ans`"""
     from .templates import expr, zero as zero_node
 

@@ -51,6 +51,12 @@ def pow_log(base, power):
     return power * math.log(base) if base != 0 else 0.0
 
 
+def position(xs, v):
+    """The index of the first item of ``xs`` equal to ``v`` (lists, tuples, 1-d arrays): the
+    argument ``max(xs)`` or ``min(xs)`` returned, whose tangent is theirs."""
+    return xs.index(v) if isinstance(xs, (list, tuple)) else list(xs).index(v)
+
+
 def sort_order(xs):
     """The indices that sort ``xs``, in order (the permutation of ``sorted(xs)``): a constant,
     so that the derivative of ``sorted``'s tangent is taken again like any code."""
