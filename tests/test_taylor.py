@@ -1289,3 +1289,24 @@ def test_numpy_functions_of_lists_holding_series():
     # x + x^2 + 3 x + 1.5 x: c1 = 5.5 + 2 x, c2 = 1
     c = pf.taylor(_numpy_of_lists, order=2)((0.7,), (1.0,))
     assert c == pytest.approx([_numpy_of_lists(0.7), 5.5 + 1.4, 1.0], rel=1e-14)
+
+
+_CALLS = []
+
+
+def _logged(tag, v):
+    _CALLS.append(tag)
+    return v
+
+
+def _calls_in_order(x):
+    return _logged("a", 2.0) * _logged("b", x * x) + _logged("c", 1.0) / _logged("d", x)
+
+
+def test_calls_run_once_each_in_python_order():
+    del _CALLS[:]
+    c = pf.taylor(_calls_in_order, order=3)((0.7,), (1.0,))
+    assert _CALLS == ["a", "b", "c", "d"]
+    assert c[0] == _calls_in_order(0.7)
+    # 2 x^2 + 1/x at 0.7: c2 = 2 + 1/x^3, c3 = -1/x^4
+    assert c[2:] == pytest.approx([2.0 + 0.7 ** -3, -(0.7 ** -4)], rel=1e-13)

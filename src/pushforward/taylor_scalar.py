@@ -140,6 +140,17 @@ class _Emitter:
         self.pre.append(T.assign(ident, p))
         return T.name(ident)
 
+    def operands(self, nodes):
+        """The values of several expressions, in Python's order: a constant one that calls a
+        function is stored before the next one's statements run."""
+        out = []
+        for node in nodes:
+            p, cs = self.ex(node)
+            if cs is None and any(isinstance(n, gast.Call) for n in T.walk(p)):
+                p = self.simple(p)
+            out.append((p, cs))
+        return out
+
     def elementwise(self, target, p, cs):
         """A value whose coefficient k is expression ``cs[k - 1]``."""
         ident, names = self.result(target, True)
@@ -273,7 +284,7 @@ class _Emitter:
                                         ctx=gast.Store()), call)]
         if not isinstance(s.value, gast.Tuple) or len(s.value.elts) != len(elts):
             raise Unsupported("unpacking")
-        values = [self.ex(v) for v in s.value.elts]  # all values first, as Python does
+        values = self.operands(s.value.elts)  # all values first, as Python does
         stores, loads = [], []
         for e, (p, cs) in zip(elts, values):
             stores.append(e.id)
@@ -299,7 +310,7 @@ class _Emitter:
             raise Unsupported("a result only recursion decides")
         if kind[0] == "tuple" and not isinstance(v, gast.Tuple):  # falls off the end
             return [gast.Return(value=v)]
-        values = [self.ex(e) for e in v.elts] if kind[0] == "tuple" \
+        values = self.operands(v.elts) if kind[0] == "tuple" \
             else [self.ex(v if v is not None else T.const(None))]
         flat = []
         for p, cs in values:
@@ -334,7 +345,7 @@ class _Emitter:
 
     def e_BinOp(self, e, target):
         op = type(e.op)
-        a, b = self.ex(e.left), self.ex(e.right)
+        a, b = self.operands([e.left, e.right])
         if op is gast.FloorDiv:  # piecewise constant
             return gast.BinOp(left=a[0], op=e.op, right=b[0]), None
         rule = _BINOPS.get(op)
@@ -459,7 +470,7 @@ class _Emitter:
         func = info.target.func if info.kind == "rule" else None
         if e.keywords or any(isinstance(a, gast.Starred) for a in e.args):
             raise Unsupported("call arguments")
-        args = [self.ex(a) for a in e.args]
+        args = self.operands(e.args)
         if func is builtins.float and len(args) == 1:
             return args[0]
         if func in (math.pow, builtins.pow) and len(args) == 2:
@@ -486,8 +497,8 @@ class _Emitter:
         code = func.__code__
         params = list(code.co_varnames[:code.co_argcount + code.co_kwonlyargcount])
         names = params[:len(e.args)] + [k.arg for k in e.keywords]
-        values = [self.ex(a) for a in list(e.args) + [k.value for k in e.keywords]]
-        values = [(self.simple(p), cs) for p, cs in values]  # in order, each once
+        values = self.operands(list(e.args) + [k.value for k in e.keywords])
+        values = [(self.simple(p), cs) for p, cs in values]
         given = {n: cs for n, (_, cs) in zip(names, values) if cs is not None}
         if any(n not in params for n in given):
             raise Unsupported("an active argument to *args or **kwargs")
