@@ -778,6 +778,8 @@ def test_vector_mode_on_generated_programs(program, data):
     pf.jvp per input."""
     note(program.source())
     primals, _ = _point(data, len(program.params))
+    # not at a point where the derivative does not exist (hypot at the origin: 0 / 0)
+    assume(stable_point(program, primals, (1.0,) * len(primals)))
     with tempfile.TemporaryDirectory(prefix="pf_programs_") as directory:
         name, func = _load(program, directory)
         try:
