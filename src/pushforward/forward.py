@@ -218,7 +218,9 @@ class Forward:
                              % _describe(node), _advice(node))
         if self.ctx.resolution.walrus:  # tests (if, while, assert...) are not differentiated
             for node in T.walk(fdef):
-                if isinstance(node, gast.NamedExpr) and self.act.is_active(node.value):
+                # (y := 2.0) with y differentiated elsewhere: dy would keep its old value
+                if isinstance(node, gast.NamedExpr) and (
+                        self.act.is_active(node.value) or self.act.is_active(node.target)):
                     self.problem(node, "%s of a differentiated value is not supported"
                                  % _describe(node), _advice(node))
         return self.body(fdef.body)

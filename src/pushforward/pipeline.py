@@ -155,7 +155,8 @@ class Ctx:
         key = (name, id(obj))
         if key not in self._helpers:
             ident = name
-            if ident in self.namer.used and self._user_value(ident) is not obj:
+            if ident in self.namer.used and (self._user_value(ident) is not obj
+                                             or ident in self.resolution.locals):
                 ident = self.namer.fresh(name + "_")
             self.namer.used.add(ident)
             self._helpers[key] = ident

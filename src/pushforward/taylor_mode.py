@@ -272,15 +272,14 @@ class TaylorFunction:
         self._params = api._params(self.f)
         self._last = None
         self._generated = {}  # the differentiated parameters -> their Taylor function
-        self._fast = {}  # the types of the directions -> a coefficient function for floats
+        self._fast = {}  # the types of primals and directions -> a coefficient function
 
     def __call__(self, primals, directions):
-        fast = self._fast.get(tuple(map(type, directions))) \
-            if type(directions) in (tuple, list) else None
-        if fast is not None and type(primals) in (tuple, list) \
-                and len(primals) == len(directions):  # floats, seen before
-            gen, active, zeros = fast
-            if all([type(primals[i]) is float for i in active]):
+        if type(directions) in (tuple, list) and type(primals) in (tuple, list):
+            fast = self._fast.get((tuple(map(type, primals)), tuple(map(type, directions))))
+            if fast is not None:  # the same types as a call before: floats where differentiated
+                gen, active, zeros = fast
+                self._last = gen
                 coefficients = []
                 for i in active:
                     coefficients += [directions[i]] + zeros
@@ -295,13 +294,15 @@ class TaylorFunction:
                 "taylor of %s: give one direction (or None) per primal, and at most %d primals"
                 % (api._describe(self.f), len(self._params)))
         pairs = [(p, d) for p, d in zip(primals, directions) if d is not None]
-        numbers = all(type(p) is float and type(d) is float for p, d in pairs)
-        if not numbers:  # floats need no checks
+        floats = all(type(p) is float and type(d) is float for p, d in pairs)
+        if not floats:  # floats need no checks
             for i, (p, d) in enumerate(zip(primals, directions)):
                 if d is not None:
                     api._leaves(p, "", "primal %d" % i)
                     api._check_tangent(p, d, "[%d]" % i)
-            numbers = all(_is_number(p) and _is_number(d) for p, d in pairs)
+        # numbers, and no array among the constants either (x ** n with an array n)
+        numbers = (floats or all(_is_number(p) and _is_number(d) for p, d in pairs)) \
+            and not any(isinstance(p, np.ndarray) for p in primals)
         active = tuple(self._params[i] for i, d in enumerate(directions) if d is not None)
         gen = self._generated.get((active, numbers))
         if gen is None:
@@ -309,8 +310,8 @@ class TaylorFunction:
         self._last = gen
         n = self.order + 1
         if gen.slots is not None:  # coefficients as local variables
-            if n > 1 and all(type(p) is float and type(d) is float for p, d in pairs):
-                self._fast[tuple(map(type, directions))] = (
+            if n > 1 and floats and numbers:
+                self._fast[tuple(map(type, primals)), tuple(map(type, directions))] = (
                     gen, [i for i, d in enumerate(directions) if d is not None], [0.0] * (n - 2))
             return _scalar_call(gen, primals, directions, n)
         args = [_seed(p, d, n) if d is not None else p for p, d in zip(primals, directions)]

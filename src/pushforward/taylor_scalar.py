@@ -62,10 +62,13 @@ def generate(func, active, order):
     except errors.PushforwardError as exc:
         raise Unsupported(str(exc)) from None
     gen = pipeline.Generated(func, tuple(active), "", [], {}, True)
+    before = set(_CACHE)
     _CACHE[key] = gen  # visible to recursive calls
     try:
         _Emitter(func, parsed, gen, order).function(parsed.node)
     except Unsupported:
+        for k in set(_CACHE) - before:  # callees generated meanwhile may call this one
+            del _CACHE[k]
         _CACHE[key] = None
         raise
     return gen
@@ -94,6 +97,11 @@ class _Emitter:
             raise Unsupported("activity")
         if self.act.names & self.ctx.resolution.containers:
             raise Unsupported("a container of active values")
+        for node in T.walk(fdef):  # a value bound where the code is kept as written
+            if isinstance(node, gast.NamedExpr) or isinstance(node, gast.stmt) and not hasattr(
+                    self, "s_" + type(node).__name__) and not isinstance(node, gast.FunctionDef):
+                if _binds(node) & self.act.names:
+                    raise Unsupported(type(node).__name__)
         self.gen, self.K, self.namer = gen, order, self.ctx.namer
         self.bound = set(gen.active)  # active names with coefficients so far
         self.coefficients = {}  # active name -> the names of its coefficients 1..K
@@ -174,6 +182,8 @@ class _Emitter:
                     if p not in gen.active and self.act.is_name_active(p) for c in self.names(p)]
         body = self.body(fdef.body)
         if not body or not isinstance(body[-1], gast.Return):
+            if gen.slots is not None and gen.slots[0] == "tuple":
+                raise Unsupported("a function returning tuples or None")
             body += self.s_Return(gast.Return(value=None))
         new_args = T.clone(args)
         new_args.posonlyargs = coefficient_params + new_args.posonlyargs
@@ -215,7 +225,7 @@ class _Emitter:
                 gast.copy_location(n, s)
             out += self.pre + new
         self.pre, self.reads = outer
-        return out
+        return out or ([gast.Pass()] if stmts else [])  # x = x writes nothing
 
     def s_Expr(self, s):  # a call for its side effects, a docstring: values only
         return [s]
@@ -261,6 +271,7 @@ class _Emitter:
             if not all(isinstance(t, gast.Name) for t in targets):
                 raise Unsupported("assignment targets")
             p, cs = self.ex(s.value)
+            p = self.simple(p)
             for t in targets:
                 self.emit(t.id, T.clone(p), cs if cs is not None else [T.const(0.0)] * self.K)
             return []
@@ -308,8 +319,8 @@ class _Emitter:
             return [gast.Return(value=call)]
         if kind is None:
             raise Unsupported("a result only recursion decides")
-        if kind[0] == "tuple" and not isinstance(v, gast.Tuple):  # falls off the end
-            return [gast.Return(value=v)]
+        if kind[0] == "tuple" and not isinstance(v, gast.Tuple):  # return, in a function of tuples
+            raise Unsupported("a function returning tuples or None")
         values = self.operands(v.elts) if kind[0] == "tuple" \
             else [self.ex(v if v is not None else T.const(None))]
         flat = []
@@ -471,8 +482,9 @@ class _Emitter:
         if e.keywords or any(isinstance(a, gast.Starred) for a in e.args):
             raise Unsupported("call arguments")
         args = self.operands(e.args)
-        if func is builtins.float and len(args) == 1:
-            return args[0]
+        if func is builtins.float and len(args) == 1:  # y may hold an int
+            p, cs = args[0]
+            return self.elementwise(target, gast.Call(func=e.func, args=[p], keywords=[]), cs)
         if func in (math.pow, builtins.pow) and len(args) == 2:
             args = [(self.simple(p), cs) for p, cs in args]
             value = gast.Call(func=e.func, args=[T.clone(p) for p, _ in args], keywords=[])
@@ -594,6 +606,18 @@ def _by_squaring(em, x, n):
         n >>= 1
         if n:
             base = em.mul(mult, base, base, None)
+    return out
+
+
+def _binds(node):
+    """The names ``node`` binds: name targets, and the captures of match patterns."""
+    out = set()
+    for n in T.walk(node):
+        if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store):
+            out.add(n.id)
+        for attr in ("name", "rest"):  # MatchAs, MatchStar, MatchMapping
+            if type(n).__name__.startswith("Match") and isinstance(getattr(n, attr, None), str):
+                out.add(getattr(n, attr))
     return out
 
 
