@@ -1709,3 +1709,24 @@ def nested_comprehensions(x):
 
 register(nested_comprehensions, [(0.5, 1.2)],
          kinks=lambda x: min(abs((x * 1 + j) ** 2 + j * j - 1.0) for j in range(3)))
+
+
+UNPACK_LOG = []  # appended to by _logged_pair, once per call of unpacks_a_constant_call
+
+
+def _logged_pair(u):
+    UNPACK_LOG.append("pair")
+    return math.sin(u), u * 0.5
+
+
+def unpacks_a_constant_call(x):
+    """A call with constant arguments unpacked into names that carry tangents later: the
+    call runs once, and the tangents start as zeros of its result's structure."""
+    a, c = _logged_pair(0.3)
+    for _ in range(2):
+        if c > 0.09:
+            c = 0.1 - x * a
+    return a * x - c * c
+
+
+register(unpacks_a_constant_call, [(-1.0, 1.0)], side_effect_log=UNPACK_LOG)

@@ -1373,6 +1373,10 @@ def _float_of_an_int_or_x(x):
     return z * z / 7
 
 
+def _empty_tuple(x):
+    return ()
+
+
 def _even(u, n):
     if n == 0:
         return u
@@ -1389,7 +1393,7 @@ def _odd(u, n):
 @pytest.mark.parametrize("f,x", [(_tuple_or_none, 0.7), (_tuple_or_none, -0.7),
                                  (_chained_constant, 0.7), (_shadows_math, 0.7),
                                  (_only_a_self_assignment, 1.5), (_float_of_an_int_or_x, 0.5),
-                                 (_odd, 0.7)])
+                                 (_odd, 0.7), (_empty_tuple, 0.7)])
 def test_coefficient_code_agrees_with_series_objects(f, x):
     recursive = f is _odd
     primals, directions = ((x, 3), (1.0, None)) if recursive else ((x,), (1.0,))

@@ -174,6 +174,14 @@ class Forward:
             return T.const(0.0)  # never indexed, iterated, measured or filled: a number
         return T.expr("zeros_like(p)", p=p, zeros_like=self.ctx.bind("zeros_like", zeros_like))
 
+    def _zero_for(self, target, p):
+        """The zero tangent of ``target = p``: one with p's structure where the target unpacks
+        a value that is not a display (``(a, c), (_, dc) = t1, zeros_like(t1)``)."""
+        if isinstance(target, (gast.Tuple, gast.List)) and not isinstance(
+                p, (gast.Tuple, gast.List)):
+            return T.expr("z(p)", z=self.ctx.bind("zeros_like", zeros_like), p=T.clone(p))
+        return self.zero_of(p)
+
     def tangent_target(self, target):
         """The tangent of an assignment target, or None if it carries no tangent."""
         if isinstance(target, gast.Name):
@@ -440,7 +448,9 @@ class Forward:
             zero = T.expr("z(v)", z=self.ctx.bind("zeros_like", zeros_like), v=T.load(target))
             return [T.assign(target, p), T.assign(tt, zero)]
         if t is None or T.is_zero(t):
-            t = self.zero_of(p)
+            if isinstance(target, (gast.Tuple, gast.List)) and not self.simple(p):
+                p, _ = self.hoist(p, None)  # a, c = f(a): the call once, its zero after it
+            t = self._zero_for(target, p)
         t = self._finish(t)
         if numpy and _refers(t) and not _refers(p):
             # the primal made a new object, the tangent names an existing one: copy it, or an
@@ -505,7 +515,7 @@ class Forward:
             tt = self.tangent_target(tg)
             if tt is not None:
                 tts.append(tt)
-                ts.append(t if t is not None and not T.is_zero(t) else self.zero_of(p))
+                ts.append(t if t is not None and not T.is_zero(t) else self._zero_for(tg, p))
         primal = T.assign(gast.Tuple(elts=list(target.elts), ctx=gast.Store()),
                           gast.Tuple(elts=ps, ctx=gast.Load()))
         if not tts:
@@ -519,7 +529,8 @@ class Forward:
                 tt = self.tangent_target(tg)
                 if tt is not None:
                     stores.append(tt)
-                    loads.append(t if t is not None and not T.is_zero(t) else self.zero_of(p))
+                    loads.append(t if t is not None and not T.is_zero(t)
+                                 else self._zero_for(tg, p))
             return [T.assign(gast.Tuple(elts=stores, ctx=gast.Store()),
                              gast.Tuple(elts=loads, ctx=gast.Load()))]
         ttarget = tts[0] if len(tts) == 1 else gast.Tuple(elts=tts, ctx=gast.Store())

@@ -201,8 +201,8 @@ class _Emitter:
                 continue
             v = r.value
             if isinstance(v, gast.Tuple):
-                if any(isinstance(e, gast.Starred) for e in v.elts):
-                    raise Unsupported("starred return")
+                if not v.elts or any(isinstance(e, gast.Starred) for e in v.elts):
+                    raise Unsupported("an empty or starred tuple")
                 kinds.add(("tuple", len(v.elts)))
             elif not (isinstance(v, gast.Call) and classify(v, self.ctx).kind == "user"):
                 kinds.add(("value", 1))
