@@ -987,3 +987,35 @@ def stores_into_a_scaled_constant(x, s):
 
 
 register(stores_into_a_scaled_constant, [Array((3,), -1.0, 1.0), (-1.5, 1.5)], active=[1])
+
+
+def writes_through_views(x):
+    """Writes through a view (a slice, a reshape) of an array that holds no differentiated
+    value yet: the array carries a tangent too, and the view's tangent is a view of it."""
+    y = np.zeros(3)
+    v = y[1:]
+    v[0] = x[0] ** 2
+    v[1] = 3.0 * x[1]
+    z = np.zeros(4)
+    r = z.reshape(2, 2)
+    r[1, 1] = x[0] * x[1]
+    m = np.zeros((2, 2))
+    for row in m:
+        row[0] = x[1] * x[1]
+    return np.concatenate([y * np.sum(z), m[1]])
+
+
+register(writes_through_views, [Array((2,), 0.2, 1.5)], active=[0])
+
+
+def squares_in_place(x):
+    """y *= x and y **= 2 on a whole array (second order: the update of dy must not be seen
+    by ddy's expression)."""
+    y = x * 1.0
+    y *= x
+    w = x + 0.5
+    w **= 2
+    return np.sum(y * w)
+
+
+register(squares_in_place, [Array((3,), -1.0, 1.0)], active=[0])

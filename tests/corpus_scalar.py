@@ -1730,3 +1730,18 @@ def unpacks_a_constant_call(x):
 
 
 register(unpacks_a_constant_call, [(-1.0, 1.0)], side_effect_log=UNPACK_LOG)
+
+
+def writes_through_aliases_of_items(x):
+    """An inner list or a dict's list, named and written into before the outer one holds any
+    differentiated value."""
+    m = [[0.0, 0.0], [0.0, 0.0]]
+    row = m[1]
+    row[0] = 3.0 * x
+    d = {"a": [0.0, 0.0]}
+    inner = d["a"]
+    inner[1] = x * x
+    return m[1][0] * d["a"][1] + m[0][1]
+
+
+register(writes_through_aliases_of_items, [(-1.5, 1.5)])

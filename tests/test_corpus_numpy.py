@@ -254,3 +254,23 @@ def test_matrix_norms_other_than_frobenius_are_refused():
         pf.taylor(spectral, order=2)((A,), (np.ones((2, 2)),))
     frobenius = pf.jvp(lambda A: np.linalg.norm(A, axis=(0, 1)), (A,), (np.ones((2, 2)),))[1]
     assert frobenius == pytest.approx(A.sum() / np.linalg.norm(A), rel=1e-14)
+
+
+def test_int_tangents_of_functions_updating_arrays_in_place():
+    """The generated code updates tangent copies in place: an int tangent array becomes a
+    float one first (dy *= 0.5 would truncate it)."""
+
+    def halve(x):
+        y = x.copy()
+        y *= 0.5
+        return y
+
+    def smooth(x):
+        x = x.copy()
+        x[1:] += 0.25 * x[:-1]
+        return x
+
+    x = np.array([1.0, 2.0, 3.0])
+    for _ in range(2):  # the checked call, then the fast one
+        assert pf.jvp(halve, (x,), (np.array([1, 1, 1]),))[1].tolist() == [0.5, 0.5, 0.5]
+        assert pf.jvp(smooth, (x,), (np.array([1, 1, 1]),))[1].tolist() == [1.0, 1.25, 1.25]

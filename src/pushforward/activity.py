@@ -161,7 +161,13 @@ class Activity:
         if kind in ("enumerate", "items", "zip") and isinstance(target, (gast.Tuple, gast.List)) \
                 and len(target.elts) == len(parts):
             return any([self.iterate(t, p) for t, p in zip(target.elts, parts)])
-        return self.assign(target, self.is_active(it))
+        changed = self.assign(target, self.is_active(it))
+        root = _referred(it)  # for row in m: the rows are m's items (views of an array)
+        if isinstance(target, gast.Name) and target.id in self.names and root is not None \
+                and root not in self.names and root in self.ctx.resolution.locals:
+            self.names.add(root)
+            changed = True
+        return changed
 
     def step(self, nodes, fdef) -> bool:
         changed = False
@@ -169,12 +175,13 @@ class Activity:
             if isinstance(node, gast.Assign):
                 for t in node.targets:
                     changed |= self.assign(t, self.is_active(node.value), node.value)
-                    # ys = xs: one list (or array) under two names; if updates through ys carry
-                    # tangents, reads through xs must see them: the two are active together
-                    if isinstance(t, gast.Name) and isinstance(node.value, gast.Name) \
-                            and t.id in self.names and node.value.id not in self.names \
-                            and node.value.id in self.ctx.resolution.locals:
-                        self.names.add(node.value.id)
+                    # ys = xs (or a view, v = xs[1:], r = xs.reshape(2, 2), row = m[1]): one
+                    # object under two names; if updates through ys carry tangents, reads
+                    # through xs must see them: the two are active together
+                    root = _referred(node.value)
+                    if isinstance(t, gast.Name) and t.id in self.names and root is not None \
+                            and root not in self.names and root in self.ctx.resolution.locals:
+                        self.names.add(root)
                         changed = True
                     # grid = [row, row]: the rows are grid's items, the same objects; if grid
                     # carries tangents, so do they (or dgrid[0][1] = ... has no list to go to)
@@ -256,6 +263,25 @@ class Activity:
 
 
 _WRITES: dict = {}  # (code object, parameter) -> whether the function stores into it
+
+
+#: array methods whose result may share the array's memory
+_VIEWS = {"reshape", "view", "transpose", "swapaxes", "squeeze", "ravel"}
+
+
+def _referred(node):
+    """The local name whose object ``node`` is, or is a part or view of (``xs``, ``xs[1:]``,
+    ``m[1]``, ``a.T``, ``a.reshape(2, 2)``); None for a value computed anew."""
+    while True:
+        if isinstance(node, gast.Name):
+            return node.id
+        if isinstance(node, (gast.Subscript, gast.Attribute)):
+            node = node.value
+        elif isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) \
+                and node.func.attr in _VIEWS:
+            node = node.func.value
+        else:
+            return None
 
 
 def writes_into(func, param, seen=None):

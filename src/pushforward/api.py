@@ -694,7 +694,15 @@ _MUTABLE = (np.ndarray, list, dict)
 
 def _fresh(t):
     """``t`` with its arrays, lists and dicts copied, at any depth."""
-    return _map_leaves(t, lambda v: v.copy() if isinstance(v, np.ndarray) else v)
+    return _map_leaves(t, lambda v: _own(v) if isinstance(v, np.ndarray) else v)
+
+
+def _own(t):
+    """A copy of a tangent array or list the generated code may update in place: an int array
+    becomes a float one (``dy *= 0.5`` in place would truncate it)."""
+    if isinstance(t, np.ndarray) and t.dtype.kind in "biu":
+        return t.astype(float)
+    return t.copy()
 
 
 def _entry_call(gen, n, active_idx, check, guarded=None):
@@ -725,7 +733,7 @@ def _entry_call(gen, n, active_idx, check, guarded=None):
     args = ["p%d" % i for i in range(n)]
     if guarded:
         guards, copied, general = guarded
-        tangents = [("t%d.copy()" if i in copied else "t%d") % i for i in active_idx]
+        tangents = [("own(t%d)" if i in copied else "t%d") % i for i in active_idx]
     else:
         tangents = ["tangents[%d]" % i for i in active_idx]
         if check is not None:
@@ -740,7 +748,7 @@ def _entry_call(gen, n, active_idx, check, guarded=None):
     bindings = {gen.name: gen.cell, "check": check}
     if guarded:
         bindings.update(general=general, float=float, int=int, list=list, ndarray=np.ndarray,
-                        type=type, len=len)
+                        type=type, len=len, own=_own)
         name = gen.name + "_fast"
         body = ("try:\n    same = len(primals) == %d == len(tangents)\n"
                 "except TypeError:  # not sequences: the general path says so\n"

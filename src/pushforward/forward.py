@@ -11,6 +11,7 @@ so that every problem of a function is found in one pass.
 
 from __future__ import annotations
 
+import types
 
 import gast
 import numpy as np
@@ -23,6 +24,7 @@ from .kinds import float_call, float_valued, value_kinds
 from .calls import classify, is_pure, method_kind
 from .cleanup import Floats, factor_tangents, simplify
 from .rules import BINOPS, HELPERS, INPLACE, LINEAR_ATTRIBUTES, RULES, SEQUENCES, UNARYOPS
+from . import batch
 from .special import fit, fresh, members, method_jvp, update, zeros_like
 
 ANS = "__pf_ans__"  # the result of the rule at the root of an assignment, resolved by s_Assign
@@ -362,13 +364,25 @@ class Forward:
                          gast.Expr(value=simplify(tangent, self.float_info))]
 
     def _reads_state(self, node):
-        """Whether ``node`` reads something a store could change: an item, an attribute of a
-        value (not a module's constant), a call with possible side effects."""
+        """Whether ``node`` reads something a store into a primal object could change: an item
+        or an attribute of a primal value (a tangent is another object; a module's constant
+        does not change), or a call with possible side effects."""
+        tangents = set(self.namer.tangents.values())
         for n in T.walk(node):
-            if isinstance(n, gast.Subscript) or isinstance(n, gast.Attribute) \
-                    and self.ctx.resolution.lookup(n) is None:
-                return True
-        return not is_pure(node, self.ctx)
+            if isinstance(n, (gast.Subscript, gast.Attribute)):
+                root = n
+                while isinstance(root, (gast.Subscript, gast.Attribute)):
+                    root = root.value
+                if not (isinstance(root, gast.Name) and (
+                        root.id in tangents or isinstance(self._module(root.id), types.ModuleType))):
+                    return True
+        return self._updates_in_place(node)  # the other calls of tangent code are pure
+
+    def _module(self, ident):
+        """What a name of generated code is bound to outside the function (None if local)."""
+        if ident in self.ctx.resolution.locals:
+            return None
+        return self.ctx.bindings.get(ident, self.ctx.func.__globals__.get(ident))
 
     def _outer_write(self, targets, value):
         """A differentiated value stored in a global or nonlocal name: say so, True."""
@@ -442,7 +456,7 @@ class Forward:
         numpy = self.arrays and not (isinstance(target, gast.Name) and target.id in self.plain)
         # out = x * 1.0, then out[1] = s: x may be an array, and the zero must be one too
         indexed = isinstance(target, gast.Name) and target.id in self.ctx.resolution.containers \
-            and not isinstance(p, (gast.List, gast.Tuple, gast.Dict))
+            and (t is None or T.is_zero(t)) and _is_number_zero(self.zero_of(p))
         if (t is None or T.is_zero(t)) and (numpy or indexed) and isinstance(target, gast.Name):
             # a zero with the value's type and shape: an array may be written into later
             zero = T.expr("z(v)", z=self.ctx.bind("zeros_like", zeros_like), v=T.load(target))
@@ -467,10 +481,24 @@ class Forward:
             return [T.assign(tmp, p), T.assign(tt, t), T.assign(target, T.name(tmp))]
         if uses_ans:
             return [T.assign(target, p), T.assign(tt, _rename(t, ANS, target.id))]
+        if reads_target and self._updates_in_place(p):
+            # dy = update(y, dy, ...) at second order: update writes dy before ddy's
+            # expression would read it
+            tmp = self.namer.tangent(self.namer.temp())
+            return [T.assign(tmp, t), T.assign(target, p), T.assign(tt, T.name(tmp))]
         if reads_target:
             pair = gast.Tuple(elts=[target, tt], ctx=gast.Store())
             return [T.assign(pair, gast.Tuple(elts=[p, t], ctx=gast.Load()))]
         return [T.assign(target, p), T.assign(tt, t)]
+
+    def _updates_in_place(self, node):
+        """Whether ``node`` calls the helper that updates a tangent in place (``update``)."""
+        for n in T.walk(node):
+            if isinstance(n, gast.Call) and isinstance(n.func, gast.Name):
+                func = self.ctx.bindings.get(n.func.id) or self.ctx.resolution.lookup(n.func)
+                if any(func is f for f in _IN_PLACE):
+                    return True
+        return False
 
     def _unstable_indices(self, target):
         """The subscripts of an item target whose index the store could change (``y[y < 0]``,
@@ -1315,6 +1343,13 @@ class _FloatNames:
     def __contains__(self, name):
         return name in self.floats or name in self.values and float_valued(
             self.values[name], self.floats, self.call)
+
+
+_IN_PLACE = (update, batch.update)
+
+
+def _is_number_zero(node):
+    return isinstance(node, gast.Constant) and node.value == 0.0 and type(node.value) is float
 
 
 def _formats(node):
