@@ -1745,3 +1745,14 @@ def writes_through_aliases_of_items(x):
 
 
 register(writes_through_aliases_of_items, [(-1.5, 1.5)])
+
+
+def loops_over_a_sorted_dict(d):
+    """sorted(d) of a dict sorts its keys, constants: the loop reads the values through them."""
+    total = 0.0
+    for k in sorted(d):
+        total = total * 0.5 + d[k] * d[k]
+    return total + sum(d[k] for k in sorted(d)) * d["b"]
+
+
+register(loops_over_a_sorted_dict, [FloatDict({"b": (-1.5, 1.5), "a": (-1.5, 1.5), "c": (0.5, 2.0)})])

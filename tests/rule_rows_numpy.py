@@ -1356,12 +1356,18 @@ def sp_sort_order(xs):
     return special.sort_order(xs)
 
 
+def sp_sorted_tangent(xs, dxs):
+    return special.sorted_tangent(xs, dxs)[1] + special.sorted_tangent({"a": 1.0}, {"a": dxs[0]})[0]
+
+
 def sp_position(xs, v):
     return special.position(xs + [v], v)  # v is among the items
 
 
 row(L(special.fresh), sp_fresh, [V3])
 row(L(special.members), sp_members, [V3, V3], active=(1,))
+row(L(special.sorted_tangent), sp_sorted_tangent, [FloatList(3, -2.0, 2.0), FloatList(3, -2.0, 2.0)],
+    active=(1,))
 row(L(special.fit), sp_fit, [V3, (-1.0, 1.0)], active=(1,))
 row(L(special.max_tangent), sp_max_tangent, [M23, M23], active=(1,))
 row(L(special.min_tangent), sp_min_tangent, [M23, M23], active=(1,))

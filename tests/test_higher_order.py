@@ -342,3 +342,35 @@ def test_higher_derivative_with_respect_to_a_list_is_refused():
     assert pf.derivative(f, order=1, wrt="ys")(0.5, [1.0, 2.0]) == [0.5, 4.0]
     with pytest.raises(pf.PushforwardError, match="use pf.hessian or pf.hvp"):
         pf.derivative(f, order=2, wrt="ys")(0.5, [1.0, 2.0])
+
+
+def _products_of_x_with_itself(x):
+    return (np.dot(x, x) + np.inner(x, x) + np.sum(np.outer(x, x)) + np.tensordot(x, x, 1)
+            + x.dot(x))
+
+
+def _stacked_with_lists(x):
+    return np.sum(np.hstack([x, [x[0] * 2.0]]) ** 2) + np.sum(np.vstack([x, [x[0], x[1], 1.0]]))
+
+
+def test_second_derivatives_of_products_with_the_array_on_both_sides():
+    """np.dot(x, x) and its kind differentiated twice: the two tangents are batches."""
+    import numpy as np
+
+    x = np.array([0.3, -0.5, 0.7])
+    # 4 |x|^2 + (sum x)^2: Hessian 8 I + 2 ones
+    want = 8.0 * np.eye(3) + 2.0 * np.ones((3, 3))
+    assert np.allclose(pf.hessian(_products_of_x_with_itself)(x), want, rtol=1e-14)
+    v = np.array([1.0, -2.0, 0.5])
+    assert np.allclose(pf.hvp(_products_of_x_with_itself, (x,), (v,))[0], want @ v, rtol=1e-14)
+    # |x|^2 + 4 x0^2: Hessian 2 I + 8 e0 e0
+    want = 2.0 * np.eye(3)
+    want[0, 0] += 8.0
+    assert np.allclose(pf.hessian(_stacked_with_lists)(x), want, rtol=1e-14)
+
+
+def test_hessian_of_a_list_output_is_refused():
+    import numpy as np
+
+    with pytest.raises(pf.PushforwardError, match="f returned a list"):
+        pf.hessian(lambda x: [np.sum(x * x), x[0] * x[1]])(np.ones(2))

@@ -20,6 +20,7 @@ y[0] = x``) must carry the batch axis from the start, and its size is the one of
 
 from __future__ import annotations
 
+import functools
 import numbers
 import operator
 import threading
@@ -436,13 +437,21 @@ def _stack(arrays, axis=0, out=None, **kwargs):
     return Batch(np.stack(parts, axis=axis % out_ndim + 1, **kwargs))
 
 
+def _members(tup):
+    """The members of ``np.hstack``'s sequence with a list holding Batches as one Batch
+    (``np.hstack([dx, [dx[0] * 2.0]])``)."""
+    n = _batch_size(tup)
+    return [Batch(_gather(v, n)) if isinstance(v, (list, tuple)) and _batch_size(v) is not None
+            else v for v in tup]
+
+
 def _hstack(tup, **kwargs):
-    arrays = [np.atleast_1d(v) for v in tup]
+    arrays = [np.atleast_1d(v) for v in _members(tup)]
     return np.concatenate(arrays, axis=0 if np.ndim(arrays[0]) == 1 else 1)
 
 
 def _vstack(tup, **kwargs):
-    return np.concatenate([np.atleast_2d(v) for v in tup], axis=0)
+    return np.concatenate([np.atleast_2d(v) for v in _members(tup)], axis=0)
 
 
 def _atleast(k):
@@ -555,6 +564,20 @@ def _front(out, axis):
     return Batch(np.moveaxis(out, axis, 0))
 
 
+def _pairwise(func):
+    """``func`` of two batches (forward-over-forward code: ``np.dot(dx, d_x)``) pairs their
+    members, the k-th with the k-th; the rule below handles one batch and a constant."""
+    def wrap(rule):
+        @functools.wraps(rule)
+        def apply(a, b, *args, **kwargs):
+            if isinstance(a, Batch) and isinstance(b, Batch):
+                return Batch(np.stack([func(x, y, *args, **kwargs) for x, y in zip(a.a, b.a)]))
+            return rule(a, b, *args, **kwargs)
+        return apply
+    return wrap
+
+
+@_pairwise(np.dot)
 def _dot(a, b, out=None):
     if _inner_ndim(a) == 0 or _inner_ndim(b) == 0:
         return _ufunc(np.multiply, a, b)
@@ -564,6 +587,7 @@ def _dot(a, b, out=None):
     return _front(np.tensordot(a, b.a, axes=([-1], [b_axis])), np.ndim(a) - 1)
 
 
+@_pairwise(np.inner)
 def _inner(a, b):
     if _inner_ndim(a) == 0 or _inner_ndim(b) == 0:
         return _ufunc(np.multiply, a, b)
@@ -572,12 +596,14 @@ def _inner(a, b):
     return _front(np.tensordot(a, b.a, axes=([-1], [-1])), np.ndim(a) - 1)
 
 
+@_pairwise(np.outer)
 def _outer(a, b, out=None):
     if isinstance(a, Batch):
         return Batch(_flat(a)[:, :, None] * np.ravel(b)[None, None, :])
     return Batch(np.ravel(a)[None, :, None] * _flat(b)[:, None, :])
 
 
+@_pairwise(np.tensordot)
 def _tensordot(a, b, axes=2):
     if isinstance(axes, numbers.Integral):
         na = _inner_ndim(a)

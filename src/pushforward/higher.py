@@ -97,6 +97,11 @@ def hessian(f, wrt=None):
             dx, ddx = vector.Batch(dx.a.reshape(-1)), vector.Batch(ddx.a.reshape(-1))
         with vector.size(len(rows)):
             value, second = run(values, [dx], [ddx])
+        if isinstance(value, (list, tuple, dict)):
+            raise api.InputTypeError(
+                "pf.hessian of %s: f returned a %s; the Hessian is of a number or an array "
+                "(return np.array([...]), or take the Hessian of each output)"
+                % (api._describe(f), type(value).__name__))
         entries = api._columns(value, second, len(rows))  # out.shape + (pairs,)
         out = np.empty(np.shape(value) + (n, n))
         out[..., rows, cols] = entries

@@ -57,6 +57,14 @@ def position(xs, v):
     return xs.index(v) if isinstance(xs, (list, tuple)) else list(xs).index(v)
 
 
+def sorted_tangent(xs, dxs):
+    """The tangent of ``sorted(xs)``: the tangents in the order the sort put their items; for a
+    dict, whose sort gives its keys (constants), zeros."""
+    if isinstance(xs, dict):
+        return [0.0] * len(xs)
+    return [dxs[i] for i in sort_order(xs)]
+
+
 def sort_order(xs):
     """The indices that sort ``xs``, in order (the permutation of ``sorted(xs)``): a constant,
     so that the derivative of ``sorted``'s tangent is taken again like any code."""
