@@ -215,3 +215,15 @@ def test_methods_of_objects_are_differentiated_when_the_code_runs():
         pf.derivative(NET.loss, order=2)(x, 0.5)
     with pytest.raises(pf.PushforwardError, match=r"method '\.predict' with differentiated"):
         pf.jacobian(NET.loss)(x, 0.5)  # vector mode: tangents that pf.jvp does not take
+
+
+_FIRST_LAMBDA = lambda x: 1.0 / (1.0 - x)  # noqa: E731  (another lambda of x, earlier in the file)
+
+
+def test_a_lambda_on_a_line_that_does_not_parse_alone():
+    """A lambda in a for header: its line alone does not parse, so the whole file is parsed;
+    the lambda is the one on its own line (Python 3.10 records no columns to tell lambdas
+    apart), not the file's first lambda with the same arguments."""
+    for g in (pf.forward_diff(lambda x: x * x * 3.0),):
+        assert g(2.0) == (12.0, 12.0)
+    assert pf.forward_diff(_FIRST_LAMBDA)(0.5) == (2.0, 4.0)

@@ -101,7 +101,10 @@ _MISSING = object()
 
 
 def _lambda_node(tree, code):
+    """The lambda of ``code`` in ``tree`` (its locations shifted to the file's): on its first
+    line, with its arguments, and (where Python records columns) its body's column."""
     lambdas = [n for n in ast.walk(tree) if isinstance(n, ast.Lambda)]
+    lambdas = [n for n in lambdas if n.lineno == code.co_firstlineno] or lambdas
     args = code.co_varnames[: code.co_argcount + code.co_kwonlyargcount]
     same_args = [n for n in lambdas if tuple(a.arg for a in n.args.args + n.args.kwonlyargs) == args]
     candidates = same_args or lambdas
