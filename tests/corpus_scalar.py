@@ -1755,4 +1755,5 @@ def loops_over_a_sorted_dict(d):
     return total + sum(d[k] for k in sorted(d)) * d["b"]
 
 
-register(loops_over_a_sorted_dict, [FloatDict({"b": (-1.5, 1.5), "a": (-1.5, 1.5), "c": (0.5, 2.0)})])
+register(loops_over_a_sorted_dict,
+         [FloatDict({"b": (-1.5, 1.5), "a": (-1.5, 1.5), "c": (0.5, 2.0)})])

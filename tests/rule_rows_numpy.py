@@ -1366,8 +1366,8 @@ def sp_position(xs, v):
 
 row(L(special.fresh), sp_fresh, [V3])
 row(L(special.members), sp_members, [V3, V3], active=(1,))
-row(L(special.sorted_tangent), sp_sorted_tangent, [FloatList(3, -2.0, 2.0), FloatList(3, -2.0, 2.0)],
-    active=(1,))
+row(L(special.sorted_tangent), sp_sorted_tangent,
+    [FloatList(3, -2.0, 2.0), FloatList(3, -2.0, 2.0)], active=(1,))
 row(L(special.fit), sp_fit, [V3, (-1.0, 1.0)], active=(1,))
 row(L(special.max_tangent), sp_max_tangent, [M23, M23], active=(1,))
 row(L(special.min_tangent), sp_min_tangent, [M23, M23], active=(1,))

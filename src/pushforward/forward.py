@@ -158,8 +158,8 @@ class Forward:
             return gast.Dict(keys=T.clone(p.keys), values=[self.zero_of(v) for v in p.values])
         if isinstance(p, gast.BinOp) and isinstance(p.op, gast.Mult) and isinstance(p.left, gast.List):
             return gast.BinOp(left=self.zero_of(p.left), op=gast.Mult(), right=T.clone(p.right))
-        if isinstance(p, gast.BinOp) and isinstance(p.op, gast.Add) and (
-                isinstance(p.left, T.SEQUENCE_DISPLAYS) or isinstance(p.right, T.SEQUENCE_DISPLAYS)):
+        if isinstance(p, gast.BinOp) and isinstance(p.op, gast.Add) and any(
+                isinstance(side, T.SEQUENCE_DISPLAYS) for side in (p.left, p.right)):
             return gast.BinOp(left=self.zero_of(p.left), op=gast.Add(), right=self.zero_of(p.right))
         if isinstance(p, gast.Constant) and isinstance(p.value, (int, float)) or isinstance(
                 p, (gast.BinOp, gast.UnaryOp)):
@@ -373,8 +373,8 @@ class Forward:
                 root = n
                 while isinstance(root, (gast.Subscript, gast.Attribute)):
                     root = root.value
-                if not (isinstance(root, gast.Name) and (
-                        root.id in tangents or isinstance(self._module(root.id), types.ModuleType))):
+                if not (isinstance(root, gast.Name) and (root.id in tangents or isinstance(
+                        self._module(root.id), types.ModuleType))):
                     return True
         return self._updates_in_place(node)  # the other calls of tangent code are pure
 
@@ -1354,7 +1354,8 @@ def _is_number_zero(node):
 
 def _formats(node):
     """``"%.3f" % x``: string formatting, not a remainder."""
-    return isinstance(node.op, gast.Mod) and isinstance(node.left, (gast.Constant, gast.JoinedStr)) \
+    return isinstance(node.op, gast.Mod) \
+        and isinstance(node.left, (gast.Constant, gast.JoinedStr)) \
         and isinstance(getattr(node.left, "value", ""), str)
 
 

@@ -190,7 +190,8 @@ class _Rewrite(T.Transformer):
             if kind == "unknown" and info.target not in AS_WRITTEN_METHODS:
                 self.no_rule(node, "." + info.target)
             return node
-        if info.kind == "local" or info.kind == "unknown" and any(info.target is i for i in ITERATORS):
+        if info.kind == "local" or info.kind == "unknown" and any(
+                info.target is i for i in ITERATORS):
             return node
         self.no_rule(node, _dotted(node.func))
         return node
