@@ -274,3 +274,9 @@ def test_int_tangents_of_functions_updating_arrays_in_place():
     for _ in range(2):  # the checked call, then the fast one
         assert pf.jvp(halve, (x,), (np.array([1, 1, 1]),))[1].tolist() == [0.5, 0.5, 0.5]
         assert pf.jvp(smooth, (x,), (np.array([1, 1, 1]),))[1].tolist() == [1.0, 1.25, 1.25]
+
+
+def test_derivative_of_np_max_of_a_float_input_is_a_number():
+    a = np.array([1.0, 2.0])
+    value, d = pf.forward_diff(lambda s: np.max(a * s))(0.5)
+    assert (value, d) == (1.0, 2.0) and np.ndim(d) == 0 and not isinstance(d, np.ndarray)

@@ -153,8 +153,9 @@ def _picked(index_of, x, dx, axis, keepdims):
     dx = np.broadcast_to(dx, x.shape)
     xs, ds = _along_last(x, axis), _along_last(dx, axis)
     first = index_of(xs, axis=-1)
-    out = np.take_along_axis(ds, np.expand_dims(first, -1), -1)[..., 0]
-    return _restore(out, x, axis, keepdims)
+    out = _restore(np.take_along_axis(ds, np.expand_dims(first, -1), -1)[..., 0], x, axis,
+                   keepdims)
+    return out[()] if type(out) is np.ndarray and out.ndim == 0 else out  # a number
 
 
 def max_tangent(x, dx, ans, axis=None, keepdims=False):
