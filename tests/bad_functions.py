@@ -77,6 +77,11 @@ def nested_default_of_x(x):
     return g(2.0)
 
 
+def get_with_a_differentiated_default(x):
+    d = {"a": 1.0}
+    return d.get("z", x)  # ERR: d.get
+
+
 def many_problems(x):
     y = zlib.adler32(x)  # ERR: zlib.adler32
     z = calls_c_function(y)

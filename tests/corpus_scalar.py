@@ -1757,3 +1757,16 @@ def loops_over_a_sorted_dict(d):
 
 register(loops_over_a_sorted_dict,
          [FloatDict({"b": (-1.5, 1.5), "a": (-1.5, 1.5), "c": (0.5, 2.0)})])
+
+
+def pops_without_using_the_item(x):
+    """ys.pop() and d.pop(k) as statements: the tangents lose their items too."""
+    ys = [x, 2.0 * x, 3.0 * x * x]
+    ys.pop()
+    ys.pop(0)
+    d = {"a": x, "b": 2.0 * x * x}
+    d.pop("a")
+    return sum(ys) * x + sum(d.values())
+
+
+register(pops_without_using_the_item, [(-1.5, 1.5)])

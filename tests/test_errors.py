@@ -44,6 +44,8 @@ CASES = [
      "assignment expression (:=) of a differentiated value"),
     (bad.nested_default_of_x, errors.UnsupportedSyntaxError, ["x * x"],
      "default value of the nested function 'g'"),
+    (bad.get_with_a_differentiated_default, errors.UnsupportedSyntaxError, ["d.get"],
+     "'.get' with a differentiated key or default"),
 ]
 
 

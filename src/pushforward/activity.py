@@ -111,8 +111,8 @@ class Activity:
             kind, _ = method_kind(info.target)
             if kind in ("zero", "mutate"):
                 return False
-            if kind == "value":
-                return self.is_active(node.func.value)
+            # d.get("z", x): a differentiated argument makes the result active too (and the
+            # forward pass refuses what it has no rule for)
             return self.is_active(node.func.value) or any(self.is_active(a) for a in args)
         return any(self.is_active(a) for a in args)
 

@@ -333,8 +333,12 @@ class Forward:
                     self.act.is_active(a) for a in list(v.args) + [k.value for k in v.keywords]):
                 return [gast.Expr(value=self._pair_call(v, info)[0])]
         if self.act.is_active(v):
-            p, _ = self.expr(v)
-            return [gast.Expr(value=p)]
+            p, t = self.expr(v)
+            out = [gast.Expr(value=p)]
+            if t is not None and isinstance(v, gast.Call) and isinstance(v.func, gast.Attribute) \
+                    and v.func.attr == "pop":  # ys.pop(): dys loses its item too
+                out.append(gast.Expr(value=t))
+            return out
         return [s]
 
     def _receiver_active(self, receiver):
@@ -1267,6 +1271,10 @@ class Forward:
                     gast.Tuple(elts=[T.const(None) if t is None else t for _, t in pts],
                                ctx=gast.Load())])))
             return T.name(tmp), T.name(dtmp)
+        if method in ("get", "pop") and active_args:
+            self.problem(e.func, "'.%s' with a differentiated key or default" % method,
+                         "write the choice out: d[k] if k in d else default")
+            return e, None
         if kind != "value" or dreceiver is None or active_args:
             if dreceiver is None:  # model.energy(x): an object's method, differentiated arguments
                 self.problem(e.func, "a call of the method '.%s' with differentiated arguments"
