@@ -58,3 +58,26 @@ def derivative_at_a_moving_point(x):
 def writes_into_argument(x, out):
     out[0] = x * x
     return out[0] + x
+
+
+def inline_lambda_derivative(x):
+    return x * pf.derivative(lambda y: x * y * y)(1.0)  # x * 2x
+
+
+def inline_lambda_jvp(x):
+    return pf.jvp(lambda y: x * y * y, (1.0,), (1.0,))[1]  # 2x
+
+
+def hessian_of_a_closure(x):
+    def h(a):
+        return a * a * a * x
+
+    return pf.derivative(h, order=2)(1.0) + pf.hessian(h)(1.0)  # refused: pf.hessian of h
+
+
+def closure_with_two_wrt(x):
+    def inner(a, b):
+        return x * a * b
+
+    v, (da, db) = pf.forward_diff(inner, wrt=(0, 1))(2.0, 3.0)  # refused
+    return da * db

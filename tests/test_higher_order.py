@@ -374,3 +374,19 @@ def test_hessian_of_a_list_output_is_refused():
 
     with pytest.raises(pf.PushforwardError, match="f returned a list"):
         pf.hessian(lambda x: [np.sum(x * x), x[0] * x[1]])(np.ones(2))
+
+
+@pytest.mark.parametrize("x", [-1.3, 0.4, 3.0])
+def test_inline_lambdas_differentiated_inside_are_not_confused(x):
+    """The lambda passed to pf.derivative or pf.jvp reads x: it is differentiated like a
+    named nested function, so d/dx [x * 2x] = 4x and d/dx [2x] = 2."""
+    assert pf.forward_diff(nf.inline_lambda_derivative)(x) == pytest.approx((2 * x * x, 4 * x))
+    assert pf.forward_diff(nf.inline_lambda_jvp)(x) == pytest.approx((2 * x, 2.0))
+
+
+def test_closures_other_entry_points_cannot_differentiate_are_refused():
+    with pytest.raises(pf.PushforwardError, match="'h' reads a differentiated value and is "
+                                                  "passed as a value"):
+        pf.forward_diff(nf.hessian_of_a_closure)(0.5)
+    with pytest.raises(pf.PushforwardError, match="wrt that is not one name or index"):
+        pf.forward_diff(nf.closure_with_two_wrt)(0.5)

@@ -226,6 +226,7 @@ class Forward:
             if isinstance(node, (gast.Yield, gast.YieldFrom, gast.Await)):
                 self.problem(node, "'%s' is not supported in a differentiated function"
                              % _describe(node), _advice(node))
+        self._closures_passed_elsewhere(fdef)
         if self.ctx.resolution.walrus:  # tests (if, while, assert...) are not differentiated
             for node in T.walk(fdef):
                 # (y := 2.0) with y differentiated elsewhere: dy would keep its old value
@@ -234,6 +235,37 @@ class Forward:
                     self.problem(node, "%s of a differentiated value is not supported"
                                  % _describe(node), _advice(node))
         return self.body(fdef.body)
+
+    def _closures_passed_elsewhere(self, fdef):
+        """A nested function that reads a differentiated value is differentiated where it is
+        called, and through pf.forward_diff, pf.derivative and pf.jvp of it; passed anywhere
+        else (pf.hessian, pf.taylor, map...), its dependence on the value would be lost."""
+        reading = {name for name, d in self.ctx.local_defs.items() if self._reads_active(d)}
+        if not reading:
+            return
+        allowed = set()
+        for node in T.walk(fdef):
+            if isinstance(node, gast.Call):
+                allowed.add(id(node.func))
+                if classify(node, self.ctx).kind == "nested":  # pf.derivative(inner)(y)
+                    inner = node.func if isinstance(node.func, gast.Call) else node
+                    allowed.add(id(inner.args[0]))
+        for node in T.walk(fdef):
+            if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load) \
+                    and node.id in reading and id(node) not in allowed:
+                self.problem(node, "the nested function '%s' reads a differentiated value and is "
+                             "passed as a value" % node.id,
+                             "call it, or differentiate it with pf.forward_diff, pf.derivative or "
+                             "pf.jvp (a nested pf.hessian or pf.taylor of it is not "
+                             "differentiated)")
+
+    def _reads_active(self, fdef):
+        """Whether a nested def reads a differentiated name of the enclosing function."""
+        own = {a.id for a in fdef.args.args + fdef.args.kwonlyargs}
+        own |= {n.id for n in T.walk(fdef) if isinstance(n, gast.Name)
+                and isinstance(n.ctx, gast.Store)}
+        return any(isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)
+                   and n.id not in own and self.act.is_name_active(n.id) for n in T.walk(fdef))
 
     def body(self, stmts):
         self.available = {}  # a block (a branch, a loop's body) may run without the one before
@@ -1152,6 +1184,14 @@ class Forward:
                          % local)
             return e, None
         inner = e if api == "jvp" else e.func
+        position = {"forward_diff": 1, "derivative": 2}.get(api)
+        wrt = [k.value for k in inner.keywords if k.arg == "wrt"] + (
+            inner.args[position:position + 1] if position else [])
+        if any(isinstance(w, (gast.Tuple, gast.List)) for w in wrt):
+            self.problem(e, "pushforward.%s of the nested function '%s' with a wrt that is not "
+                         "one name or index" % (api, local),
+                         "differentiate with respect to one argument at a time")
+            return e, None
         point = list(inner.args[1:]) + [k.value for k in inner.keywords]
         if api != "jvp":
             point += list(e.args) + [k.value for k in e.keywords]

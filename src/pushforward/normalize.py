@@ -14,6 +14,7 @@ import gast
 
 from . import templates as T
 from .activity import analyse
+from .calls import NESTING
 
 _SCOPES = (gast.FunctionDef, gast.Lambda, gast.ListComp, gast.GeneratorExp, gast.DictComp,
            gast.SetComp)
@@ -101,18 +102,27 @@ class _Comprehensions(gast.NodeTransformer):
     visit_IfExp = visit_BoolOp = visit_Lambda = _guard
 
     def visit_Call(self, node):
-        """``(lambda u: ...)(x)``: the lambda becomes a nested def placed before the statement."""
+        """``(lambda u: ...)(x)`` and ``pf.derivative(lambda y: x * y)``: the lambda becomes a
+        nested def placed before the statement (a nested function pushforward can follow)."""
         node = self.generic_visit(node)
-        if isinstance(node.func, gast.Lambda) and self.pre is not None and not self.guarded:
-            ident = self.ctx.namer.temp("lambda_")
-            fdef = gast.FunctionDef(name=ident, args=node.func.args,
-                                    body=[gast.Return(value=node.func.body)], decorator_list=[],
-                                    returns=None, type_comment=None, type_params=[])
-            gast.copy_location(fdef, node.func)
-            gast.copy_location(fdef.body[0], node.func.body)
-            self.pre.append(fdef)
-            node.func = T.name(ident)
+        if self.pre is None or self.guarded:
+            return node
+        if isinstance(node.func, gast.Lambda):
+            node.func = self._as_def(node.func)
+        elif node.args and isinstance(node.args[0], gast.Lambda) and _nesting_api(
+                self.ctx.resolution.lookup(node.func)):
+            node.args[0] = self._as_def(node.args[0])
         return node
+
+    def _as_def(self, lam):
+        ident = self.ctx.namer.temp("lambda_")
+        fdef = gast.FunctionDef(name=ident, args=lam.args, body=[gast.Return(value=lam.body)],
+                                decorator_list=[], returns=None, type_comment=None,
+                                type_params=[])
+        gast.copy_location(fdef, lam)
+        gast.copy_location(fdef.body[0], lam.body)
+        self.pre.append(fdef)
+        return T.name(ident)
 
     def visit_ListComp(self, node):
         return self._lower(node, "list")
@@ -180,6 +190,12 @@ class _Comprehensions(gast.NodeTransformer):
                 if self.act.is_name_active(_original(renames, n.id)):
                     self.act.names.add(n.id)
         return node
+
+
+def _nesting_api(obj):
+    """pf.forward_diff, pf.derivative or pf.jvp (differentiated inside differentiated code)."""
+    return getattr(obj, "__module__", "") == "pushforward.api" \
+        and getattr(obj, "__name__", "") in NESTING
 
 
 def _original(renames, new):
