@@ -104,6 +104,9 @@ def test_check_json():
     (("dump", "%s:nothere" % GOOD), "defines no 'nothere'"),
     (("dump", "%s:loss" % GOOD, "--wrt", "q"), "names no parameter"),
     (("check", "%s:loss" % GOOD, "--wrt", "q", "--json"), None),
+    (("dump", "%s:loss" % (ROOT.parent / "README.md")),
+     "is not a Python file"),
+    (("dump", "%s:loss" % GOOD, "-o", "/no/such/folder/out.py"), "no directory /no/such/folder"),
 ])
 def test_cli_errors_are_one_clear_line(args, words):
     out = run(*args)

@@ -42,6 +42,8 @@ def _split(target):
         path, func = target, None  # no :FUNC (or a Windows drive letter)
     if not os.path.isfile(path):
         raise CliError("no such file: %s" % path)
+    if not path.endswith(".py"):
+        raise CliError("%s is not a Python file (FILE.py)" % path)
     return path, func
 
 
@@ -90,6 +92,9 @@ def dump(args):
         from .export import standalone
 
         text = standalone(func, _wrt_list(func, args.wrt))
+        folder = os.path.dirname(os.path.abspath(args.output))
+        if not os.path.isdir(folder):
+            raise CliError("cannot write %s: no directory %s" % (args.output, folder))
         with open(args.output, "w") as fh:
             fh.write(text)
         sys.stderr.write("wrote %s: %s_jvp(...) -> (value, tangent)\n" % (args.output, func.__name__))
