@@ -162,3 +162,16 @@ def test_dump_o_refuses_a_method_differentiated_when_the_code_runs(tmp_path):
     out = run("dump", "%s:apply" % source, "--wrt", "x", "-o", target)
     assert out.returncode != 0 and not target.exists()
     assert "a method of an object with differentiated arguments" in out.stdout + out.stderr
+
+
+def test_dump_o_refuses_a_closure_made_by_a_factory(tmp_path):
+    """A closure's free variables live in its cells: a standalone module would read them as
+    undefined globals."""
+    source = tmp_path / "factory.py"
+    source.write_text("def make_scaler(k):\n    def scale(v):\n        return k * v * v\n"
+                      "    return scale\n\n\ntriple = make_scaler(3.0)\n\n\n"
+                      "def model(x):\n    return triple(x) + x\n")
+    target = tmp_path / "out.py"
+    out = run("dump", "%s:model" % source, "-o", target)
+    assert out.returncode != 0 and not target.exists()
+    assert "it calls scale, a closure (made inside make_scaler)" in out.stderr

@@ -150,6 +150,11 @@ def standalone(func, wrt):
     module.defined.update(g.name for g in gens)
     module.defined.add(entry)
     for g in gens:
+        if g.func.__closure__:  # its free variables live in the closure, not in the module
+            raise ExportError("cannot export %s: it calls %s, a closure (made inside %s); "
+                              "define it at module level" % (
+                                  func.__qualname__, g.func.__name__,
+                                  g.func.__qualname__.split(".<locals>")[0]))
         source = g.source
         if g is gen:
             source = source.replace("def %s(" % g.name, "def %s(" % entry, 1)
