@@ -390,3 +390,21 @@ def test_closures_other_entry_points_cannot_differentiate_are_refused():
         pf.forward_diff(nf.hessian_of_a_closure)(0.5)
     with pytest.raises(pf.PushforwardError, match="wrt that is not one name or index"):
         pf.forward_diff(nf.closure_with_two_wrt)(0.5)
+
+
+@pf.forward_diff
+def _gradient_of_a_product(xs):
+    return xs[0] * xs[1]
+
+
+def _calls_a_list_derivative(x):
+    v, grad = _gradient_of_a_product([x, 2.0 * x])
+    return grad[0] * grad[1]
+
+
+def test_a_derivative_of_a_list_called_in_differentiated_code_is_refused():
+    """Its seed is 1.0, a number's: a list's derivative is a vector-mode pass that pushforward
+    cannot differentiate again (it raised a TypeError from generated code)."""
+    assert _calls_a_list_derivative(0.5) == 0.5
+    with pytest.raises(pf.PushforwardError, match="its argument 'xs' is a list"):
+        pf.forward_diff(_calls_a_list_derivative)(0.5)

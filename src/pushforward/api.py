@@ -336,7 +336,7 @@ def _as_python(f):
             "plain parameters (no defaults or keyword-only ones) and one wrt argument"
             % _describe(gen.func))
     gen.compile()
-    nested = _caller(gen, gen.params, gen.params + ["1.0"])
+    nested = _caller(gen, gen.params, gen.params + ["1.0"], names[0])
     if not pipeline.transient(gen.func):
         _NESTED[f] = nested
     return nested
@@ -383,13 +383,29 @@ def _method_caller(m):
     return fn
 
 
-def _caller(gen, params, args):
+def _caller(gen, params, args, seeded=None):
     """``def f_d(params): return f_jvp(args)``: a function with source that calls generated
-    code, so that pushforward can differentiate it in turn."""
+    code, so that pushforward can differentiate it in turn. ``seeded``: the parameter whose
+    tangent is the seed 1.0, which only a number can take (a list's derivative is a vector
+    mode pass, not code pushforward can differentiate again)."""
     name = (gen.func.__name__ if gen.func.__name__.isidentifier() else "lambda") + "_d"
-    source = "def %s(%s):\n    return %s(%s)\n" % (name, ", ".join(params), gen.name,
-                                                    ", ".join(args))
-    return pipeline.loader.load(source, {gen.name: gen.cell}, gen.func, name)
+    guard = ""
+    if seeded is not None:
+        guard = ("    if isinstance(%s, CONTAINERS):\n        raise not_a_number(%r, %s)\n"
+                 % (seeded, seeded, seeded))
+    source = "def %s(%s):\n%s    return %s(%s)\n" % (name, ", ".join(params), guard, gen.name,
+                                                      ", ".join(args))
+    bindings = {gen.name: gen.cell, "CONTAINERS": (list, tuple, dict, np.ndarray),
+                "not_a_number": functools.partial(_not_a_number, gen.func)}
+    return pipeline.loader.load(source, bindings, gen.func, name)
+
+
+def _not_a_number(func, name, value):
+    return InputTypeError(
+        "differentiating the derivative of %s again (it is called in differentiated code, or "
+        "nested): its argument %r is a %s; nested derivatives take a number there (use "
+        "pf.hessian or pf.hvp for second derivatives of arrays)"
+        % (_describe(func), name, type(value).__name__))
 
 
 def forward_diff(f=None, *, wrt=None):
