@@ -1422,3 +1422,27 @@ def test_an_array_argument_held_constant_runs_on_series_objects():
     assert np.array_equal(c[0], x ** n)
     assert np.allclose(c[1], n * x ** (n - 1.0), rtol=1e-14)
     assert np.allclose(c[2], n * (n - 1) / 2 * x ** (n - 2.0), rtol=1e-14)
+
+
+def _derivative_of_a_polynomial_closure(x):
+    def inner(y):
+        return x * y * y
+
+    return pf.derivative(inner)(1.0)  # 2x
+
+
+def _derivative_of_a_closure_calling_exp(x):
+    def inner(y):
+        return math.exp(x * y)
+
+    return pf.derivative(inner)(1.0)
+
+
+def test_nested_derivatives_of_closures_inside_taylor_mode():
+    """Arithmetic on series is differentiated again; a nested function calling series rules
+    is refused at the user's line (it raised NoRuleError naming generated code)."""
+    assert pf.taylor(_derivative_of_a_polynomial_closure, order=2)((0.7,), (1.0,)) \
+        == pytest.approx([1.4, 2.0, 0.0], abs=1e-15)
+    with pytest.raises(pf.PushforwardError, match="test_taylor.py:.*pushforward.derivative of a "
+                                                  "nested function"):
+        pf.taylor(_derivative_of_a_closure_calling_exp, order=2)((0.7,), (1.0,))

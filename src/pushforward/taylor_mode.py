@@ -161,6 +161,15 @@ class _Rewrite(T.Transformer):
         active = [self.act.is_active(a) for a in args]
         receiver = isinstance(node.func, gast.Attribute) and self.act.is_active(node.func.value)
         self.generic_visit(node)
+        if info.kind == "nested" and self.act.is_active(node) and self._calls_rules(
+                self.ctx.local_defs[info.target[1]]):
+            # pf.derivative(inner) runs on inner's Taylor code: arithmetic on series is
+            # differentiated again, series.exp(...) is not
+            self.ctx.problem(node, "Taylor mode does not differentiate pushforward.%s of a nested "
+                             "function that reads a differentiated value and calls math "
+                             "functions" % info.target[0], "take the derivative outside, or "
+                             "nest pf.derivative instead of pf.taylor")
+            return node
         if not any(active) and not receiver:
             return node
         if info.kind == "zero":  # the values of the arguments
@@ -195,6 +204,12 @@ class _Rewrite(T.Transformer):
             return node
         self.no_rule(node, _dotted(node.func))
         return node
+
+    def _calls_rules(self, fdef):
+        """Whether a (rewritten) nested function calls a rule of pushforward.series."""
+        return any(isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute)
+                   and isinstance(n.func.value, gast.Name)
+                   and self.ctx.bindings.get(n.func.value.id) is series for n in T.walk(fdef))
 
     def no_rule(self, node, name):
         self.ctx.problem(node, "no Taylor rule for '%s'" % name.rsplit(".", 1)[-1],
