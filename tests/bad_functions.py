@@ -82,6 +82,12 @@ def get_with_a_differentiated_default(x):
     return d.get("z", x)  # ERR: d.get
 
 
+def setdefault_of_x(x):
+    d = {}
+    d.setdefault("a", x)  # ERR: d.setdefault
+    return d["a"]
+
+
 def many_problems(x):
     y = zlib.adler32(x)  # ERR: zlib.adler32
     z = calls_c_function(y)

@@ -46,6 +46,8 @@ CASES = [
      "default value of the nested function 'g'"),
     (bad.get_with_a_differentiated_default, errors.UnsupportedSyntaxError, ["d.get"],
      "'.get' with a differentiated key or default"),
+    (bad.setdefault_of_x, errors.NoRuleError, ["d.setdefault"],
+     "the method '.setdefault' with a differentiated argument"),
 ]
 
 

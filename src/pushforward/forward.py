@@ -1298,6 +1298,11 @@ class Forward:
             tangent = terms[0] if len(terms) == 1 else gast.BinOp(
                 left=terms[0], op=gast.Add(), right=terms[1])
             return self.hoist(call(receiver, [arg]), tangent)
+        if kind == "unknown" and active_args and method in _CONTAINER_METHODS:
+            self.problem(e.func, "the method '.%s' with a differentiated argument" % method,
+                         "build the list or dict with item assignments instead",
+                         kind=errors.NoRuleError)
+            return e, None
         if dreceiver is None and kind == "unknown" and active_args and not e.keywords \
                 and not self.ctx.batch:  # self.predict(x): pf.jvp of the method when it runs
             tmp = self.namer.temp()
@@ -1394,6 +1399,9 @@ class _FloatNames:
 
 
 _IN_PLACE = (update, batch.update)
+#: dict methods without a tangent rule, which no object of the user's is likely to define
+#: (an object's own methods are differentiated by pf.jvp when the code runs)
+_CONTAINER_METHODS = {"setdefault"}
 
 
 def _is_number_zero(node):
