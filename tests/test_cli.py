@@ -107,10 +107,11 @@ def test_check_json():
     (("dump", "%s:loss" % (ROOT.parent / "README.md")),
      "is not a Python file"),
     (("dump", "%s:loss" % GOOD, "-o", "/no/such/folder/out.py"), "no directory /no/such/folder"),
+    (("check", "%s:loss" % GOOD, "--wrt", "z"), "names no parameter"),
 ])
 def test_cli_errors_are_one_clear_line(args, words):
     out = run(*args)
-    assert out.returncode != 0
+    assert out.returncode == 2  # usage errors
     assert "Traceback" not in out.stderr
     if words:
         assert words in out.stderr and out.stderr.strip().count("\n") == 0

@@ -89,7 +89,7 @@ def test_cli_errors_are_one_line():
     out = subprocess.run([sys.executable, "-m", "pushforward", "dump",
                           str(ROOT / "examples" / "quickstart.py") + ":f", "--wrt", "z"],
                          capture_output=True, text=True, timeout=60)
-    assert out.returncode == 1 and "names no parameter" in out.stderr and "Traceback" not in out.stderr
+    assert out.returncode == 2 and "names no parameter" in out.stderr and "Traceback" not in out.stderr
 
 
 @pytest.mark.skipif(sys.version_info < (3, 11), reason="math.cbrt and math.exp2 are 3.11+")

@@ -14,7 +14,7 @@ import os
 import sys
 
 from . import api, pipeline
-from .errors import PushforwardError, TransformError
+from .errors import PushforwardError, TransformError, WrtError
 
 DUMP_EXAMPLES = """examples:
   pushforward dump examples/quickstart.py:f                 print forward_diff(f).source
@@ -169,6 +169,11 @@ def check(args):
         func = _function(module, path, n)
         if hasattr(func, "__code__") and not api._params(func):
             continue  # no arguments: nothing to differentiate
+        if name and args.wrt:  # one function named: a --wrt it lacks is a usage error
+            try:
+                _wrt_list(func, args.wrt)
+            except WrtError as exc:
+                raise CliError(str(exc)) from None
         entries.append(_check_one(func, args.wrt))
     if args.json:
         json.dump({"file": os.path.abspath(path), "functions": entries}, sys.stdout, indent=2)
@@ -209,7 +214,7 @@ def main(argv=None):
     except BrokenPipeError:  # the reader went away (| head): stop quietly
         sys.stdout = open(os.devnull, "w")
         return 0
-    except CliError as exc:
+    except (CliError, WrtError) as exc:  # a --wrt naming no parameter is a usage error too
         sys.stderr.write("pushforward: %s\n" % exc)
         return 2
     except PushforwardError as exc:
