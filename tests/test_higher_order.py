@@ -408,3 +408,19 @@ def test_a_derivative_of_a_list_called_in_differentiated_code_is_refused():
     assert _calls_a_list_derivative(0.5) == 0.5
     with pytest.raises(pf.PushforwardError, match="its argument 'xs' is a list"):
         pf.forward_diff(_calls_a_list_derivative)(0.5)
+
+
+@pf.forward_diff(wrt=("x", "y"))
+def _gradient_of_two(x, y):
+    return x * y * y
+
+
+def _calls_a_two_argument_derivative(x):
+    v, (dx, dy) = _gradient_of_two(x, 3.0)
+    return dx * dy
+
+
+def test_a_derivative_with_several_wrt_called_in_differentiated_code_is_refused_by_name():
+    with pytest.raises(pf.PushforwardError, match="a derivative made by pushforward.forward_diff "
+                                                  "with several wrt arguments"):
+        pf.forward_diff(_calls_a_two_argument_derivative)(0.5)

@@ -1082,6 +1082,11 @@ class Forward:
                          "derivative differentiated again" % getattr(e.args[1], "value", "?"),
                          "call the class's function with the object as its first argument",
                          errors.NoRuleError)
+        elif getattr(info.target, "_pf_derivative", None) is not None:  # made by forward_diff
+            self.problem(e.func, "a call of %s, a derivative made by pushforward.forward_diff "
+                         "with several wrt arguments (or defaults): it cannot be differentiated "
+                         "again" % name, "decorate a function of one argument, or call the "
+                         "function itself and differentiate the whole", errors.NoRuleError)
         else:
             what = getattr(info.target, "__qualname__", None) or name
             self.problem(e.func, "no tangent rule for '%s', and it has no Python source" % what,
