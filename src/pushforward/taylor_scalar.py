@@ -105,6 +105,7 @@ class _Emitter:
         self.gen, self.K, self.namer = gen, order, self.ctx.namer
         self.bound = set(gen.active)  # active names with coefficients so far
         self.coefficients = {}  # active name -> the names of its coefficients 1..K
+        self.scratch = set()  # temporaries, and their coefficients
         self.pre = []  # statements the expression being emitted needs first
         self.reads = set()  # names the value of the statement being emitted reads
 
@@ -117,10 +118,18 @@ class _Emitter:
         if ident not in self.coefficients:
             self.coefficients[ident] = [self.namer.fresh("%s_%d" % (ident, k))
                                         for k in range(1, self.K + 1)]
+            if ident in self.scratch:
+                self.scratch.update(self.coefficients[ident])
         return self.coefficients[ident]
 
-    def temp(self):
+    def scratch_name(self):
+        """A temporary of this pass (t1, t2...): dropped at the end if nothing reads it."""
         ident = self.namer.temp()
+        self.scratch.add(ident)
+        return ident
+
+    def temp(self):
+        ident = self.scratch_name()
         self.act.names.add(ident)
         return ident
 
@@ -144,7 +153,7 @@ class _Emitter:
         order), unless it is a name or a literal."""
         if isinstance(p, (gast.Name, gast.Constant)):
             return T.clone(p)
-        ident = self.namer.temp()
+        ident = self.scratch_name()
         self.pre.append(T.assign(ident, p))
         return T.name(ident)
 
@@ -187,10 +196,46 @@ class _Emitter:
             body += self.s_Return(gast.Return(value=None))
         new_args = T.clone(args)
         new_args.posonlyargs = coefficient_params + new_args.posonlyargs
-        fdef.body = pipeline._docstring_first(prologue, body)
+        fdef.body = self.drop_unused(pipeline._docstring_first(prologue, body))
         fdef.args, fdef.name, fdef.decorator_list, fdef.returns = new_args, gen.name, [], None
         gen.params = params
         gen.fdef = fdef
+
+    def drop_unused(self, body):
+        """The body without the assignments to temporaries nothing reads (the value of the last
+        product of ``x ** 3``, whose primal is ``x ** 3`` itself, or a recurrence's own): they
+        compute numbers and call nothing but ``math``."""
+        math_name = self.ctx.bind("math", math).id
+        while True:
+            read = {n.id for s in body for n in T.walk(s)
+                    if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
+
+            def dead(s):
+                return isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name) \
+                    and s.targets[0].id in self.scratch and s.targets[0].id not in read \
+                    and all(isinstance(c.func, gast.Attribute) and isinstance(
+                        c.func.value, gast.Name) and c.func.value.id == math_name
+                        for c in T.walk(s.value) if isinstance(c, gast.Call))
+
+            removed = False
+
+            def sweep(stmts):
+                nonlocal removed
+                out = []
+                for s in stmts:
+                    if dead(s):
+                        removed = True
+                        continue
+                    for field in ("body", "orelse"):
+                        inner = getattr(s, field, None)
+                        if isinstance(inner, list) and inner and isinstance(inner[0], gast.stmt):
+                            setattr(s, field, sweep(inner) or [gast.Pass()])
+                    out.append(s)
+                return out
+
+            body = sweep(body)
+            if not removed:
+                return body
 
     def slots(self, fdef):
         """The results of ``fdef`` as ("tuple", n) (tuple displays of n values) or
@@ -527,7 +572,7 @@ class _Emitter:
 
     def call_value(self, func, p):
         """A temporary holding ``func(p)`` for a math function (a value the rule needs)."""
-        ident = self.namer.temp()
+        ident = self.scratch_name()
         self.pre.append(T.assign(ident, T.expr("m.%s(x)" % func.__name__,
                                                m=self.ctx.bind("math", math), x=T.clone(p))))
         return T.name(ident)
@@ -559,7 +604,7 @@ class _Emitter:
             if isinstance(value, gast.Name) and local not in mapped:
                 subs[local] = subs.get(value.id, value.id)
         for local in sorted(assigned - set(subs)):
-            subs[local] = self.namer.temp()
+            subs[local] = self.scratch_name()
         used = {k for k, v in subs.items() if not isinstance(v, str)}  # copied at each use
         self.pre += [T.clone(s, subs, used) for s in body
                      if not (isinstance(s.value, gast.Name) and s.targets[0].id not in mapped)]
@@ -692,7 +737,7 @@ def _log(em, u, ident, names, base=None, divisor=None):
     """log(u), or log(u) / log(base), or log(u) / divisor (log2, log10)."""
     if base is None and divisor is None:
         return em.inline("log", {"u": u}, {"y0": ident}, [names])
-    logs = [em.namer.temp() for _ in names]  # the recurrence does not read its value
+    logs = [em.scratch_name() for _ in names]  # the recurrence does not read its value
     em.inline("log", {"u": u}, {"y0": ident}, [logs])
     divisor = em.call_value(math.log, base) if base is not None else T.const(divisor)
     for name, c in zip(names, logs):
@@ -710,7 +755,7 @@ def _linear(factor):
 
 def _sign(em, u):
     """sign(value): 0 where the value is 0 (the first-order convention of |x|)."""
-    ident = em.namer.temp()
+    ident = em.scratch_name()
     em.pre.append(T.assign(ident, T.expr("(x > 0) - (x < 0)", x=T.clone(u[0]))))
     return T.name(ident)
 
