@@ -162,12 +162,7 @@ class Activity:
                 and len(target.elts) == len(parts):
             return any([self.iterate(t, p) for t, p in zip(target.elts, parts)])
         changed = self.assign(target, self.is_active(it))
-        root = _referred(it)  # for row in m: the rows are m's items (views of an array)
-        if isinstance(target, gast.Name) and target.id in self.names and root is not None \
-                and root not in self.names and root in self.ctx.resolution.locals:
-            self.names.add(root)
-            changed = True
-        return changed
+        return self._shares(target, it) or changed  # for row in m: the rows are m's items
 
     def step(self, nodes, fdef) -> bool:
         changed = False
@@ -178,11 +173,7 @@ class Activity:
                     # ys = xs (or a view, v = xs[1:], r = xs.reshape(2, 2), row = m[1]): one
                     # object under two names; if updates through ys carry tangents, reads
                     # through xs must see them: the two are active together
-                    root = _referred(node.value)
-                    if isinstance(t, gast.Name) and t.id in self.names and root is not None \
-                            and root not in self.names and root in self.ctx.resolution.locals:
-                        self.names.add(root)
-                        changed = True
+                    changed |= self._shares(t, node.value)
                     # grid = [row, row]: the rows are grid's items, the same objects; if grid
                     # carries tangents, so do they (or dgrid[0][1] = ... has no list to go to)
                     if isinstance(t, gast.Name) and t.id in self.names \
@@ -205,6 +196,16 @@ class Activity:
                     self.local_returns.add(node.name)
                     changed = True
         return changed
+
+    def _shares(self, target, value):
+        """``target`` active and bound to ``value``'s object or a part or view of it: the local
+        name that holds the object is active too."""
+        root = _referred(value)
+        if isinstance(target, gast.Name) and target.id in self.names and root is not None \
+                and root not in self.names and root in self.ctx.resolution.locals:
+            self.names.add(root)
+            return True
+        return False
 
     def _items_active(self, elts):
         """The local names among ``elts`` that may hold containers: active."""
@@ -254,11 +255,7 @@ class Activity:
             if param is not None and isinstance(arg, (gast.Name, gast.Subscript)) \
                     and not self.is_active(arg) and writes(param):
                 changed |= self.mark_root(arg, True)
-                root = arg
-                while isinstance(root, gast.Subscript):
-                    root = root.value
-                if isinstance(root, gast.Name):
-                    self.filled.add(root.id)
+                self.filled.add(_referred(arg))
         return changed
 
 

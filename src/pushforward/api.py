@@ -486,21 +486,9 @@ def derivative(f, order=1, wrt=None):
     g = f
     for _ in range(order):
         g = forward_diff(g, wrt=wrt)
-    if order > 1:
-        python = _as_python(f)
-        names, single = _wrt_names(python, wrt)
-        signature = inspect.signature(python)
 
     @functools.wraps(f)
     def nth(*args, **kwargs):
-        if order > 1:  # the derivative of a gradient is a Hessian: one float at a time here
-            bound = signature.bind(*args, **kwargs).arguments
-            for name in names:
-                if name in bound and not isinstance(bound[name], numbers.Real):
-                    raise InputTypeError(
-                        "pf.derivative(order=%d) of %s differentiates with respect to a float; "
-                        "%s is a %s: use pf.hessian or pf.hvp for a list or an array"
-                        % (order, _describe(python), name, type(bound[name]).__name__))
         out = g(*args, **kwargs)
         for _ in range(order):
             out = out[1]

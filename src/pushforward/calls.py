@@ -35,6 +35,12 @@ class CallInfo:
 NESTING = ("forward_diff", "derivative", "jvp")
 
 
+def nesting_api(obj):
+    """pf.forward_diff, pf.derivative or pf.jvp: differentiated inside differentiated code."""
+    return getattr(obj, "__module__", "") == "pushforward.api" \
+        and getattr(obj, "__name__", "") in NESTING
+
+
 def _nesting(call, ctx):
     """(API function name, nested def name) for ``pf.forward_diff(inner)(...)``,
     ``pf.derivative(inner, ...)(...)`` or ``pf.jvp(inner, ...)``; else None."""
@@ -43,9 +49,9 @@ def _nesting(call, ctx):
             or inner.args[0].id not in ctx.local_defs:
         return None
     obj = ctx.resolution.lookup(inner.func)
-    name = getattr(obj, "__name__", None)
-    if getattr(obj, "__module__", "") != "pushforward.api" or name not in NESTING:
+    if not nesting_api(obj):
         return None
+    name = obj.__name__
     if (name == "jvp") != (inner is call):  # jvp(inner, ...) is called once, the others twice
         return None
     return name, inner.args[0].id

@@ -19,6 +19,7 @@ import gast
 
 from . import templates as T
 from .kinds import float_valued
+from .rules import MUTATORS
 
 _FOLD = {gast.Add: operator.add, gast.Sub: operator.sub, gast.Mult: operator.mul,
          gast.Div: operator.truediv, gast.Pow: operator.pow}
@@ -261,10 +262,7 @@ def _only_assigns(s, dead):
     if len(names) != len(targets) or not all(t.id in dead for t in names):
         return False
     return not any(isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute)
-                   and n.func.attr in _MUTATORS for n in T.walk(s.value))
-
-
-_MUTATORS = {"pop", "append", "extend", "insert", "update", "clear", "remove"}
+                   and n.func.attr in MUTATORS for n in T.walk(s.value))
 
 
 @dataclass

@@ -23,7 +23,8 @@ from .batch import UNDISPATCHED
 from .kinds import float_call, float_valued, value_kinds
 from .calls import classify, is_pure, method_kind
 from .cleanup import Floats, factor_tangents, simplify
-from .rules import BINOPS, HELPERS, INPLACE, LINEAR_ATTRIBUTES, RULES, SEQUENCES, UNARYOPS
+from .rules import (BINOPS, HELPERS, INPLACE, LINEAR_ATTRIBUTES, MUTATORS, RULES, SEQUENCES,
+                    UNARYOPS)
 from . import batch
 from .special import fit, fresh, members, method_jvp, update, zeros_like
 
@@ -367,9 +368,9 @@ class Forward:
         if self.act.is_active(v):
             p, t = self.expr(v)
             out = [gast.Expr(value=p)]
-            if t is not None and isinstance(v, gast.Call) and isinstance(v.func, gast.Attribute) \
-                    and v.func.attr == "pop":  # ys.pop(): dys loses its item too
-                out.append(gast.Expr(value=t))
+            if t is not None and any(isinstance(n, gast.Call) and isinstance(
+                    n.func, gast.Attribute) and n.func.attr in MUTATORS for n in T.walk(t)):
+                out.append(gast.Expr(value=t))  # ys.pop(): dys loses its item too
             return out
         return [s]
 
@@ -406,9 +407,7 @@ class Forward:
         tangents = set(self.namer.tangents.values())
         for n in T.walk(node):
             if isinstance(n, (gast.Subscript, gast.Attribute)):
-                root = n
-                while isinstance(root, (gast.Subscript, gast.Attribute)):
-                    root = root.value
+                root = _root(n)
                 if not (isinstance(root, gast.Name) and (root.id in tangents or isinstance(
                         self._module(root.id), types.ModuleType))):
                     return True
@@ -1420,11 +1419,16 @@ def _formats(node):
         and isinstance(getattr(node.left, "value", ""), str)
 
 
-def _refers(node):
-    """An expression naming an existing object (``x``, ``x[1:]``, ``x.T``), not computing one."""
+def _root(node):
+    """The object an item or attribute chain starts from (``x`` of ``x[1:].T``)."""
     while isinstance(node, (gast.Subscript, gast.Attribute)):
         node = node.value
-    return isinstance(node, gast.Name)
+    return node
+
+
+def _refers(node):
+    """An expression naming an existing object (``x``, ``x[1:]``, ``x.T``), not computing one."""
+    return isinstance(_root(node), gast.Name)
 
 
 def _index_like(node):

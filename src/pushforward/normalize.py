@@ -14,7 +14,7 @@ import gast
 
 from . import templates as T
 from .activity import analyse
-from .calls import NESTING
+from .calls import nesting_api
 
 _SCOPES = (gast.FunctionDef, gast.Lambda, gast.ListComp, gast.GeneratorExp, gast.DictComp,
            gast.SetComp)
@@ -109,7 +109,7 @@ class _Comprehensions(gast.NodeTransformer):
             return node
         if isinstance(node.func, gast.Lambda):
             node.func = self._as_def(node.func)
-        elif node.args and isinstance(node.args[0], gast.Lambda) and _nesting_api(
+        elif node.args and isinstance(node.args[0], gast.Lambda) and nesting_api(
                 self.ctx.resolution.lookup(node.func)):
             node.args[0] = self._as_def(node.args[0])
         return node
@@ -190,12 +190,6 @@ class _Comprehensions(gast.NodeTransformer):
                 if self.act.is_name_active(_original(renames, n.id)):
                     self.act.names.add(n.id)
         return node
-
-
-def _nesting_api(obj):
-    """pf.forward_diff, pf.derivative or pf.jvp (differentiated inside differentiated code)."""
-    return getattr(obj, "__module__", "") == "pushforward.api" \
-        and getattr(obj, "__name__", "") in NESTING
 
 
 def _original(renames, new):

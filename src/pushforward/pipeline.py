@@ -25,6 +25,7 @@ from . import (activity, batch as vector, calls, cleanup, codegen, errors, forwa
                kinds, normalize, parse, resolve, special)
 from . import templates as T
 from .naming import Namer
+from .rules import MUTATORS
 
 PASSES = ("parse", "resolve", "normalize", "activity", "kinds", "forward", "cleanup", "codegen",
           "compile")
@@ -315,9 +316,6 @@ def generate(func, active, problems, flat=False, caller=None, call=None, batch=F
     return gen
 
 
-_MUTATORS = {"append", "extend", "insert", "pop", "fill", "update", "remove", "clear",
-             "setdefault", "sort", "reverse", "popitem"}
-
 
 def _writes(fdef, bindings):
     """Whether generated code may change an object in place (an item or slice store, an
@@ -329,7 +327,7 @@ def _writes(fdef, bindings):
         if isinstance(node, gast.AugAssign) and not isinstance(node.target, gast.Name):
             return True
         if isinstance(node, gast.Call) and (
-                isinstance(node.func, gast.Attribute) and node.func.attr in _MUTATORS
+                isinstance(node.func, gast.Attribute) and node.func.attr in MUTATORS
                 or isinstance(node.func, gast.Name)
                 and any(bindings.get(node.func.id) is f for f in (special.update, vector.update))):
             return True

@@ -393,6 +393,10 @@ METHODS = {
     "keys": ("zero", ()),
 }
 
+#: methods that change the object they are called on (lists, dicts, arrays)
+MUTATORS = {"append", "extend", "insert", "pop", "fill", "update", "remove", "clear",
+            "setdefault", "sort", "reverse", "popitem"}
+
 # Attributes of a differentiated array: linear ones carry a tangent, the others are constants.
 LINEAR_ATTRIBUTES = {"T", "real", "imag", "mT"}
 CONSTANT_ATTRIBUTES = {"shape", "size", "ndim", "dtype", "itemsize", "nbytes"}
