@@ -411,6 +411,39 @@ def linalg_norm_vector_axis(x, M):
 
 register(linalg_norm_vector_axis, [Array((4,)), Array((3, 4))], active=[0, 1])
 
+NORM_SIGNS = np.array([1.0, -1.0, -1.0, 1.0, -1.0])
+
+
+def linalg_norm_vector_orders(x):
+    # entries away from 0 (the kink of 1-norms) with both signs; the largest is clear of the rest
+    v = NORM_SIGNS * x
+    return (np.linalg.norm(v, 1) + np.linalg.norm(v, np.inf) * np.linalg.norm(v, -np.inf)
+            + np.linalg.norm(v, 3) / np.linalg.norm(v, 0.5) + np.linalg.norm(v, -1.5)
+            + np.linalg.norm(v, 0) * np.linalg.norm(v, ord=2))
+
+
+register(linalg_norm_vector_orders, [Array((5,), 0.3, 1.0)], active=[0])
+
+
+def linalg_norm_matrix_orders(A, S):
+    # a tuple: the norms of singular values have no second derivatives (pf.hessian refuses them)
+    return (np.linalg.norm(A, "nuc") + np.linalg.norm(A, 2) * np.linalg.norm(A, -2),
+            np.linalg.norm(A, 1) - np.linalg.norm(A, -1) + np.linalg.norm(A.T, np.inf),
+            np.linalg.norm(S, ord=-np.inf, axis=(2, 0), keepdims=True),
+            np.linalg.norm(S, ord=2, axis=(0, 1)))
+
+
+register(linalg_norm_matrix_orders, [Array((3, 4), 0.2, 1.0), Array((2, 3, 4), 0.2, 1.0)],
+         active=[0, 1])
+
+
+def det_of_singular(A):
+    # the last row is zero: det is 0, its tangent the cofactors' sum with dA
+    return np.linalg.det(A) + np.linalg.det(A[:2, :2]) ** 2
+
+
+register(det_of_singular, [Array((3, 3), zeros=(6, 7, 8))], active=[0])
+
 
 # ============================================================================ linear algebra
 

@@ -398,7 +398,7 @@ def np_det(A):
 row(R(np.linalg.solve, 2), np_solve, [WellConditioned(3), V3])
 row(R(np.linalg.solve, 2), np_solve_matrix_rhs, [WellConditioned(3), Array((3, 2))])
 row(R(np.linalg.inv, 1), np_inv, [WellConditioned(3)])
-row(R(np.linalg.det, 1), np_det, [WellConditioned(3)])
+row(H(np.linalg.det), np_det, [WellConditioned(3)])
 
 
 def np_solve_2x2(A, b):
@@ -415,7 +415,16 @@ def np_det_batched(A):
 
 row(R(np.linalg.solve, 2), np_solve_2x2, [WellConditioned(2, scale=2.0, spread=0.5), Array((2,))])
 row(R(np.linalg.inv, 1), np_inv_batched, [WellConditioned(3, batch=(2,))])
-row(R(np.linalg.det, 1), np_det_batched, [WellConditioned(3, batch=(2,))])
+row(H(np.linalg.det), np_det_batched, [WellConditioned(3, batch=(2,))])
+
+SECOND_ROW_ZERO = np.array([[1.0, 1.0, 1.0], [0.0, 0.0, 0.0], [1.0, 1.0, 1.0]])
+
+
+def nph_det_singular(A):
+    return np.linalg.det(A * SECOND_ROW_ZERO)  # singular: the tangent is sum(cofactors * dA)
+
+
+row(H(np.linalg.det), nph_det_singular, [M33])
 
 
 # ============================================================================ linear: reductions
@@ -772,6 +781,30 @@ def nph_norm_axis(A):
     return np.linalg.norm(A, axis=1)
 
 
+def nph_norm_orders(x):
+    return np.linalg.norm(x, 1) + np.linalg.norm(x, np.inf) + np.linalg.norm(x, -np.inf) ** 2
+
+
+def nph_norm_p(x):
+    return np.linalg.norm(x, 3), np.linalg.norm(x, -1.5)
+
+
+def nph_norm_matrix_orders(A):
+    return np.linalg.norm(A, 1) * np.linalg.norm(A, -np.inf) + np.linalg.norm(A.T, -1)
+
+
+def nph_norm_matrix_axes(S):
+    return np.linalg.norm(S, ord=np.inf, axis=(2, 0), keepdims=True)
+
+
+def _abs_gaps(x):
+    return min(min_abs(x), distinct(np.abs(x)))
+
+
+def _sum_gaps(A):
+    return min(min_abs(A), distinct(np.abs(A).sum(axis=0)), distinct(np.abs(A).sum(axis=1)))
+
+
 def nph_sort(x):
     return np.sort(x)
 
@@ -802,6 +835,11 @@ row(H(np.linalg.norm), nph_norm, [V3], kinks=lambda x: float(np.linalg.norm(x)),
 row(H(np.linalg.norm), nph_norm_frobenius, [M23])
 row(H(np.linalg.norm), nph_norm_axis, [M23],
     kinks=lambda A: float(np.min(np.linalg.norm(A, axis=1))), margin=0.3)
+row(H(np.linalg.norm), nph_norm_orders, [V4], kinks=_abs_gaps, **KINK)
+row(H(np.linalg.norm), nph_norm_p, [V3], kinks=min_abs, **KINK)
+row(H(np.linalg.norm), nph_norm_matrix_orders, [M23], kinks=_sum_gaps, **KINK)
+row(H(np.linalg.norm), nph_norm_matrix_axes, [Array((2, 3, 2))],
+    kinks=lambda S: min(min_abs(S), distinct(np.abs(S).sum(axis=(0,)))), **KINK)
 row(H(np.sort), nph_sort, [V4], kinks=distinct, **KINK)
 row(H(np.sort), nph_sort_axis, [Array((3, 2))], kinks=_column_gaps, **KINK)
 
@@ -1373,6 +1411,12 @@ row(L(special.max_tangent), sp_max_tangent, [M23, M23], active=(1,))
 row(L(special.min_tangent), sp_min_tangent, [M23, M23], active=(1,))
 row(R(special.update, 3), sp_update, [V3, V3, V3], active=(1, 2))
 row(R(special.pow_log, 2), sp_pow_log, [(0.5, 2.0), (-1.5, 1.5)])
+def sp_singular_weights(A):
+    return special.singular_weights(A, 2)
+
+
+row(H(special.singular_weights), sp_singular_weights, [M23],
+    skip="its tangent refuses (UnsupportedDerivativeError, tested in test_corpus_numpy)")
 row(Z(special.zeros_like), sp_zeros_like, [V3], **ZERO)
 row(Z(special.sign), sp_sign, [(0.2, 2.0)], **ZERO)
 row(Z(special.sort_order), sp_sort_order, [FloatList(4, -2.0, 2.0)], **ZERO)

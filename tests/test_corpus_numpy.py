@@ -240,20 +240,22 @@ def test_forward_diff_float_argument(case):
             )
 
 
-def test_matrix_norms_other_than_frobenius_are_refused():
-    """ord=2 of a matrix is its largest singular value, not sqrt(sum A**2): refused by name
-    (its rules differentiated the Frobenius norm), with axis=(0, 1) as without it."""
-    A = np.array([[2.0, 0.5], [0.3, 1.0]])
+def test_norms_of_singular_values_closed_form_and_no_second_derivative():
+    """For A = diag(3, 1) the singular vectors are the axes: d norm(A, 2) = dA[0, 0],
+    d norm(A, -2) = dA[1, 1], d norm(A, 'nuc') = their sum. Second derivatives and Taylor
+    coefficients would need the singular vectors' derivatives: refused by name."""
+    A = np.diag([3.0, 1.0])
+    dA = np.array([[0.7, -0.4], [0.9, 0.25]])
+    for ord, expected in ((2, 0.7), (-2, 0.25), ("nuc", 0.95)):
+        def norm(A):
+            return np.linalg.norm(A, ord=ord, axis=(0, 1))
 
-    def spectral(A):
-        return np.linalg.norm(A, ord=2, axis=(0, 1))
-
-    with pytest.raises(ValueError, match="not ord=2, axis=.0, 1."):
-        pf.jvp(spectral, (A,), (np.ones((2, 2)),))
-    with pytest.raises(TypeError, match="no Taylor rule for numpy.linalg.norm with ord=2"):
-        pf.taylor(spectral, order=2)((A,), (np.ones((2, 2)),))
-    frobenius = pf.jvp(lambda A: np.linalg.norm(A, axis=(0, 1)), (A,), (np.ones((2, 2)),))[1]
-    assert frobenius == pytest.approx(A.sum() / np.linalg.norm(A), rel=1e-14)
+        assert pf.jvp(norm, (A,), (dA,))[1] == pytest.approx(expected, rel=1e-14)
+        with pytest.raises(pf.errors.UnsupportedDerivativeError, match="ord=%r" % (ord,)):
+            pf.hessian(norm)(A)
+        with pytest.raises(pf.errors.UnsupportedDerivativeError,
+                           match="no Taylor rule for numpy.linalg.norm with ord=%r" % (ord,)):
+            pf.taylor(norm, order=2)((A,), (dA,))
 
 
 def test_int_tangents_of_functions_updating_arrays_in_place():

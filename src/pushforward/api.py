@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import inspect
 import numbers
+from copy import deepcopy
 
 import numpy as np
 
@@ -201,16 +202,19 @@ def _vector_mode(f, names, single, chunk=None, gen=None):
         # the inputs' structure as seeded: a function may append to a list it is given
         seeded = [_map_leaves(p, lambda x: x) for p in primals]
         step = max(1, total if chunk is None else min(chunk, total))  # 0 entries: one pass
+        # code that updates its arguments in place runs on copies of them but in the last pass
+        copies = step < total and pipeline.writes(gens[0])
         value, parts = None, []
         for lo in range(0, max(total, 1), step):
             hi = min(lo + step, total)
+            call = _copy_arguments(bound) if copies and hi < total else bound
             seeds = np.zeros((total, hi - lo))  # input entry lo + k starts tangent k
             seeds[lo + np.arange(hi - lo), np.arange(hi - lo)] = 1.0
             tangents, start = {}, 0
             for n, p in zip(names, primals):
                 tangents[n], start = _by_entry(p, start, _seed(p, seeds))
             with vector.size(hi - lo):
-                value, tangent = _call_jvp(gens[0], bound, tangents)
+                value, tangent = _call_jvp(gens[0], call, tangents)
                 parts.append(_map_output(value, tangent, lambda v, t: _columns(v, t, hi - lo)))
         jacobians = _merge(parts)
 
@@ -227,6 +231,12 @@ def _vector_mode(f, names, single, chunk=None, gen=None):
         return value, tuple(_pick(per_output, j) for j in range(len(names)))
 
     return derivative
+
+
+def _copy_arguments(bound):
+    """``bound`` with its arrays, lists and dicts (and the tuples holding them) copied."""
+    return inspect.BoundArguments(bound.signature, {
+        k: deepcopy(v) if _contains(v, _MUTABLE) else v for k, v in bound.arguments.items()})
 
 
 def _merge(trees):

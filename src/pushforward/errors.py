@@ -70,6 +70,11 @@ class InputTypeError(PushforwardError, TypeError):
     """A differentiated input that is not a float, an int, or a list/tuple/dict of them."""
 
 
+class UnsupportedDerivativeError(PushforwardError, NotImplementedError):
+    """A derivative the generated code reaches at run time and pushforward cannot compute (a
+    second derivative of a norm of singular values)."""
+
+
 class RuleError(PushforwardError, ValueError):
     """A tangent rule that cannot be registered (bad template, wrong arity)."""
 

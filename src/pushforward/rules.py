@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import batch, special
+from . import batch, errors, special
 
 # Constants spelled out in templates so generated code does not recompute them.
 TWO_OVER_SQRT_PI = "1.1283791670955126"
@@ -275,7 +275,6 @@ jvp(np.subtract, "a, b", "da - db")
 jvp(np.divide,  "a, b", "(da - ans * db) / b")
 jvp(np.linalg.solve, "A, b", "np.linalg.solve(A, db - dA @ ans)")
 jvp(np.linalg.inv, "A", "-(ans @ dA @ ans)")
-jvp(np.linalg.det, "A", "ans * np.trace(np.linalg.solve(A, dA), axis1=-2, axis2=-1)")
 jvp(np.linspace, "start, stop, num", "np.linspace(dstart, dstop, num)")  # linear in both ends
 # -- NumPy: linear in their arrays -------------------------------------------------------------
 linear(np.sum, np.mean, np.cumsum, np.reshape, np.transpose, np.swapaxes, np.ravel, np.squeeze,
@@ -311,6 +310,17 @@ helper(np.cumprod, special.cumprod_tangent)
 helper(np.var, special.var_tangent)
 helper(np.std, special.std_tangent)
 helper(np.linalg.norm, special.norm_tangent)
+helper(np.linalg.det, special.det_tangent)
+
+
+def _singular_vectors_tangent(x, dx, ans, ord):
+    """The derivative of singular vectors: not implemented (np.linalg.svd has no rule)."""
+    raise errors.UnsupportedDerivativeError(
+        "pushforward has no second derivative of np.linalg.norm with ord=%r: it would need "
+        "the derivative of the singular vectors" % (ord,))
+
+
+helper(special.singular_weights, _singular_vectors_tangent)
 helper(np.sort, special.sort_tangent)
 # -- NumPy: constants -----------------------------------------------------------------------
 zero(np.argmax, np.argmin, np.argsort, np.sign, np.floor, np.ceil, np.round, np.rint, np.trunc,
@@ -402,6 +412,10 @@ LINEAR_ATTRIBUTES = {"T", "real", "imag", "mT"}
 CONSTANT_ATTRIBUTES = {"shape", "size", "ndim", "dtype", "itemsize", "nbytes"}
 
 
+def _first_line(func):
+    return " ".join((func.__doc__ or "").strip().split("\n\n")[0].split())
+
+
 def table_markdown():
     """The built-in rules as a Markdown table (docs/rules.md holds this text)."""
     rows = ["| primitive | arguments | tangent |", "|---|---|---|"]
@@ -422,8 +436,11 @@ def table_markdown():
                                           ", one argument at a time" if len(rule.linear) > 1
                                           else ""))
         elif rule.builder is not None:
-            doc = (rule.builder.__doc__ or "").strip().splitlines()[0]
-            rows.append("| `%s` | any number, or one iterable | %s |" % (rule.name, doc))
+            rows.append("| `%s` | any number, or one iterable | %s |" % (
+                rule.name, _first_line(rule.builder)))
+        elif rule.helper is not None:
+            rows.append("| `%s` | one array, and its options | `%s(x, dx, ans, ...)`: %s |" % (
+                rule.name, rule.helper.__name__, _first_line(rule.helper)))
         for key, (params, template) in sorted(rule.variants.items(), key=lambda kv: str(kv[0])):
             rows.append("| `%s` | %s | `%s` |" % (rule.name, ", ".join(params),
                                                   template.replace("|", "\\|")))

@@ -27,7 +27,7 @@ import operator
 
 import numpy as np
 
-from . import batch, special
+from . import batch, errors, special
 from .batch import _NUMBERS, Batch
 from .recurrences import SIZE
 
@@ -981,11 +981,38 @@ def _std(a, axis=None, ddof=0, keepdims=False, **kwargs):
 
 
 def _norm(x, ord=None, axis=None, keepdims=False):
-    if not special.euclidean_norm(x.ndim, ord, axis):
-        raise TypeError("no Taylor rule for numpy.linalg.norm with ord=%r, axis=%r" % (ord, axis))
-    out = sqrt_np(np.sum(x * x, axis=axis, keepdims=keepdims))
+    """The norms as compositions of series operations (sums of powers of abs, largest sums of
+    abs), except those of singular values."""
+    matrix = isinstance(axis, tuple) and len(axis) == 2 or axis is None and ord is not None \
+        and x.ndim == 2
+    if ord is None or ord == ("fro" if matrix else 2):
+        out = sqrt_np(np.sum(x * x, axis=axis, keepdims=keepdims))
+    elif not matrix:
+        out = _vector_norm(x, ord, axis, keepdims)
+    elif ord in (1, -1, math.inf, -math.inf):
+        rows, cols = (-2, -1) if axis is None else axis
+        summed, picked = (rows, cols) if ord in (1, -1) else (cols, rows)
+        pick = np.max if ord > 0 else np.min
+        out = pick(np.sum(np.abs(x), axis=summed, keepdims=True), axis=picked, keepdims=True)
+        if not keepdims:
+            out = np.squeeze(out, axis=(rows, cols))
+    else:
+        raise errors.UnsupportedDerivativeError(
+            "no Taylor rule for numpy.linalg.norm with ord=%r of a matrix (a singular value)"
+            % (ord,))
     return _result(lambda w: np.linalg.norm(w, ord=ord, axis=axis, keepdims=keepdims), (x,),
                    np.array(out.a))
+
+
+def _vector_norm(x, ord, axis, keepdims):
+    if ord == 0:
+        return _embed(np.linalg.norm(_value(x), ord=0, axis=axis, keepdims=keepdims), len(x.a))
+    if ord in (math.inf, -math.inf):
+        pick = np.max if ord > 0 else np.min
+        return pick(np.abs(x), axis=axis, keepdims=keepdims)
+    if ord == 1:
+        return np.sum(np.abs(x), axis=axis, keepdims=keepdims)
+    return np.sum(np.abs(x) ** ord, axis=axis, keepdims=keepdims) ** (1.0 / ord)
 
 
 def _inv(A):
@@ -1011,9 +1038,12 @@ def _solve(A, rhs):
 
 
 def _det(A):
-    """det: y' = y tr(inv(A) A'), integrated term by term."""
+    """det: y' = y tr(inv(A) A'), integrated term by term; at a singular matrix of the
+    stack, the expansion along the first row (each minor by this rule again)."""
     a = A.a
     n = a.shape[0]
+    if not np.all(np.linalg.det(a[0])):
+        return _laplace(a)
     b = _inv(A).a
     # h = tr(inv(A) A') as a series of order n - 2, A' having coefficients (m + 1) A_{m+1}
     h = np.array([sum(np.trace(b[i] @ ((m - i + 1) * a[m - i + 1]), axis1=-2, axis2=-1)
@@ -1023,6 +1053,19 @@ def _det(A):
     for k in range(1, n):
         y[k] = np.sum(y[:k][::-1] * h[:k], axis=0) / k
     return Series(y)
+
+
+def _laplace(a):
+    """det of a (stack of) matrix series: sum_j (-1)^j A_0j det(minor_0j)."""
+    m = a.shape[-1]
+    if m == 1:
+        return Series(a[..., 0, 0])
+    below = a[..., 1:, :]
+    out = np.zeros(a.shape[:-2])
+    for j in range(m):
+        minor = _det(Series(np.delete(below, j, axis=-1))).a
+        out += (-1.0) ** j * _cauchy(a[..., 0, j], minor)
+    return Series(out)
 
 
 sqrt_np = _np(np.sqrt, lambda x: Series(_sqrt_of(x.a)))

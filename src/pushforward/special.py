@@ -153,9 +153,8 @@ def _picked(index_of, x, dx, axis, keepdims):
     dx = np.broadcast_to(dx, x.shape)
     xs, ds = _along_last(x, axis), _along_last(dx, axis)
     first = index_of(xs, axis=-1)
-    out = _restore(np.take_along_axis(ds, np.expand_dims(first, -1), -1)[..., 0], x, axis,
-                   keepdims)
-    return out[()] if type(out) is np.ndarray and out.ndim == 0 else out  # a number
+    return _number(_restore(np.take_along_axis(ds, np.expand_dims(first, -1), -1)[..., 0], x,
+                            axis, keepdims))
 
 
 def max_tangent(x, dx, ans, axis=None, keepdims=False):
@@ -210,21 +209,91 @@ def std_tangent(x, dx, ans, axis=None, ddof=0, keepdims=False):
     return var_tangent(x, dx, ans * ans, axis=axis, ddof=ddof, keepdims=keepdims) / (2.0 * ans)
 
 
-def euclidean_norm(ndim, ord, axis):
-    """Whether ``np.linalg.norm(x, ord, axis)`` is the square root of a sum of squares: the
-    2-norm of vectors or the Frobenius norm of matrices (ord=2 of a matrix is its largest
-    singular value, another function)."""
-    matrix = isinstance(axis, tuple) and len(axis) == 2 or (
-        axis is None and ord is not None and ndim == 2)
-    return ord is None or ord == ("fro" if matrix else 2)
-
-
 def norm_tangent(x, dx, ans, ord=None, axis=None, keepdims=False):
-    """Tangent of the 2-norm (vectors) or Frobenius norm (matrices): sum(x dx) / norm."""
-    if not euclidean_norm(np.ndim(x), ord, axis):
-        raise ValueError("pushforward differentiates np.linalg.norm for the 2-norm of vectors "
-                         "and the Frobenius norm of matrices, not ord=%r, axis=%r" % (ord, axis))
-    return np.sum(np.asarray(x) * dx, axis=axis, keepdims=keepdims) / ans
+    """Tangent of ``np.linalg.norm``, every ``ord`` of vectors and of matrices; at a kink,
+    the first largest entry (or row or column sum) and sign 0 at a zero entry.
+
+    Matrix norms of singular values (2, -2, 'nuc') have no second derivative here."""
+    x = np.asarray(x)
+    dx = np.broadcast_to(dx, x.shape)
+    if isinstance(axis, tuple) and len(axis) == 2 or axis is None and ord is not None \
+            and x.ndim == 2:
+        return _matrix_norm_tangent(x, dx, ans, ord, (-2, -1) if axis is None else axis,
+                                    keepdims)
+    if isinstance(axis, tuple):  # a 1-tuple
+        axis = axis[0]
+    xs, ds = _along_last(x, axis), _along_last(dx, axis)
+    n = np.reshape(ans, np.shape(xs)[:-1])
+    if ord is None or ord == 2:
+        out = np.sum(xs * ds, axis=-1) / n
+    elif ord == 0:  # the number of nonzero entries
+        out = np.sum(0.0 * ds, axis=-1)
+    elif ord == 1:
+        out = np.sum(np.sign(xs) * ds, axis=-1)
+    elif ord == math.inf or ord == -math.inf:
+        out = np.sum(np.sign(xs) * _first(np.abs(xs), ord > 0) * ds, axis=-1)
+    else:
+        out = np.sum(np.abs(xs) ** (ord - 1) * np.sign(xs) * ds, axis=-1) / n ** (ord - 1)
+    return _number(_restore(out, x, axis, keepdims))
+
+
+def _matrix_norm_tangent(x, dx, ans, ord, axes, keepdims):
+    """The matrix norms, over the two ``axes``."""
+    axes = tuple(a % x.ndim for a in axes)
+    xm, dm = np.moveaxis(x, axes, (-2, -1)), np.moveaxis(dx, axes, (-2, -1))
+    if ord is None or ord == "fro":
+        w = xm / np.reshape(ans, np.shape(xm)[:-2] + (1, 1))
+    elif ord in ("nuc", 2, -2):
+        w = singular_weights(xm, ord)
+    elif ord in (1, -1):  # the first largest (smallest) column sum of absolute values
+        w = np.sign(xm) * _first(np.sum(np.abs(xm), axis=-2), ord > 0)[..., None, :]
+    else:  # inf, -inf (the primal refused other orders): ... row sum
+        w = np.sign(xm) * _first(np.sum(np.abs(xm), axis=-1), ord > 0)[..., :, None]
+    out = np.sum(w * dm, axis=(-2, -1))
+    return _number(np.expand_dims(out, tuple(sorted(axes))) if keepdims else out)
+
+
+def singular_weights(A, ord):
+    """The gradient of a norm of singular values (of each matrix of a stack): ``u_k v_k'``
+    for the largest (ord=2) or smallest (ord=-2), ``U V'`` for their sum (ord='nuc'), from
+    d s_k = u_k' dA v_k."""
+    u, _, vh = np.linalg.svd(A, full_matrices=False)
+    if ord == "nuc":
+        return u @ vh
+    k = slice(0, 1) if ord == 2 else slice(-1, None)
+    return u[..., :, k] * vh[..., k, :]
+
+
+def _first(values, largest):
+    """1.0 at the first largest (smallest) of ``values`` along the last axis, 0.0 elsewhere."""
+    pick = np.argmax(values, axis=-1) if largest else np.argmin(values, axis=-1)
+    return (np.arange(np.shape(values)[-1]) == np.expand_dims(pick, -1)).astype(float)
+
+
+def _number(out):
+    return out[()] if type(out) is np.ndarray and out.ndim == 0 else out
+
+
+def det_tangent(A, dA, ans):
+    """Tangent of det: det(A) tr(A^-1 dA), or, at a singular matrix in the stack, the sum of
+    the cofactors times dA (tr(adj(A) dA), which holds everywhere)."""
+    if np.all(ans != 0):
+        return ans * np.trace(np.linalg.solve(A, dA), axis1=-2, axis2=-1)
+    return np.sum(cofactors(A) * dA, axis=(-2, -1))
+
+
+def cofactors(A):
+    """The cofactor matrix of each matrix of a stack: (-1)^(i+j) times the determinant of A
+    without row i and column j."""
+    A = np.asarray(A, dtype=float)
+    n = A.shape[-1]
+    others = [[k for k in range(n) if k != i] for i in range(n)]
+    out = np.empty(A.shape)
+    for i in range(n):
+        rows = A[..., others[i], :]
+        for j in range(n):
+            out[..., i, j] = (-1.0) ** (i + j) * np.linalg.det(rows[..., :, others[j]])
+    return out
 
 
 def sort_tangent(x, dx, ans, axis=-1):
