@@ -62,6 +62,22 @@ def function_in_variable(x):
     return f(x)  # ERR: f
 
 
+def apply_held(fn, v):
+    return fn(v) * 2.0  # ERR: fn
+
+
+def square(v):
+    return v * v
+
+
+def applies_twice(x):
+    return apply_held(square, x) + apply_held(square, x)
+
+
+def applies_once(x):
+    return apply_held(square, x)
+
+
 def walrus_in_tests(x):
     if (t := x * x) > 0.1:  # ERR: t := x * x
         return t

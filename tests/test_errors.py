@@ -84,6 +84,18 @@ def test_a_construct_two_checks_meet_is_reported_once():
     assert len(info.value.problems) == 3
 
 
+def test_a_refused_callee_stays_refused():
+    """The callee's problem, met again at a second call (and listed once), still refuses it:
+    a later function calling it is refused too, not given the callee with the problem left
+    out (a zero derivative)."""
+    pf.api.clear_cache()
+    for func in (bad.applies_twice, bad.applies_once, bad.applies_once):
+        with pytest.raises(errors.NoRuleError, match="held in a variable") as info:
+            pf.forward_diff(func)(1.5)
+        assert [marked("fn")] == ["%s:%d:%d" % (p.filename, p.lineno, p.col + 1)
+                                  for p in info.value.problems]
+
+
 def test_caret_is_under_the_construct():
     with pytest.raises(errors.NoRuleError) as info:
         pf.forward_diff(bad.calls_c_function)

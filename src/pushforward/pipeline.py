@@ -135,6 +135,7 @@ class Ctx:
         self.bindings = generated.bindings
         self._helpers = {}
         self._throwaway = None
+        self.failed = False  # a problem was found in this function or a function it calls
         self._callees = {}  # id(Generated) -> the name it is called by here
         self.kinds = None  # (fdef, kinds.Kinds), kept by kinds.value_kinds
 
@@ -145,6 +146,7 @@ class Ctx:
     def problem(self, node, message, hint="", kind=errors.UnsupportedSyntaxError):
         found = errors.Problem(kind, message, self.filename, getattr(node, "lineno", 0) or 0,
                                getattr(node, "col_offset", 0) or 0, hint)
+        self.failed = True  # also for a problem already listed (by another call of a callee)
         if found not in self.problems:  # a construct met by two checks is reported once
             self.problems.append(found)
 
@@ -203,6 +205,7 @@ class Ctx:
         gen = generate(func, order, self.problems, flat=True, caller=self, call=call,
                        batch=self.batch)
         if gen is None or not gen.ok:
+            self.failed = True
             return None
         return CalleeRef(self.callee_name(gen), gen.positional, list(order), gen.tangent_params,
                          arg_params, gen.flat)
@@ -271,7 +274,6 @@ def generate(func, active, problems, flat=False, caller=None, call=None, batch=F
     name = func.__name__ if func.__name__ != "<lambda>" else "lambda"
     gen = Generated(func, tuple(active), "", [], {}, _plain_signature(fdef.args), batch=batch)
     _CACHE[key] = gen  # visible to recursive calls while the body is generated
-    before = len(problems)
     ctx = Ctx(func, fdef, parsed.filename, problems, gen)
     params = [a.id for a in fdef.args.posonlyargs + fdef.args.args + fdef.args.kwonlyargs]
     suffix = "" if tuple(active) == tuple(params) else "_" + "_".join(active)
@@ -309,7 +311,7 @@ def generate(func, active, problems, flat=False, caller=None, call=None, batch=F
     tangent_names = set(ctx.namer.tangents.values()) - set(gen.tangent_params.values())
     out = cleanup.run(out, tangent_names)
     gen.fdef = out
-    if len(problems) > before:
+    if ctx.failed:
         gen.ok = False
         del _CACHE[key]
         return gen

@@ -85,7 +85,6 @@ def generate(func, active, problems, caller=None, call=None):
     fdef = parsed.node
     gen = pipeline.Generated(func, tuple(active), "", [], {}, True)
     _CACHE[key] = gen  # visible to recursive calls
-    before = len(problems)
     ctx = pipeline.Ctx(func, fdef, parsed.filename, problems, gen)
     if normalize.run(fdef, ctx, active):
         ctx.refresh_locals(fdef)
@@ -98,7 +97,7 @@ def generate(func, active, problems, caller=None, call=None):
     fdef.decorator_list = []
     fdef.returns = None
     gen.fdef = fdef
-    if len(problems) > before:
+    if ctx.failed:
         gen.ok = False
         del _CACHE[key]
     return gen
@@ -230,6 +229,7 @@ class _Rewrite(T.Transformer):
         callee = generate(func, tuple(p for p in params if p in wanted), self.ctx.problems,
                           caller=self.ctx, call=node)
         if callee is None or not callee.ok:
+            self.ctx.failed = True
             return node
         node.func = T.name(self.ctx.callee_name(callee))
         return node
