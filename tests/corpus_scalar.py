@@ -145,6 +145,17 @@ def multiple_targets(x):
 register(multiple_targets, [(-2.0, 2.0)])
 
 
+def multiple_targets_share_a_list(x, y):
+    a = b = [0.0, 0.0]  # one list under two names
+    a[0] = x * y
+    acc = out = {}
+    acc["k"] = 3.0 * x
+    return b[0] + out["k"] * b[0]
+
+
+register(multiple_targets_share_a_list, [(-2.0, 2.0), (-2.0, 2.0)])
+
+
 # ============================================================================ branches
 
 

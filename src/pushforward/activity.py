@@ -179,6 +179,10 @@ class Activity:
                     if isinstance(t, gast.Name) and t.id in self.names \
                             and isinstance(node.value, (gast.List, gast.Tuple)):
                         changed |= self._items_active(node.value.elts)
+                # a = b = []: one object under several names, active together
+                if len(node.targets) > 1 and any(isinstance(t, gast.Name) and t.id in self.names
+                                                 for t in node.targets):
+                    changed |= self._items_active(node.targets)
             elif isinstance(node, (gast.AugAssign, gast.AnnAssign)) and node.value is not None:
                 changed |= self.assign(node.target, self.is_active(node.value), node.value)
             elif isinstance(node, gast.NamedExpr):
