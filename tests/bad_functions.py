@@ -115,3 +115,9 @@ def many_problems(x):
 def simple(x, y):
     return x * y + math.sin(x)
 
+
+
+def bitwise_of_x(n, x):
+    parity = n & 1  # ERR: n & 1
+    n <<= 2  # ERR: n <<= 2
+    return x * n + parity

@@ -48,6 +48,8 @@ CASES = [
      "'.get' with a differentiated key or default"),
     (bad.setdefault_of_x, errors.NoRuleError, ["d.setdefault"],
      "the method '.setdefault' with a differentiated argument"),
+    (bad.bitwise_of_x, errors.UnsupportedSyntaxError, ["n & 1", "n <<= 2"],
+     "the bitwise operator '<<' of a differentiated value"),
 ]
 
 

@@ -139,6 +139,13 @@ _BINOPS = {
     gast.MatMult: ("@", _TERM), gast.Pow: ("**", _POWER), gast.LShift: ("<<", _SHIFT),
     gast.RShift: (">>", _SHIFT), gast.BitOr: ("|", _BOR), gast.BitXor: ("^", _BXOR),
     gast.BitAnd: ("&", _BAND)}
+
+
+def operator_symbol(op):
+    """``&`` for ``gast.BitAnd()``..."""
+    return _BINOPS[op.__class__][0]
+
+
 _UNARY = {gast.USub: ("-", _FACTOR), gast.UAdd: ("+", _FACTOR), gast.Invert: ("~", _FACTOR),
           gast.Not: ("not ", _NOT)}
 _COMPARE = {gast.Eq: "==", gast.NotEq: "!=", gast.Lt: "<", gast.LtE: "<=", gast.Gt: ">",

@@ -22,6 +22,7 @@ from .activity import iteration_parts, own_nodes
 from .batch import UNDISPATCHED
 from .kinds import float_call, float_valued, value_kinds
 from .calls import classify, is_pure, method_kind
+from .codegen import operator_symbol
 from .cleanup import Floats, factor_tangents, simplify
 from .rules import (BINOPS, HELPERS, INPLACE, LINEAR_ATTRIBUTES, MUTATORS, RULES, SEQUENCES,
                     UNARYOPS)
@@ -625,8 +626,8 @@ class Forward:
             self.problem(s, "augmented assignment to an item whose index calls a function",
                          "compute the index into a variable first")
             return [s]
-        as_assign = T.assign(T.store(s.target),
-                             gast.BinOp(left=T.load(s.target), op=s.op, right=s.value))
+        as_assign = T.assign(T.store(s.target), gast.copy_location(
+            gast.BinOp(left=T.load(s.target), op=s.op, right=s.value), s))
         return self.s_Assign(as_assign)
 
     def _augmented_value(self, s):
@@ -962,7 +963,9 @@ class Forward:
     def e_BinOp(self, e, root):
         if _formats(e):  # "%.3f" % x: a string
             return e, None
-        template = BINOPS.get(type(e.op).__name__)
+        if refuse_bitwise(self.ctx, e.op, e):
+            return e, None
+        template = BINOPS[type(e.op).__name__]
         if isinstance(e.op, gast.Mult) and isinstance(e.left, gast.Name) \
                 and isinstance(e.right, gast.Name) and e.left.id == e.right.id:
             template = BINOPS["Square"]
@@ -1496,6 +1499,15 @@ _ADVICE = {
     "Attribute": "pass the attribute's value as an argument instead",
     "NamedExpr": "assign the value in its own statement",
 }
+
+
+def refuse_bitwise(ctx, op, node):
+    """The bitwise operators and shifts (of ints) have no derivative: a problem at ``node``."""
+    if type(op).__name__ in BINOPS:
+        return False
+    ctx.problem(node, "the bitwise operator '%s' of a differentiated value" % operator_symbol(op),
+                "apply it to an int that is not differentiated (wrt), or to int(...)")
+    return True
 
 
 def _describe(node):

@@ -33,7 +33,7 @@ from . import activity, errors, normalize, pipeline, series, taylor_scalar
 from . import batch as vector
 from . import templates as T
 from .calls import classify, method_kind
-from .forward import _dotted, _formats
+from .forward import _dotted, _formats, refuse_bitwise
 
 #: math functions (and builtins) whose Taylor rule is ``series.<name>``
 MATH = {math.sin: "sin", math.cos: "cos", math.tan: "tan", math.sinh: "sinh",
@@ -131,6 +131,8 @@ class _Rewrite(T.Transformer):
         self.generic_visit(node)
         if _formats(node) and self.act.is_active(node.right):
             node.right = self.call_series("value", [node.right])
+        elif self.act.is_active(node):
+            refuse_bitwise(self.ctx, node.op, node)
         return node
 
     def visit_FormattedValue(self, node):  # f"{x:.3f}" formats the value
@@ -141,6 +143,8 @@ class _Rewrite(T.Transformer):
 
     def visit_AugAssign(self, node):
         self._writes_argument(node.target)
+        if self.act.is_active(node.value) or self.act.is_active(node.target):
+            refuse_bitwise(self.ctx, node.op, node)
         return self.generic_visit(node)
 
     def visit_Assign(self, node):
