@@ -1698,10 +1698,11 @@ register(containers_built_then_written, [(-1.5, 1.5)])
 
 
 def formats_its_value(x):
-    """String formatting of a differentiated value (% and f-strings) is a constant."""
+    """String formatting of a differentiated value (%, f-strings, str.format) is a constant."""
     label = "%.2f" % x
     other = "%s and %s" % (x, 2.0 * x)
-    return x * x * len(label) + len(other) * 0.0 + len(f"{x:.3f}") * x
+    told = "y = {:.3f}".format(2.0 * x) + ", ".join(["{:.1f}".format(x)])
+    return x * x * len(label) + len(other) * 0.0 + len(f"{x:.3f}") * x + len(told) * x
 
 
 register(formats_its_value, [(0.5, 0.9)])

@@ -64,6 +64,9 @@ def classify(call, ctx) -> CallInfo:
     nesting = _nesting(call, ctx)
     if nesting is not None:
         return CallInfo("nested", nesting)
+    if isinstance(func, gast.Attribute) and (isinstance(func.value, gast.JoinedStr) or isinstance(
+            func.value, gast.Constant) and isinstance(func.value.value, str)):
+        return CallInfo("zero", None)  # "{:.3f}".format(y): a string
     obj = ctx.resolution.lookup(func)
     if getattr(obj, "_pf_derivative", None) is not None:  # made by forward_diff
         from .api import _as_python  # the API is built on this module

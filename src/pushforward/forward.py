@@ -169,7 +169,8 @@ class Forward:
         if isinstance(p, gast.Call):
             info = classify(p, self.ctx)
             if info.kind in ("rule", "zero") \
-                    and info.target.func not in (list, tuple, sorted, zeros_like, fresh):
+                    and getattr(info.target, "func", None) not in (list, tuple, sorted,
+                                                                   zeros_like, fresh):
                 return T.const(0.0)
         if isinstance(p, gast.Constant) and p.value is None:
             return T.const(None)
