@@ -1708,6 +1708,22 @@ def formats_its_value(x):
 register(formats_its_value, [(0.5, 0.9)])
 
 
+def loop_over_a_generator(x):
+    """A loop consumes a generator item by item: the items after the break are never computed
+    (here log(1 - k x) would fail for k = 3)."""
+    total = 0.0
+    for y in (math.log(1.0 - k * x) for k in (1, 2, 3) if k != 0):
+        total += y
+        if y < -0.5:
+            break
+    else:
+        total = -total
+    return total
+
+
+register(loop_over_a_generator, [(0.34, 0.38)])
+
+
 def nested_comprehensions(x):
     """A comprehension inside the element of another (a matrix, a matrix-vector product), and
     in a filter."""

@@ -6,6 +6,8 @@ Contract: a transformation returning a new FunctionDef.
   explicit loop filling a fresh list (``seq1 = []; for ...: seq1.append(...)``) placed before the
   statement that uses it; the same floating-point operations run in the same order. Loop
   variables that would clash with the function's own names are renamed.
+- A ``for`` loop over a generator expression of one ``for`` runs the generator's loop itself,
+  each item computed when the loop body needs it.
 """
 
 from __future__ import annotations
@@ -123,6 +125,24 @@ class _Comprehensions(gast.NodeTransformer):
         gast.copy_location(fdef.body[0], lam.body)
         self.pre.append(fdef)
         return T.name(ident)
+
+    def visit_For(self, node):
+        """``for y in (f(v) for v in vs if c): body`` is ``for v in vs: if c: y = f(v); body``:
+        the generator's items are computed one by one, as the loop consumes them (a ``break``
+        leaves the rest uncomputed)."""
+        gen = node.iter
+        if not (isinstance(gen, gast.GeneratorExp) and len(gen.generators) == 1
+                and not gen.generators[0].is_async and self.act.is_active(gen)
+                and self.pre is not None and not self.guarded):
+            return self.generic_visit(node)
+        gen = self._rename_targets(gen)
+        comp = gen.generators[0]
+        body = [gast.copy_location(T.assign(node.target, gen.elt), gen)] + node.body
+        for cond in reversed(comp.ifs):
+            body = [gast.copy_location(gast.If(test=cond, body=body, orelse=[]), cond)]
+        loop = gast.For(target=comp.target, iter=comp.iter, body=body, orelse=node.orelse,
+                        type_comment=None)
+        return self.generic_visit(gast.copy_location(loop, node))
 
     def visit_ListComp(self, node):
         return self._lower(node, "list")
