@@ -176,3 +176,18 @@ def test_dump_o_refuses_a_closure_made_by_a_factory(tmp_path):
     out = run("dump", "%s:model" % source, "-o", target)
     assert out.returncode != 0 and not target.exists()
     assert "it calls scale, a closure (made inside make_scaler)" in out.stderr
+
+
+def test_dump_o_keeps_a_user_function_named_like_a_derivative(tmp_path):
+    """The user's own sq_jvp is not the generated derivative of sq: generated functions take
+    names no module global has, so the dumped module defines both."""
+    source = tmp_path / "names.py"
+    source.write_text("def sq(v):\n    return v * v\n\n\ndef sq_jvp(a, b):\n    return a + b, 0.0"
+                      "\n\n\ndef f(x):\n    return sq(x) + sq_jvp(1.0, 2.0)[0] * x\n")
+    target = tmp_path / "out.py"
+    assert run("dump", "%s:f" % source, "-o", target).returncode == 0
+    namespace = {}
+    exec(compile(target.read_text(), str(target), "exec"), namespace)
+    # f(x) = x^2 + 3x
+    assert namespace["f_jvp"](1.5, 1.0) == (1.5 * 1.5 + 3.0 * 1.5, 2 * 1.5 + 3.0)
+    assert namespace["sq_jvp"](1.0, 2.0) == (3.0, 0.0)

@@ -43,3 +43,11 @@ class Namer:
     def fresh(self, preferred: str) -> str:
         """``preferred`` itself if free, else a numbered variant."""
         return self._take([preferred], preferred)
+
+    def fresh_function(self, preferred: str, module_globals) -> str:
+        """A name for a generated function: also free among the user's module globals, which a
+        dumped module defines beside it."""
+        name = self.fresh(preferred)
+        while name in module_globals:
+            name = self.fresh(preferred)
+        return name

@@ -277,7 +277,7 @@ def generate(func, active, problems, flat=False, caller=None, call=None, batch=F
     ctx = Ctx(func, fdef, parsed.filename, problems, gen)
     params = [a.id for a in fdef.args.posonlyargs + fdef.args.args + fdef.args.kwonlyargs]
     suffix = "" if tuple(active) == tuple(params) else "_" + "_".join(active)
-    gen.name = ctx.namer.fresh(name + "_jvp" + suffix)
+    gen.name = ctx.namer.fresh_function(name + "_jvp" + suffix, func.__globals__)
     args = fdef.args
     gen.params = [a.id for a in args.posonlyargs + args.args + args.kwonlyargs]
     if normalize.run(fdef, ctx, active):

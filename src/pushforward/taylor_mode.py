@@ -90,7 +90,7 @@ def generate(func, active, problems, caller=None, call=None):
         ctx.refresh_locals(fdef)
     act = activity.analyse(fdef, ctx, active)
     name = func.__name__ if func.__name__.isidentifier() else "lambda"
-    gen.name = ctx.namer.fresh(name + "_taylor")
+    gen.name = ctx.namer.fresh_function(name + "_taylor", func.__globals__)
     gen.params = [a.id for a in fdef.args.posonlyargs + fdef.args.args + fdef.args.kwonlyargs]
     fdef.body = [_Rewrite(ctx, act, gen).visit(s) for s in fdef.body]
     fdef.name = gen.name

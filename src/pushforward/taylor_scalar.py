@@ -178,8 +178,9 @@ class _Emitter:
 
     def function(self, fdef):
         gen = self.gen
-        gen.name = self.namer.fresh((fdef.name if fdef.name.isidentifier() else "lambda")
-                                    + "_taylor")
+        gen.name = self.namer.fresh_function(
+            (fdef.name if fdef.name.isidentifier() else "lambda") + "_taylor",
+            gen.func.__globals__)
         gen.slots = self.slots(fdef)
         args = fdef.args
         params = [a.id for a in args.posonlyargs + args.args + args.kwonlyargs]
