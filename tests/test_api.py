@@ -227,3 +227,51 @@ def test_a_lambda_on_a_line_that_does_not_parse_alone():
     for g in (pf.forward_diff(lambda x: x * x * 3.0),):
         assert g(2.0) == (12.0, 12.0)
     assert pf.forward_diff(_FIRST_LAMBDA)(0.5) == (2.0, 4.0)
+
+
+# -- try blocks: an error of the derivative is not the user's handler's to catch ---------------
+
+TRY_LOG = []
+
+
+def _root_or_fallback(x):
+    try:
+        y = math.sqrt(x)  # sqrt(0) is 0; its derivative divides by zero
+        TRY_LOG.append("computed")
+    except ZeroDivisionError:
+        TRY_LOG.append("fallback")
+        y = -1.0
+    return y
+
+
+def _calls_root(x):
+    try:
+        y = _root_plus(x)
+    except Exception:
+        y = -1.0
+    return 2.0 * y
+
+
+def _root_plus(v):
+    return math.sqrt(v) + v
+
+
+def test_an_error_of_the_derivative_in_a_try_block_is_not_caught_by_its_handler():
+    """Without pushforward the primal takes the try path; the derivative's ZeroDivisionError
+    (in the function or a callee) reaches the caller as it would outside a try block, and the
+    handler, which would change the primal, does not run."""
+    TRY_LOG.clear()
+    assert pf.forward_diff(_root_or_fallback)(4.0) == (2.0, 0.25)
+    assert TRY_LOG == ["computed"]
+    TRY_LOG.clear()
+    with pytest.raises(ZeroDivisionError):
+        pf.forward_diff(_root_or_fallback)(0.0)
+    assert "fallback" not in TRY_LOG
+    assert pf.forward_diff(_calls_root)(4.0) == (12.0, 2.0 * (0.25 + 1.0))
+    with pytest.raises(ZeroDivisionError):
+        pf.forward_diff(_calls_root)(0.0)
+    # the primal's own errors still go to the handler
+    assert pf.forward_diff(_calls_root)(-1.0) == (-2.0, 0.0)
+    # second derivatives: d2/dx2 2 (sqrt(x) + x) = -x^(-3/2) / 2
+    assert pf.derivative(_calls_root, order=2)(4.0) == pytest.approx(-0.5 / 8.0, rel=1e-14)
+    assert pf.source(pf.forward_diff(_calls_root)).count("tangent_failed") == 1

@@ -191,3 +191,21 @@ def test_dump_o_keeps_a_user_function_named_like_a_derivative(tmp_path):
     # f(x) = x^2 + 3x
     assert namespace["f_jvp"](1.5, 1.0) == (1.5 * 1.5 + 3.0 * 1.5, 2 * 1.5 + 3.0)
     assert namespace["sq_jvp"](1.0, 2.0) == (3.0, 0.0)
+
+
+def test_dump_o_of_a_try_block_re_raises_errors_of_the_derivative(tmp_path):
+    """The dumped module holds the lines of its own tangent statements: its handlers let an
+    error of the derivative through, as in-process code does."""
+    source = tmp_path / "guarded.py"
+    source.write_text("import math\n\n\ndef f(x):\n    try:\n        y = math.sqrt(x)\n"
+                      "    except ZeroDivisionError:\n        y = -1.0\n    return y\n")
+    target = tmp_path / "out.py"
+    assert run("dump", "%s:f" % source, "-o", target).returncode == 0
+    probe = ("import sys\nsys.modules['pushforward'] = None\nsys.path.insert(0, %r)\n"
+             "import out\nprint(out.f_jvp(4.0, 1.0))\n"
+             "try:\n    out.f_jvp(0.0, 1.0)\nexcept ZeroDivisionError:\n    print('raised')\n"
+             % str(tmp_path))
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            timeout=60, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[:2] == ["(2.0, 0.25)", "raised"]

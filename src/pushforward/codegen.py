@@ -128,6 +128,34 @@ def origins(node, tree):
                                                    and isinstance(g.value, ast.Constant))}
 
 
+def tangent_lines(tree, tangents):
+    """The lines of the statements of ``tree`` (a parsed Module) that only compute tangents:
+    every name they assign or update is one of ``tangents``."""
+    lines = set()
+    for s in _statements(tree.body[0], []):
+        if isinstance(s, ast.Assign):
+            targets = s.targets
+        elif isinstance(s, (ast.AugAssign, ast.AnnAssign)):
+            targets = [s.target]
+        elif isinstance(s, ast.Expr) and isinstance(s.value, ast.Call) \
+                and isinstance(s.value.func, ast.Attribute):  # dys.append(...)
+            targets = [s.value.func.value]
+        else:
+            continue
+        roots = [r for t in targets for r in _roots(t)]
+        if roots and all(r in tangents for r in roots):
+            lines.update(range(s.lineno, (s.end_lineno or s.lineno) + 1))
+    return lines
+
+
+def _roots(target):
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return [r for e in target.elts for r in _roots(e)]
+    while isinstance(target, (ast.Subscript, ast.Attribute, ast.Starred)):
+        target = target.value
+    return [target.id] if isinstance(target, ast.Name) else [None]
+
+
 # -- writing source and its compilable tree together -------------------------------------------
 
 # Operator precedences, lowest first (those of Python's grammar, as ``ast.unparse`` has them).

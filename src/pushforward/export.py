@@ -11,6 +11,7 @@ calls with constant arguments, module-level constants, and the helpers of
 
 from __future__ import annotations
 
+import ast
 import builtins
 import inspect
 import os
@@ -19,7 +20,7 @@ import types
 
 import gast
 
-from . import special
+from . import codegen, special
 from . import templates as T
 from .errors import PushforwardError
 from .pipeline import transform
@@ -96,6 +97,8 @@ class _Module:
             if name != value.__name__:
                 line += " as %s" % name
             self.imports.append(line)
+        elif value is special.TANGENT_LINES:  # pushforward's registry: this module's own
+            self.constants.append(_TANGENT_LINES % name)
         elif _literal(value):
             self.constants.append("%s = %r" % (name, value))
         else:
@@ -182,4 +185,22 @@ def standalone(func, wrt):
               % (os.path.basename(func.__code__.co_filename), func.__qualname__, signature,
                  func.__name__, ", ".join(gen.tangent_params[p] for p in gen.active),
                  ", ".join(gen.active)))
-    return module.text(header)
+    return _with_tangent_lines(module.text(header), gens, entry)
+
+
+_TANGENT_LINES = "%s = {__file__: set()}  # the lines of tangent statements"
+
+
+def _with_tangent_lines(text, gens, entry):
+    """The module's text with the lines of its tangent statements written into the
+    registry that ``tangent_failed`` reads (if a try block in it has the guard)."""
+    placeholder = _TANGENT_LINES % "TANGENT_LINES"
+    if placeholder not in text:
+        return text
+    tangents = {t for g in gens for t in g.namer.tangents.values()}
+    names = {g.name for g in gens} | {entry}
+    lines = set()
+    for node in ast.parse(text).body:
+        if isinstance(node, ast.FunctionDef) and node.name in names:
+            lines |= codegen.tangent_lines(ast.Module(body=[node], type_ignores=[]), tangents)
+    return text.replace(placeholder, "TANGENT_LINES = {__file__: %r}" % (sorted(lines),))

@@ -27,7 +27,7 @@ from .cleanup import Floats, factor_tangents, simplify
 from .rules import (BINOPS, HELPERS, INPLACE, LINEAR_ATTRIBUTES, MUTATORS, RULES, SEQUENCES,
                     UNARYOPS)
 from . import batch
-from .special import fit, fresh, members, method_jvp, update, zeros_like
+from .special import fit, fresh, members, method_jvp, tangent_failed, update, zeros_like
 
 ANS = "__pf_ans__"  # the result of the rule at the root of an assignment, resolved by s_Assign
 
@@ -702,10 +702,29 @@ class Forward:
         return [gast.With(items=s.items, body=self.body(s.body), type_comment=None)]
 
     def s_Try(self, s):
-        handlers = [gast.ExceptHandler(type=h.type, name=h.name, body=self.body(h.body))
-                    for h in s.handlers]
-        return [gast.Try(body=self.body(s.body), handlers=handlers, orelse=self.body(s.orelse),
+        """An exception the derivative raises in the try block (math.sqrt(x) has no derivative
+        at 0) is not the handlers' to catch: each re-raises it, and the primal runs as it
+        would without pushforward."""
+        body = self.body(s.body)
+        guarded = any(isinstance(n, gast.Name) and self.act.is_name_active(n.id)
+                      for st in s.body for n in T.walk(st))
+        handlers = []
+        for h in s.handlers:
+            name, guard = h.name, []
+            if guarded and not self._guards(h.body):
+                name = name or T.name(self.namer.fresh("exc"), gast.Store())
+                guard = [T.stmt("if failed(e):\n    raise", e=T.load(name),
+                                failed=self.ctx.bind("tangent_failed", tangent_failed))]
+            handlers.append(gast.ExceptHandler(type=h.type, name=name,
+                                               body=guard + self.body(h.body)))
+        return [gast.Try(body=body, handlers=handlers, orelse=self.body(s.orelse),
                          finalbody=self.body(s.finalbody))]
+
+    def _guards(self, body):
+        """Whether a handler's body starts with the guard (code differentiated again)."""
+        first = body[0] if body else None
+        return isinstance(first, gast.If) and isinstance(first.test, gast.Call) \
+            and self.ctx.resolution.lookup(first.test.func) is tangent_failed
 
     def s_For(self, s):
         body, orelse = self.body(s.body), self.body(s.orelse)

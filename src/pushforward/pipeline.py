@@ -87,7 +87,8 @@ class Generated:
         if not self.source:
             self.source, tree = codegen.write(self.fdef)
         _dump("codegen", self.source)
-        fn = _load(self.fdef, self.source, tree, self.bindings, self.func, self.name)
+        fn = _load(self.fdef, self.source, tree, self.bindings, self.func, self.name,
+                   self.namer.tangents.values() if self.namer is not None else ())
         self.cell.cell_contents = fn
         self.compiled = True
 
@@ -377,11 +378,14 @@ def _call_report(fdef, ctx, act):
     return sorted(report)
 
 
-def _load(fdef, source, tree, bindings, func, name):
+def _load(fdef, source, tree, bindings, func, name, tangents):
     """The function of generated ``source`` (printed from ``fdef``; ``tree``, its parse, if
-    the printer made it), with ``func``'s defaults and docstring."""
+    the printer made it), with ``func``'s defaults and docstring; the lines of its statements
+    that assign only ``tangents`` are registered for ``special.tangent_failed``."""
     tree = tree or ast.parse(source)  # once, for the notes and the compiler
+    lines = codegen.tangent_lines(tree, set(tangents))
     fn = loader.load(source, bindings, func, name, _notes(fdef, tree, func), tree=tree)
+    special.TANGENT_LINES[fn.__code__.co_filename] = lines
     fn.__defaults__ = func.__defaults__
     fn.__kwdefaults__ = dict(func.__kwdefaults__ or {}) or None
     fn.__doc__ = func.__doc__
@@ -475,7 +479,7 @@ def seeded(gen, wrt, fallback):
         fdef, seed = folded, []
     fdef.body = _docstring_first([guard] + seed, fdef.body)
     source, tree = codegen.write(fdef)
-    fn = _load(fdef, source, tree, bindings, gen.func, fdef.name)
+    fn = _load(fdef, source, tree, bindings, gen.func, fdef.name, gen.namer.tangents.values())
     gen._seeded = (fn, source)
     return gen._seeded
 

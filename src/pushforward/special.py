@@ -78,6 +78,23 @@ def sign(x):
     return np.sign(x)
 
 
+#: generated file -> the lines of its tangent statements (filled as pushforward loads code)
+TANGENT_LINES = {}
+
+
+def tangent_failed(exc):
+    """Whether ``exc`` comes from a derivative's own statement (the innermost frame of
+    generated code is at one), not from the primal computation: a handler of the user's code
+    re-raises it, so that the primal takes the path it takes without pushforward."""
+    tb, found = exc.__traceback__, False
+    while tb is not None:
+        lines = TANGENT_LINES.get(tb.tb_frame.f_code.co_filename)
+        if lines is not None:
+            found = tb.tb_lineno in lines
+        tb = tb.tb_next
+    return found
+
+
 def method_jvp(obj, name, primals, tangents):
     """``(value, tangent)`` of ``obj.name(*primals)``: a method of an object known only when
     the code runs (``self.predict(x)``), differentiated by ``pushforward.jvp`` (its function
