@@ -3,6 +3,7 @@
 The text after 'ERR:' is the source fragment the error's column must point at.
 """
 
+import functools
 import math
 import zlib
 
@@ -121,3 +122,22 @@ def bitwise_of_x(n, x):
     parity = n & 1  # ERR: n & 1
     n <<= 2  # ERR: n <<= 2
     return x * n + parity
+
+
+class Grid:
+    @classmethod
+    def scaled(cls, a):
+        return a * 4.0
+
+
+@functools.lru_cache(maxsize=None)
+def cached_square(a):
+    return a * a
+
+
+def calls_a_classmethod(x):
+    return Grid.scaled(x)  # ERR: Grid.scaled
+
+
+def calls_a_cached_function(x):
+    return cached_square(x)  # ERR: cached_square

@@ -50,6 +50,10 @@ CASES = [
      "the method '.setdefault' with a differentiated argument"),
     (bad.bitwise_of_x, errors.UnsupportedSyntaxError, ["n & 1", "n <<= 2"],
      "the bitwise operator '<<' of a differentiated value"),
+    (bad.calls_a_classmethod, errors.NoRuleError, ["Grid.scaled"],
+     "a method bound to <class 'bad_functions.Grid'>"),
+    (bad.calls_a_cached_function, errors.NoRuleError, ["cached_square"],
+     "call cached_square.__wrapped__(...)"),
 ]
 
 

@@ -11,6 +11,7 @@ so that every problem of a function is found in one pass.
 
 from __future__ import annotations
 
+import inspect
 import types
 
 import gast
@@ -1109,6 +1110,16 @@ class Forward:
                          "with several wrt arguments (or defaults): it cannot be differentiated "
                          "again" % name, "decorate a function of one argument, or call the "
                          "function itself and differentiate the whole", errors.NoRuleError)
+        elif inspect.ismethod(info.target) or hasattr(info.target, "__wrapped__"):
+            if inspect.ismethod(info.target):
+                how, fix = "a method bound to %r" % (info.target.__self__,), \
+                    "make it a staticmethod or a module-level function"
+            else:
+                how, fix = "a function wrapped by a decorator", \
+                    "call %s.__wrapped__(...), the function it wraps" % name
+            self.problem(e.func, "a call of %s, %s: pushforward transforms plain functions"
+                         % (name, how), "%s, or register a rule with @pushforward.defjvp(%s)"
+                         % (fix, name), errors.NoRuleError)
         else:
             what = getattr(info.target, "__qualname__", None) or name
             self.problem(e.func, "no tangent rule for '%s', and it has no Python source" % what,
