@@ -1446,3 +1446,91 @@ def test_nested_derivatives_of_closures_inside_taylor_mode():
     with pytest.raises(pf.PushforwardError, match="test_taylor.py:.*pushforward.derivative of a "
                                                   "nested function"):
         pf.taylor(_derivative_of_a_closure_calling_exp, order=2)((0.7,), (1.0,))
+
+
+# -- edge cases of the rules: quotients, scaling, zero bases, attributes ---------------------
+
+
+def _fmod(x, y):
+    return math.fmod(x, y)
+
+
+def _hypot(x, y):
+    return math.hypot(x, y)
+
+
+def _np_hypot(x, y):
+    return np.hypot(x, y)
+
+
+def _atan2(y, x):
+    return math.atan2(y, x)
+
+
+def _zero_base(x):
+    return 0.0 ** x
+
+
+def _zero_base_of_an_item(xs):
+    return 0.0 ** xs[0]
+
+
+def _formats_square(x):
+    y = x * x
+    label = "y=%.3f" % y
+    return y * len(label)
+
+
+def _attributes(x):
+    return x.real * x.conjugate() + (x if x.is_integer() else 2.0 * x) + x.imag
+
+
+def _forms(*args):
+    """The arguments as floats (coefficient code) and as 0-d arrays (series objects)."""
+    return [args, tuple(np.array(a) for a in args)]
+
+
+def test_fmod_uses_the_quotient_fmod_took():
+    """fmod(1.0, 0.1) = 1.0 - 9 * 0.1 (1.0 / 0.1 rounds to 10.0): d/dy = -9."""
+    for args in _forms(1.0, 0.1):
+        c = pf.taylor(_fmod, order=2)(args, (None, 1.0))
+        assert float(c[1]) == -9.0 and float(c[2]) == 0.0
+
+
+@pytest.mark.parametrize("scale", [1e200, 1e-200, 1.0])
+def test_hypot_of_huge_and_tiny_values(scale):
+    """Closed form along (1, 0): h, x / h, (1 - (x / h)^2) / (2 h); squaring 3e200 would
+    overflow, squaring 3e-200 underflow."""
+    x, y = 3.0 * scale, 4.0 * scale
+    h = 5.0 * scale
+    expected = [h, x / h, (1.0 - (x / h) ** 2) / (2.0 * h)]
+    for f in (_hypot, _np_hypot):
+        for args in _forms(x, y):
+            c = pf.taylor(f, order=2)(args, (1.0, None))
+            np.testing.assert_allclose(np.array(c, dtype=float), expected, rtol=1e-14)
+
+
+def test_atan2_on_the_axis_x_is_zero_with_series_objects():
+    """(x dy - y dx) / (x^2 + y^2) at (y, x) = (0.5, 0) along dx = 1: -2."""
+    for args in _forms(0.5, 0.0):
+        c = pf.taylor(_atan2, order=2)(args, (None, 1.0))
+        assert float(c[0]) == math.pi / 2 and float(c[1]) == pytest.approx(-2.0, rel=1e-15)
+
+
+def test_zero_to_a_differentiated_power_is_zero_on_every_path():
+    for args in _forms(1.5):
+        assert [float(c) for c in pf.taylor(_zero_base, order=3)(args, (1.0,))] == [0.0] * 4
+    assert pf.taylor(_zero_base_of_an_item, order=2)(([1.5],), ([1.0],)) == [0.0] * 3
+
+
+def test_string_formatting_and_float_attributes_in_coefficient_code():
+    # len("y=2.250") = 7: 7 y, y = x^2 at 1.5 along 1: [15.75, 21.0, 7.0]
+    assert pf.taylor(_formats_square, order=2)((1.5,), (1.0,)) == [15.75, 21.0, 7.0]
+    # x^2 + 2x at 1.5 (not an integer), x^2 + x at 2.0
+    assert pf.taylor(_attributes, order=2)((1.5,), (1.0,)) == [5.25, 5.0, 1.0]
+    assert pf.taylor(_attributes, order=2)((2.0,), (1.0,)) == [6.0, 5.0, 1.0]
+
+
+def test_a_direction_for_star_args_is_refused_by_name():
+    with pytest.raises(pf.errors.TangentMismatchError, match=r"primal 0 goes to \*args"):
+        pf.taylor(_forms, order=2)((1.5,), (1.0,))

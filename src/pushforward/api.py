@@ -649,9 +649,9 @@ def _jvp_entry(f, primals, tangents):
     return call, fast
 
 
-def _check_positional(f, primals, tangents):
-    """jvp passes the primals by position: they must fit ``f``'s positional parameters, and
-    those that go to its ``*args`` are constants (None tangents)."""
+def _check_positional(f, primals, tangents, who="jvp"):
+    """jvp (or ``who``) passes the primals by position: they must fit ``f``'s positional
+    parameters, and those that go to its ``*args`` are constants (None tangents)."""
     code = f.__code__
     positional = code.co_varnames[:code.co_argcount]
     if code.co_flags & inspect.CO_VARARGS:
@@ -665,12 +665,12 @@ def _check_positional(f, primals, tangents):
     elif len(primals) > len(positional):
         kwonly = code.co_varnames[code.co_argcount:code.co_argcount + code.co_kwonlyargcount]
         raise TangentMismatchError(
-            "%s takes %d positional argument%s (%s), jvp got %d primals%s"
+            "%s takes %d positional argument%s (%s), %s got %d primals%s"
             % (f.__qualname__, len(positional), "" if len(positional) == 1 else "s",
-               ", ".join(positional) or "none", len(primals),
-               "; jvp passes primals by position, and keyword-only parameters (%s) keep their "
+               ", ".join(positional) or "none", who, len(primals),
+               "; %s passes primals by position, and keyword-only parameters (%s) keep their "
                "defaults: differentiate along one with functools.partial or a lambda"
-               % ", ".join(kwonly) if kwonly else ""))
+               % (who, ", ".join(kwonly)) if kwonly else ""))
 
 
 def _guard(i, p, t):

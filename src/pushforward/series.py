@@ -21,6 +21,7 @@ rules take those; a Taylor that meets an array becomes a Series.
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 import operator
@@ -309,9 +310,21 @@ class Taylor(_OnValue):
             return self.series() ** r
         return _result(lambda a: a ** r, (self,), _lpow(self.c, r, None))
 
+    # a real number's attributes and methods
+    real = property(lambda self: self)
+    imag = property(lambda self: 0.0)
+
+    def conjugate(self):
+        return self
+
+    def is_integer(self):
+        return float(self.value).is_integer()
+
     def __rpow__(self, o):
         if type(o) not in _NUMBERS:
             return o ** self.series()
+        if o == 0:  # 0 ** u is 0 for u > 0
+            return _result(lambda a: o ** a, (self,), [0.0] * len(self.c))
         out = exp(self * math.log(o))
         return _result(lambda a: o ** a, (self,), out.c)
 
@@ -582,8 +595,12 @@ def power(x, r, prim=operator.pow):
     round differently from Python's)."""
     x, r = _arrays((x, r))
     if isinstance(r, Series):  # x ** u = exp(u log x)
-        e = mul(r, Series(_log_of(x.a))) if isinstance(x, Series) else r * np.log(x)
-        return _result(prim, (x, r), _exp_of(e.a))
+        if isinstance(x, Series):
+            return _result(prim, (x, r), _exp_of(mul(r, Series(_log_of(x.a))).a))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            a = _exp_of((r * np.log(x)).a)
+        a[1:] = np.where(np.asarray(x) == 0, 0.0, a[1:])  # 0 ** u is 0 for u > 0
+        return _result(prim, (x, r), a)
     if isinstance(r, numbers.Integral) or (np.ndim(r) == 0 and float(r).is_integer()
                                            and abs(r) < 2 ** 31):
         out = _int_power(x, int(r))
@@ -809,7 +826,10 @@ def copysign(x, y):
 
 @_or_plain(math.fmod)
 def fmod(x, y):
-    return x - y * np.trunc(_value(x) / _value(y))
+    """x - q y with fmod's own quotient q of the values (trunc(x / y) may round: 1.0 / 0.1
+    is 10.0, but fmod(1.0, 0.1) leaves 9 times 0.1 out)."""
+    xv, yv = _value(x), _value(y)
+    return x - y * np.round((xv - np.fmod(xv, yv)) / yv)
 
 
 def _atan2(y, x):
@@ -818,11 +838,12 @@ def _atan2(y, x):
     xv = _value(x)
     if type(x) is Taylor or type(y) is Taylor:  # numbers
         return atan(y / x) if xv != 0 else -atan(x / y)
-    a = Series(_g(G_ATAN)(div(y, x).a if isinstance(x, Series) else (y / x).a))
-    if np.all(xv != 0):
-        return a
-    b = Series(_g(G_ATAN)(div(x, y).a if isinstance(y, Series) else (x / y).a))
-    return _select(xv != 0, a, -b)
+    if np.any(xv != 0):
+        a = Series(_g(G_ATAN)(div(y, x).a if isinstance(x, Series) else (y / x).a))
+        if np.all(xv != 0):
+            return a
+    b = -Series(_g(G_ATAN)(div(x, y).a if isinstance(y, Series) else (x / y).a))
+    return _select(xv != 0, a, b) if np.any(xv != 0) else b
 
 
 atan2 = _or_plain(math.atan2)(_atan2)
@@ -830,10 +851,22 @@ atan2 = _or_plain(math.atan2)(_atan2)
 
 @_or_plain(math.hypot)
 def hypot(*xs):
-    total = 0.0
-    for x in xs:
-        total = total + x * x
-    return sqrt(total)
+    return _hypot(xs)
+
+
+def _hypot(xs):
+    """h = sqrt(sum x_i^2) term by term from h^2 = sum x_i^2, without squaring a value (which
+    overflows for 1e200 and underflows for 1e-200): h_0 is hypot of the values, then
+    h_k = (sum_i sum_j x_ij x_i,k-j - sum_{0<j<k} h_j h_k-j) / (2 h_0)."""
+    n = next(len(x.c) if type(x) is Taylor else len(x.a) for x in xs if _is_series(x))
+    stacks = [np.array(x.c) if type(x) is Taylor else x.a if isinstance(x, Series)
+              else _embed(np.asarray(x, dtype=float), n).a for x in xs]
+    h = np.zeros((n,) + np.broadcast_shapes(*[c.shape[1:] for c in stacks]))
+    h[0] = functools.reduce(np.hypot, [c[0] for c in stacks])
+    for k in range(1, n):
+        total = sum(c[j] * c[k - j] for c in stacks for j in range(k + 1))
+        h[k] = (total - sum((h[j] * h[k - j] for j in range(1, k)), 0.0)) / (2.0 * h[0])
+    return Series(h) if any(isinstance(x, Series) for x in xs) else Taylor(list(h))
 
 
 def pow_(x, y):
@@ -1105,7 +1138,7 @@ UFUNCS = {
     np.logaddexp: lambda a, b, **kw: _result(np.logaddexp, (a, b), _logaddexp(a, b, 1.0)),
     np.logaddexp2: lambda a, b, **kw: _result(np.logaddexp2, (a, b),
                                               _logaddexp(a, b, math.log(2.0))),
-    np.hypot: lambda x, y, **kw: _result(np.hypot, (x, y), np.array(sqrt_np(x * x + y * y).a)),
+    np.hypot: lambda x, y, **kw: _result(np.hypot, (x, y), _hypot((x, y)).a),
     np.abs: lambda x, **kw: _result(np.abs, (x,), np.sign(x.a[0]) * x.a),
     np.maximum: lambda a, b, **kw: _result(np.maximum, (a, b), np.array(
         _select(_value(b) > _value(a), b, a).a)),

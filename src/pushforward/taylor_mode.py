@@ -55,7 +55,7 @@ AS_WRITTEN = {builtins.list, builtins.tuple, builtins.reversed, builtins.sorted,
               builtins.min, builtins.max, builtins.abs, builtins.pow, builtins.divmod}
 ITERATORS = (builtins.zip, builtins.enumerate)  # over containers of series
 #: methods of containers of series that only move them (``for k, v in d.items()``)
-AS_WRITTEN_METHODS = {"items"}
+AS_WRITTEN_METHODS = {"items", "is_integer"}  # series objects have them
 
 _CACHE: dict = {}
 
@@ -309,10 +309,13 @@ class TaylorFunction:
     def _call(self, primals, directions):
         api = self._api
         primals, directions = tuple(primals), tuple(directions)
-        if len(primals) != len(directions) or len(primals) > len(self._params):
+        try:
+            if len(primals) != len(directions):
+                raise errors.TangentMismatchError("give one direction (or None) per primal")
+            api._check_positional(self.f, primals, directions, who="taylor")
+        except errors.TangentMismatchError as exc:
             raise errors.TangentMismatchError(
-                "taylor of %s: give one direction (or None) per primal, and at most %d primals"
-                % (api._describe(self.f), len(self._params)))
+                "taylor of %s: %s" % (api._describe(self.f), exc)) from None
         pairs = [(p, d) for p, d in zip(primals, directions) if d is not None]
         floats = all(type(p) is float and type(d) is float for p, d in pairs)
         if not floats:  # floats need no checks

@@ -35,6 +35,7 @@ import gast
 from . import activity, errors, normalize, parse, pipeline, recurrences, series
 from . import templates as T
 from .calls import classify
+from .forward import _formats
 
 LN2, LN10 = math.log(2.0), math.log(10.0)
 
@@ -399,6 +400,8 @@ class _Emitter:
 
     def e_BinOp(self, e, target):
         op = type(e.op)
+        if _formats(e):  # "%.3f" % y
+            raise Unsupported("string formatting")
         a, b = self.operands([e.left, e.right])
         if op is gast.FloorDiv:  # piecewise constant
             return gast.BinOp(left=a[0], op=e.op, right=b[0]), None
