@@ -7,6 +7,8 @@ import functools
 import math
 import zlib
 
+import numpy
+
 import corpus_helpers
 
 TOTAL = 0.0
@@ -141,3 +143,8 @@ def calls_a_classmethod(x):
 
 def calls_a_cached_function(x):
     return cached_square(x)  # ERR: cached_square
+
+
+def sum_into_out(x, o):
+    numpy.sum(x, out=o)  # ERR: numpy.sum(x, out=o)
+    return o * 1.0

@@ -887,6 +887,30 @@ def inplace_on_argument(a, b):
 register(inplace_on_argument, [Array((4,)), Array((4,))], active=[0, 1])
 
 
+def shifted_then_clamped(x, b):
+    # y = x + b is a new array: writing into it must not write into x's tangent
+    y = x + b
+    y[y > 1.5] = 1.5
+    z = np.asarray(x, dtype=float) + 0.0
+    z[0] = 0.0
+    return y * x + z
+
+
+register(shifted_then_clamped, [Array((4,), -1.0, 1.0), Array((4,), 0.0, 1.0)], active=[0],
+         kinks=lambda x, b: float(np.min(np.abs(x + b - 1.5))), margin=0.05)
+
+
+def saved_item_then_overwritten(x):
+    # t = y[0] is a number: a later y[0] = ... must not change it (nor its tangents' batch)
+    y = 2.0 * x
+    t = y[0]
+    y[0], y[1] = y[1], x[2] * x[0]
+    return t * y + np.sum(x, initial=1.0) + x.sum(axis=0, initial=5.0)
+
+
+register(saved_item_then_overwritten, [Array((3,))], active=[0])
+
+
 # ============================================================================ realistic programs
 
 

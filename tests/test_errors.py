@@ -54,6 +54,8 @@ CASES = [
      "a method bound to <class 'bad_functions.Grid'>"),
     (bad.calls_a_cached_function, errors.NoRuleError, ["cached_square"],
      "call cached_square.__wrapped__(...)"),
+    (bad.sum_into_out, errors.NoRuleError, ["numpy.sum(x, out=o)"],
+     "out= in a call of numpy.sum with differentiated arguments"),
 ]
 
 

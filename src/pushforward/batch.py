@@ -109,6 +109,8 @@ class Batch:
     def __getitem__(self, key):
         full, front = _batched_key(key)
         out = self.a[full]
+        if out.ndim == 1:  # one element of the value: NumPy gives a copy, not a view
+            out = out.copy()
         return type(self)(np.moveaxis(out, front, 0) if front else out)
 
     def __setitem__(self, key, value):

@@ -504,7 +504,8 @@ class Forward:
                 p, _ = self.hoist(p, None)  # a, c = f(a): the call once, its zero after it
             t = self._zero_for(target, p)
         t = self._finish(t)
-        if numpy and _refers(t) and not _refers(p):
+        written = isinstance(target, gast.Name) and target.id in self.ctx.resolution.containers
+        if (numpy or written) and _refers(t) and not _refers(p):
             # the primal made a new object, the tangent names an existing one: copy it, or an
             # in-place update of one would show in the other
             t = T.expr("fresh(t)", t=t, fresh=self.ctx.bind("fresh", fresh))
@@ -1195,6 +1196,12 @@ class Forward:
         positions = [i for i in rule.linear if i < len(pts) and pts[i][1] is not None]
         if not positions:
             return gast.Call(func=e.func, args=[p for p, _ in pts], keywords=e.keywords), None
+        if any(k.arg == "out" for k in e.keywords):
+            self.problem(e, "out= in a call of %s with differentiated arguments" % rule.name,
+                         "assign the result instead (y = np.sum(x, axis=0))", errors.NoRuleError)
+            return e, None
+        # initial= adds a constant (np.sum(x, initial=1.0)): not to the tangent
+        keywords = [k for k in e.keywords if k.arg != "initial"]
         if len(positions) > 1:  # each argument appears in several terms: evaluate it once
             pts = [pt if self.simple(pt[0]) else self.hoist(*pt) for pt in pts]
         terms = []
@@ -1204,8 +1211,7 @@ class Forward:
         for i in positions:
             args = [T.clone(p) for p, _ in pts]
             args[i] = self._linear_tangent(e.args[i], *pts[i], sequence=rule.func in SEQUENCES)
-            terms.append(gast.Call(func=T.clone(func), args=args,
-                                   keywords=T.clone(e.keywords)))
+            terms.append(gast.Call(func=T.clone(func), args=args, keywords=T.clone(keywords)))
         tangent = terms[0]
         for term in terms[1:]:
             tangent = gast.BinOp(left=tangent, op=gast.Add(), right=term)
@@ -1315,9 +1321,9 @@ class Forward:
         active_args = any(t is not None for _, t in pts) or any(
             self.act.is_active(k.value) for k in e.keywords)
 
-        def call(obj, args):
+        def call(obj, args, keywords=e.keywords):
             return gast.Call(func=gast.Attribute(value=obj, attr=method, ctx=gast.Load()),
-                             args=args, keywords=T.clone(e.keywords))
+                             args=args, keywords=T.clone(keywords))
 
         if kind == "bilinear" and len(pts) == 1 and not e.keywords:  # a.dot(b)
             if not self.simple(receiver):
@@ -1372,7 +1378,13 @@ class Forward:
         targs = T.clone(args)
         if method in ("get", "pop") and len(targs) == 2:  # the default's tangent: a zero
             targs[1] = self.zero_of(targs[1])
-        return call(receiver, args), call(dreceiver, targs)
+        if any(k.arg == "out" for k in e.keywords):
+            self.problem(e, "out= in a call of the method '.%s' of a differentiated value"
+                         % method, "assign the result instead", errors.NoRuleError)
+            return e, None
+        # x.sum(initial=1.0) adds a constant: not to the tangent
+        return call(receiver, args), call(dreceiver, targs,
+                                          [k for k in e.keywords if k.arg != "initial"])
 
     def e_Attribute(self, e, root):
         if e.attr not in LINEAR_ATTRIBUTES:
@@ -1461,8 +1473,24 @@ def _root(node):
 
 
 def _refers(node):
-    """An expression naming an existing object (``x``, ``x[1:]``, ``x.T``), not computing one."""
+    """An expression naming an existing object (``x``, ``x[1:]``, ``x.T``, ``np.asarray(x)``),
+    not computing one."""
+    while isinstance(node, gast.Call) and node.args and _callee_name(node) in _VIEWS:
+        node = node.args[0]
     return isinstance(_root(node), gast.Name)
+
+
+#: functions returning their argument, or a view of it, when they can (vector mode binds some
+#: under names such as ``asarray_``)
+_VIEWS = {"asarray", "asanyarray", "atleast_1d", "atleast_2d", "atleast_3d", "ravel",
+          "reshape", "squeeze", "transpose", "swapaxes", "moveaxis", "expand_dims",
+          "broadcast_to"}
+
+
+def _callee_name(call):
+    func = call.func
+    name = func.attr if isinstance(func, gast.Attribute) else getattr(func, "id", "")
+    return name.rstrip("_0123456789")
 
 
 def _index_like(node):
