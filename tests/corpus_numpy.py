@@ -911,6 +911,20 @@ def saved_item_then_overwritten(x):
 register(saved_item_then_overwritten, [Array((3,))], active=[0])
 
 
+def writes_with_slices_and_lists(X):
+    # indices mixing a slice with a list, an array or a mask of the value
+    Y = np.zeros((3, 4))
+    Y[:, [1, 2]] = X[:, :2]
+    Y[:, np.array([0, 3])] = X[:, 1:3] * 2.0
+    Z = X * 1.5
+    Z[Z[:, 0] > 0.0, :] = 0.0
+    return Y * Z + Y
+
+
+register(writes_with_slices_and_lists, [Array((3, 4))], active=[0],
+         kinks=lambda X: float(np.min(np.abs(X[:, 0]))), margin=0.05)
+
+
 # ============================================================================ realistic programs
 
 

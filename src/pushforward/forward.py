@@ -567,9 +567,17 @@ class Forward:
             inner = rebuilt(node.value)  # the outer object's index first
             index = node.slice
             if node in unstable:
-                tmp = self.namer.temp()
-                self.pre.append(T.assign(tmp, index))
-                index = T.name(tmp)
+                # Y[:, [1, 2]]: the parts other than slices, each in its own temporary
+                parts = index.elts if isinstance(index, gast.Tuple) else [index]
+                stored = []
+                for part in parts:
+                    if not isinstance(part, gast.Slice):
+                        tmp = self.namer.temp()
+                        self.pre.append(T.assign(tmp, part))
+                        part = T.name(tmp)
+                    stored.append(part)
+                index = gast.Tuple(elts=stored, ctx=gast.Load()) \
+                    if isinstance(index, gast.Tuple) else stored[0]
             return T.shallow(node, {"value": inner, "slice": index})
 
         return rebuilt(target), p, t
