@@ -148,3 +148,11 @@ def calls_a_cached_function(x):
 def sum_into_out(x, o):
     numpy.sum(x, out=o)  # ERR: numpy.sum(x, out=o)
     return o * 1.0
+
+
+def max_with_initial(x):
+    return numpy.max(x, initial=0.0)  # ERR: numpy.max(x, initial=0.0)
+
+
+def var_with_dtype_by_position(x):
+    return numpy.var(x, 0, None)  # ERR: numpy.var(x, 0, None)

@@ -56,6 +56,10 @@ CASES = [
      "call cached_square.__wrapped__(...)"),
     (bad.sum_into_out, errors.NoRuleError, ["numpy.sum(x, out=o)"],
      "out= in a call of numpy.sum with differentiated arguments"),
+    (bad.max_with_initial, errors.NoRuleError, ["numpy.max(x, initial=0.0)"],
+     "numpy.max with the option initial= and a differentiated argument"),
+    (bad.var_with_dtype_by_position, errors.NoRuleError, ["numpy.var(x, 0, None)"],
+     "numpy.var with the option at position 3 and a differentiated argument"),
 ]
 
 

@@ -1286,6 +1286,12 @@ class Forward:
         (x, dx), rest = pts[0], [p for p, _ in pts[1:]]
         if dx is None:
             return e, None
+        unknown = _helper_options(rule, len(rest), [k.arg for k in e.keywords])
+        if unknown:
+            self.problem(e, "%s with the option %s and a differentiated argument"
+                         % (rule.name, unknown), "leave the option out, or pass the options "
+                         "it differentiates (axis, keepdims...) by keyword", errors.NoRuleError)
+            return e, None
         if not self.simple(x):
             x, dx = self.hoist(x, dx)
         if receiver is None:
@@ -1566,6 +1572,23 @@ _ADVICE = {
     "Attribute": "pass the attribute's value as an argument instead",
     "NamedExpr": "assign the value in its own statement",
 }
+
+
+def _helper_options(rule, npositional, keywords):
+    """The first option of a call that the rule's helper does not take as the primitive
+    does (a keyword it lacks, or a positional argument it would read as another), or None."""
+    takes = list(inspect.signature(rule.helper).parameters)[3:]
+    try:
+        names = list(inspect.signature(rule.func).parameters)[1:]
+    except (TypeError, ValueError):  # no signature: options by keyword only
+        names = []
+    for i in range(npositional):
+        if i >= len(takes) or i >= len(names) or names[i] != takes[i]:
+            return "at position %d" % (i + 2)
+    for k in keywords:
+        if k not in takes:
+            return "%s=" % k
+    return None
 
 
 def refuse_bitwise(ctx, op, node):
