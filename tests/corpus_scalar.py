@@ -1708,6 +1708,17 @@ def formats_its_value(x):
 register(formats_its_value, [(0.5, 0.9)])
 
 
+def inner_parameter_shadows_x(x, y):
+    """The nested function's own x is another variable: its derivative is not x's."""
+    def sq(x, z=1.0):
+        return x * x * z
+
+    return sq(3.0) * x + sq(y, x)
+
+
+register(inner_parameter_shadows_x, [(0.5, 2.0), (0.5, 2.0)])
+
+
 def loop_over_a_generator(x):
     """A loop consumes a generator item by item: the items after the break are never computed
     (here log(1 - k x) would fail for k = 3)."""

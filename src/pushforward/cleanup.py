@@ -323,6 +323,10 @@ def _scan(fdef, wrt, dname):
     while stack:
         n = stack.pop()
         cls = n.__class__
+        if cls in (gast.FunctionDef, gast.Lambda) and n is not fdef and any(
+                a.id in (wrt, dname) for a in n.args.posonlyargs + n.args.args
+                + n.args.kwonlyargs + [n.args.vararg, n.args.kwarg] if a is not None):
+            return None  # a nested function's own x (or dx): another variable
         if cls is gast.Name:
             if n.ctx.__class__ is gast.Load:
                 if n.id == dname:
