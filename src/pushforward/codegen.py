@@ -128,11 +128,11 @@ def origins(node, tree):
                                                    and isinstance(g.value, ast.Constant))}
 
 
-def tangent_lines(tree, tangents):
-    """The lines of the statements of ``tree`` (a parsed Module) that only compute tangents:
-    every name they assign or update is one of ``tangents``."""
+def tangent_lines(function, tangents):
+    """The lines of the statements of ``function`` (a parsed ``def``) that only compute
+    tangents: every name they assign or update is one of ``tangents``."""
     lines = set()
-    for s in _statements(tree.body[0], []):
+    for s in _statements(function, []):
         if isinstance(s, ast.Assign):
             targets = s.targets
         elif isinstance(s, (ast.AugAssign, ast.AnnAssign)):

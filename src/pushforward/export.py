@@ -202,5 +202,5 @@ def _with_tangent_lines(text, gens, entry):
     lines = set()
     for node in ast.parse(text).body:
         if isinstance(node, ast.FunctionDef) and node.name in names:
-            lines |= codegen.tangent_lines(ast.Module(body=[node], type_ignores=[]), tangents)
+            lines |= codegen.tangent_lines(node, tangents)
     return text.replace(placeholder, "TANGENT_LINES = {__file__: %r}" % (sorted(lines),))

@@ -380,12 +380,14 @@ def _call_report(fdef, ctx, act):
 
 def _load(fdef, source, tree, bindings, func, name, tangents):
     """The function of generated ``source`` (printed from ``fdef``; ``tree``, its parse, if
-    the printer made it), with ``func``'s defaults and docstring; the lines of its statements
-    that assign only ``tangents`` are registered for ``special.tangent_failed``."""
+    the printer made it), with ``func``'s defaults and docstring. The lines of its statements
+    that assign only ``tangents`` are registered for ``special.tangent_failed``, which works
+    them out if a handler asks."""
     tree = tree or ast.parse(source)  # once, for the notes and the compiler
-    lines = codegen.tangent_lines(tree, set(tangents))
     fn = loader.load(source, bindings, func, name, _notes(fdef, tree, func), tree=tree)
-    special.TANGENT_LINES[fn.__code__.co_filename] = lines
+    tangents = set(tangents)
+    special.TANGENT_LINES[fn.__code__.co_filename] = \
+        lambda: codegen.tangent_lines(ast.parse(source).body[0], tangents)
     fn.__defaults__ = func.__defaults__
     fn.__kwdefaults__ = dict(func.__kwdefaults__ or {}) or None
     fn.__doc__ = func.__doc__

@@ -1016,8 +1016,7 @@ def _std(a, axis=None, ddof=0, keepdims=False, **kwargs):
 def _norm(x, ord=None, axis=None, keepdims=False):
     """The norms as compositions of series operations (sums of powers of abs, largest sums of
     abs), except those of singular values."""
-    matrix = isinstance(axis, tuple) and len(axis) == 2 or axis is None and ord is not None \
-        and x.ndim == 2
+    matrix = special.matrix_norm(x.ndim, ord, axis)
     if ord is None or ord == ("fro" if matrix else 2):
         out = sqrt_np(np.sum(x * x, axis=axis, keepdims=keepdims))
     elif not matrix:

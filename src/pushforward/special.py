@@ -78,7 +78,8 @@ def sign(x):
     return np.sign(x)
 
 
-#: generated file -> the lines of its tangent statements (filled as pushforward loads code)
+#: generated file -> the lines of its tangent statements, or a function giving them (filled as
+#: pushforward loads code)
 TANGENT_LINES = {}
 
 
@@ -88,7 +89,10 @@ def tangent_failed(exc):
     re-raises it, so that the primal takes the path it takes without pushforward."""
     tb, found = exc.__traceback__, False
     while tb is not None:
-        lines = TANGENT_LINES.get(tb.tb_frame.f_code.co_filename)
+        name = tb.tb_frame.f_code.co_filename
+        lines = TANGENT_LINES.get(name)
+        if callable(lines):  # worked out when first needed
+            lines = TANGENT_LINES[name] = lines()
         if lines is not None:
             found = tb.tb_lineno in lines
         tb = tb.tb_next
@@ -233,8 +237,7 @@ def norm_tangent(x, dx, ans, ord=None, axis=None, keepdims=False):
     Matrix norms of singular values (2, -2, 'nuc') have no second derivative here."""
     x = np.asarray(x)
     dx = np.broadcast_to(dx, x.shape)
-    if isinstance(axis, tuple) and len(axis) == 2 or axis is None and ord is not None \
-            and x.ndim == 2:
+    if matrix_norm(x.ndim, ord, axis):
         return _matrix_norm_tangent(x, dx, ans, ord, (-2, -1) if axis is None else axis,
                                     keepdims)
     if isinstance(axis, tuple):  # a 1-tuple
@@ -252,6 +255,13 @@ def norm_tangent(x, dx, ans, ord=None, axis=None, keepdims=False):
     else:
         out = np.sum(np.abs(xs) ** (ord - 1) * np.sign(xs) * ds, axis=-1) / n ** (ord - 1)
     return _number(_restore(out, x, axis, keepdims))
+
+
+def matrix_norm(ndim, ord, axis):
+    """Whether ``np.linalg.norm(x, ord, axis)`` is a matrix norm (else a vector norm, or the
+    2-norm of all the entries)."""
+    return isinstance(axis, tuple) and len(axis) == 2 or axis is None and ord is not None \
+        and ndim == 2
 
 
 def _matrix_norm_tangent(x, dx, ans, ord, axes, keepdims):
