@@ -136,6 +136,18 @@ def test_writer_leaves_other_constructs_to_astor():
     assert pf.forward_diff(guarded)(4.0) == (2.0, 0.25)
 
 
+@pytest.mark.parametrize("signature", [
+    "a, b=3.0, /, c=1.0", "a, /, c, d=1.0", "a, b, c, /, d, e=1.0, g=2.0", "a, /, *, k=1.0"])
+@pytest.mark.parametrize("body", ["return a", "try:\n        return a\n    finally:\n        pass"])
+def test_positional_only_parameters_and_their_defaults_are_printed_in_place(signature, body):
+    """Taylor mode's coefficient parameters are positional-only; astor 0.8 moved the defaults
+    of ``def f(a, b, c, /, d, e=1.0, g=2.0)`` onto other parameters (a SyntaxError)."""
+    text = "def f(%s):\n    %s\n" % (signature, body)
+    tree = gast.parse(text).body[0]
+    for source in (codegen.write(tree)[0], codegen._astor_source(tree)):
+        assert ast.dump(ast.parse(source)) == ast.dump(ast.parse(text)), source
+
+
 def _parsed_by_gast(func):
     """The tree ``parse.parse`` gives, made by gast's own converter."""
     lines, start = inspect.getsourcelines(func)

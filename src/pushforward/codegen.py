@@ -95,6 +95,9 @@ def _astor_source(node):
         tree = _to_ast(node)  # astor needs no locations
     except _Other:
         tree = gast.gast_to_ast(node)
+    if any(isinstance(n, ast.arguments) and n.posonlyargs and 0 < len(n.defaults) < len(n.args)
+           for n in ast.walk(tree)):
+        return _unparse(tree)  # astor 0.8 moves such defaults onto the wrong names
     try:
         with warnings.catch_warnings():  # astor 0.8 uses ast.Num and ast.Str, deprecated in 3.12
             warnings.simplefilter("ignore", DeprecationWarning)
@@ -102,7 +105,11 @@ def _astor_source(node):
 
             return astor.to_source(tree, pretty_source="".join)  # no line wrapping
     except Exception:  # pragma: no cover - depends on the astor/Python pair
-        return ast.unparse(tree) + "\n"
+        return _unparse(tree)
+
+
+def _unparse(tree):
+    return ast.unparse(ast.fix_missing_locations(tree)) + "\n"
 
 
 def _statements(node, out):
@@ -335,20 +342,23 @@ class _Writer:
         return self.done(ast.Constant(value=s, kind=None), start)
 
     def arguments(self, args):
-        if args.posonlyargs or args.vararg or args.kwarg:
+        if args.vararg or args.kwarg:
             raise _Other("arguments")
         new = ast.arguments(posonlyargs=[], args=[], vararg=None, kwonlyargs=[],
                             kw_defaults=[], kwarg=None, defaults=[])
-        first = len(args.args) - len(args.defaults)
-        for i, a in enumerate(args.args):
+        positional = args.posonlyargs + args.args  # the defaults are those of the last ones
+        first = len(positional) - len(args.defaults)
+        for i, a in enumerate(positional):
             if i:
                 self.text(", ")
-            new.args.append(self.arg(a))
+            (new.posonlyargs if i < len(args.posonlyargs) else new.args).append(self.arg(a))
             if i >= first:
                 self.text("=")
                 new.defaults.append(self.expr(args.defaults[i - first], _TEST))
+            if i == len(args.posonlyargs) - 1:
+                self.text(", /")
         if args.kwonlyargs:
-            self.text(", *" if args.args else "*")
+            self.text(", *" if positional else "*")
             for a, default in zip(args.kwonlyargs, args.kw_defaults):
                 self.text(", ")
                 new.kwonlyargs.append(self.arg(a))
