@@ -41,6 +41,8 @@ __all__ = [
     "assert_close_structured",
     "assert_primal_identical",
     "max_abs_leaf",
+    "taylor_references",
+    "assert_taylor_coefficients",
     "Case",
     "Int",
     "FloatList",
@@ -498,6 +500,64 @@ def _compare_identical(actual, expected, path, problems):
         return
     if actual != expected:
         problems.append(f"{path}: {_short(actual)} != {_short(expected)}")
+
+
+# ----------------------------------------------------------------------------- Taylor coefficients
+
+
+def _shifted(primals, directions, h):
+    """``primals + h directions`` (a copy; a direction of None holds its argument)."""
+
+    def move(p, d):
+        if d is None:
+            return copy.deepcopy(p)
+        if isinstance(p, (list, tuple)):
+            return type(p)(move(a, b) for a, b in zip(p, d))
+        if isinstance(p, dict):
+            return {k: move(p[k], d[k]) for k in p}
+        return p + h * d
+
+    return tuple(move(p, d) for p, d in zip(primals, directions))
+
+
+def _combine(weights, trees):
+    """``sum(w * t)`` over structures of one layout (leaves as float arrays)."""
+    first = trees[0]
+    if isinstance(first, (list, tuple)):
+        return type(first)(_combine(weights, [t[i] for t in trees]) for i in range(len(first)))
+    if isinstance(first, dict):
+        return {k: _combine(weights, [t[k] for t in trees]) for k in first}
+    return sum(w * np.asarray(t, dtype=float) for w, t in zip(weights, trees))
+
+
+def taylor_references(tangent, primals, directions, h=1e-3):
+    """``(c2, c3)``, the Taylor coefficients of order 2 and 3 of ``s -> f(x + s v)`` at 0,
+    from ``tangent(primals, directions)``, which returns ``f'(x) v`` (a structure).
+
+    ``c2 = (1/2) d/ds f'(x + s v) v`` and ``c3 = (1/6) d^2/ds^2 f'(x + s v) v``, by
+    fourth-order central differences of the tangent at ``s = -2h .. 2h``.
+    """
+    tangents = [tangent(_shifted(primals, directions, s * h), copy.deepcopy(directions))
+                for s in (-2, -1, 0, 1, 2)]
+    d1 = _combine([1 / 12, -2 / 3, 0.0, 2 / 3, -1 / 12], tangents)
+    d2 = _combine([-1 / 12, 4 / 3, -5 / 2, 4 / 3, -1 / 12], tangents)
+    return _combine([0.5 / h], [d1]), _combine([1 / (6 * h * h)], [d2])
+
+
+def assert_taylor_coefficients(c, f, primals, directions, jvp, value_rtol=1e-15,
+                               tangent_rtol=1e-12):
+    """``c``, Taylor coefficients of order 0 to 3 of ``s -> f(x + s v)``, against the value of
+    ``f``, the tangent of ``jvp(f, primals, directions) -> (value, tangent)``, and
+    ``taylor_references`` of that tangent."""
+    value = f(*copy.deepcopy(primals))
+    assert_close_structured(c[0], value, rtol=value_rtol, atol=0.0)
+    _, tangent = jvp(f, copy.deepcopy(primals), copy.deepcopy(directions))
+    scale = max(1.0, max_abs_leaf(value), max_abs_leaf(tangent))
+    assert_close_structured(c[1], tangent, rtol=tangent_rtol, atol=0.1 * tangent_rtol * scale)
+    c2, c3 = taylor_references(lambda a, d: jvp(f, a, d)[1], primals, directions)
+    big = max(scale, max_abs_leaf(c[2]), max_abs_leaf(c[3]))
+    assert_close_structured(c[2], c2, rtol=1e-5, atol=1e-6 * big)
+    assert_close_structured(c[3], c3, rtol=1e-3, atol=1e-4 * big)
 
 
 # ----------------------------------------------------------------------------- corpus cases

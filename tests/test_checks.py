@@ -22,6 +22,7 @@ from checks import (
     fd_partials,
     max_abs_leaf,
     random_direction,
+    taylor_references,
     unit_direction,
 )
 from corpus_scalar import CASES
@@ -178,6 +179,22 @@ def test_small_relative_error_is_caught():
 
 
 # ----------------------------------------------------------------------------- assert_close_structured
+
+
+def test_taylor_references_of_closed_forms():
+    """sin(x + s v) = sin x + cos x v s - sin x v^2 s^2 / 2 - cos x v^3 s^3 / 6 + ...; a list
+    argument with a constant one beside it."""
+    x, v = 0.7, -1.3
+    c2, c3 = taylor_references(lambda a, d: math.cos(a[0]) * d[0], (x,), (v,))
+    assert c2 == pytest.approx(-math.sin(x) * v * v / 2, rel=1e-9)
+    assert c3 == pytest.approx(-math.cos(x) * v ** 3 / 6, rel=1e-6)
+
+    def tangent(a, d):  # of f(xs, k) = [xs[0]^3 * k, xs[1]]
+        return [3 * a[0][0] ** 2 * d[0][0] * a[1], d[0][1]]
+
+    c2, c3 = taylor_references(tangent, ([0.5, 2.0], 4.0), ([2.0, 1.0], None))
+    assert c2 == pytest.approx([3 * 0.5 * 4.0 * 4.0, 0.0], abs=1e-9)  # 3 x v^2 k
+    assert c3 == pytest.approx([8.0 * 4.0, 0.0], abs=1e-6)  # v^3 k
 
 
 def test_close_structured_passes_and_fails():

@@ -163,8 +163,16 @@ class Series(_OnValue, Batch):
     def __rmatmul__(self, o):
         return _bilinear(np.matmul, o, self)
 
-    def __setitem__(self, key, value):  # a number's series too: out[1] = s * 2.0
-        Batch.__setitem__(self, key, _arrays(value))
+    def __setitem__(self, key, value):
+        """``out[1] = s * 2.0`` (a number's series too), ``out[:2] = [s, 1.0]``; a constant
+        written has zero higher coefficients."""
+        value = operand(_arrays(value))
+        if not isinstance(value, Batch):
+            value = _embed(np.asarray(value, dtype=float), self.a.shape[0])
+        Batch.__setitem__(self, key, value)
+
+    def fill(self, value):  # a constant or a number's series
+        self[...] = value
 
     def _inplace(self, result):
         """``x op= y``: an array's series is updated in place (its views see it); a number's
@@ -943,6 +951,13 @@ def _logaddexp(a, b, scale):
     return np.array((log_np(total) / scale + m).a)
 
 
+def _sum(*args, **kwargs):
+    """``np.sum``: ``initial=`` adds a constant, to the coefficient 0 only."""
+    out = _as_series(batch.FUNCTIONS[np.sum](*args, **{k: v for k, v in kwargs.items()
+                                                       if k != "initial"}))
+    return out + kwargs["initial"] if "initial" in kwargs else out
+
+
 def _where(c, a=None, b=None):
     return _select(_value(c), a, b)
 
@@ -1158,7 +1173,7 @@ UFUNCS = {
 }
 
 FUNCTIONS = {
-    np.where: _where, np.clip: _clip, np.max: _extreme(np.max, special.max_tangent),
+    np.sum: _sum, np.where: _where, np.clip: _clip, np.max: _extreme(np.max, special.max_tangent),
     np.amax: _extreme(np.max, special.max_tangent), np.min: _extreme(np.min, special.min_tangent),
     np.amin: _extreme(np.min, special.min_tangent), np.sort: _sort,
     np.prod: _reduce_product, np.cumprod: _cumprod, np.var: _var, np.std: _std,
@@ -1228,4 +1243,6 @@ def full(shape, fill_value, dtype=None, **kwargs):
 
 
 def full_like(a, fill_value, dtype=None, **kwargs):
-    return _as_series(batch.full_like(a, _arrays(fill_value), dtype=dtype, **kwargs))
+    """``np.full_like``: of a series, an array shaped like its value (``fill_value`` a
+    constant, or a series)."""
+    return _as_series(batch.full_like(value(a), _arrays(fill_value), dtype=dtype, **kwargs))
