@@ -369,6 +369,29 @@ def test_second_derivatives_of_products_with_the_array_on_both_sides():
     assert np.allclose(pf.hessian(_stacked_with_lists)(x), want, rtol=1e-14)
 
 
+def _in_place_powers(x):
+    y = np.zeros(2)
+    y[0] = x
+    y[1] = 1.0
+    y *= x  # [x^2, x]
+    y *= y  # [x^4, x^2]
+    y += x
+    y[1] /= x  # [x^4 + x, x + 1]
+    return y[0] + y[1]
+
+
+def test_derivatives_of_every_order_through_in_place_array_updates():
+    """x^4 + 2x + 1 built by in-place updates of an array: the update of a tangent in place
+    must not be seen by the derivative of higher order computed beside it."""
+    x = 1.5
+    want = [4 * x ** 3 + 2, 12 * x ** 2, 24 * x, 24.0, 0.0]
+    assert [pf.derivative(_in_place_powers, order=k)(x) for k in range(1, 6)] == \
+        pytest.approx(want, rel=1e-14, abs=1e-13)
+    coefficients = pf.taylor(_in_place_powers, order=5)((x,), (1.0,))
+    assert coefficients == pytest.approx([x ** 4 + 2 * x + 1, 15.5, 13.5, 6.0, 1.0, 0.0],
+                                         rel=1e-14, abs=1e-13)
+
+
 def test_hessian_of_a_list_output_is_refused():
     import numpy as np
 

@@ -414,7 +414,7 @@ class Forward:
                 if not (isinstance(root, gast.Name) and (root.id in tangents or isinstance(
                         self._module(root.id), types.ModuleType))):
                     return True
-        return self._updates_in_place(node)  # the other calls of tangent code are pure
+        return bool(self._updated_in_place(node))  # the other calls of tangent code are pure
 
     def _module(self, ident):
         """What a name of generated code is bound to outside the function (None if local)."""
@@ -520,9 +520,10 @@ class Forward:
             return [T.assign(tmp, p), T.assign(tt, t), T.assign(target, T.name(tmp))]
         if uses_ans:
             return [T.assign(target, p), T.assign(tt, _rename(t, ANS, target.id))]
-        if reads_target and self._updates_in_place(p):
-            # dy = update(y, dy, ...) at second order: update writes dy before ddy's
-            # expression would read it
+        updated = self._updated_in_place(p)
+        if updated and (reads_target or updated & _names_loaded(t)):
+            # dy = update(y, dy, ...) at second order (or dt1 = update(y, ddy, ...) at third):
+            # update writes dy before the tangent's expression would read it
             tmp = self.namer.tangent(self.namer.temp())
             return [T.assign(tmp, t), T.assign(target, p), T.assign(tt, T.name(tmp))]
         if reads_target:
@@ -530,14 +531,16 @@ class Forward:
             return [T.assign(pair, gast.Tuple(elts=[p, t], ctx=gast.Load()))]
         return [T.assign(target, p), T.assign(tt, t)]
 
-    def _updates_in_place(self, node):
-        """Whether ``node`` calls the helper that updates a tangent in place (``update``)."""
+    def _updated_in_place(self, node):
+        """The names of the tangents that ``node`` updates in place, by calls of the helper
+        ``update(value, tangent, new)``."""
+        out = set()
         for n in T.walk(node):
             if isinstance(n, gast.Call) and isinstance(n.func, gast.Name):
                 func = self.ctx.bindings.get(n.func.id) or self.ctx.resolution.lookup(n.func)
                 if any(func is f for f in _IN_PLACE):
-                    return True
-        return False
+                    out |= _names_loaded(n.args[1])
+        return out
 
     def _unstable_indices(self, target):
         """The subscripts of an item target whose index the store could change (``y[y < 0]``,
