@@ -351,6 +351,10 @@ def np_clip_upper_only(x, hi):
     return np.clip(x, None, hi)
 
 
+def np_clip_keyword_bounds(x, hi):
+    return np.clip(x, a_min=-0.5, a_max=hi)
+
+
 def np_relu(x):
     return np.maximum(x, 0.0)
 
@@ -371,6 +375,8 @@ row(R(np.clip, 3), np_clip, [V4, (-1.0, -0.3), (0.3, 1.0)], kinks=_clip_kinks, *
 row(R(np.clip, 3), np_clip_constant_bounds, [V4], kinks=lambda x: min_gap(np.abs(x), 0.5),
     **KINK)
 row(R(np.clip, 3), np_clip_upper_only, [V4, (-1.0, 1.0)], kinks=min_gap, **KINK)
+row(R(np.clip, 3), np_clip_keyword_bounds, [V4, (0.3, 1.0)],
+    kinks=lambda x, hi: min(min_gap(x, -0.5), min_gap(x, hi)), **KINK)
 row(R(np.maximum, 2), np_relu, [V4], kinks=min_abs, **KINK)
 # every x below both bounds: np.clip returns hi, so the tangent is dhi
 row(R(np.clip, 3), np_clip_crossed_bounds, [Array((3,), -2.0, -1.2), (0.5, 1.0), (-1.0, -0.5)])

@@ -111,6 +111,21 @@ def test_writing_into_an_argument_is_refused_with_its_line():
         pf.taylor(nf.writes_into_argument, order=2)((0.5, np.zeros(2)), (1.0, None))
 
 
+def clip_with_numpy2_keywords(x):
+    return np.clip(x, min=-0.5, max=0.5)
+
+
+def test_clip_with_keywords_the_rule_does_not_take_is_refused_as_at_first_order():
+    x = np.array([0.2, -0.7])
+    with pytest.raises(errors.NoRuleError, match=r"test_taylor_rules.py:\d+:\d+.*unexpected "
+                       r"keyword arguments \['max', 'min'\] for numpy.clip"):
+        pf.jvp(clip_with_numpy2_keywords, (x,), (np.ones(2),))
+    with pytest.raises(errors.UnsupportedDerivativeError, match=r"numpy.clip with the keyword "
+                       r"arguments "
+                       r"\['max', 'min'\]"):
+        pf.taylor(clip_with_numpy2_keywords, order=2)((x,), (np.ones(2),))
+
+
 def _zeta(k):
     """Riemann zeta(k), k >= 2: a direct sum and its Euler-Maclaurin tail."""
     n = 20000

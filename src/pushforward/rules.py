@@ -268,7 +268,7 @@ jvp(np.minimum, "a, b", "np.where(b < a, db, da)")
 jvp(np.fmax,    "a, b", "np.where((b > a) | np.isnan(a), db, da)")  # fmax skips a nan
 jvp(np.fmin,    "a, b", "np.where((b < a) | np.isnan(a), db, da)")
 jvp(np.where,   "c, a, b", "np.where(c, da, db)")
-jvp(np.clip,    "x, lo, hi", "clip_tangent(x, lo, hi, dx, dlo, dhi)")
+jvp(np.clip,    "a, a_min, a_max", "clip_tangent(a, a_min, a_max, da, da_min, da_max)")
 jvp(np.multiply, "a, b", "da * b + a * db")
 jvp(np.add,     "a, b", "da + db")
 jvp(np.subtract, "a, b", "da - db")

@@ -962,7 +962,11 @@ def _where(c, a=None, b=None):
     return _select(_value(c), a, b)
 
 
-def _clip(x, lo, hi, **kwargs):
+def _clip(x, a_min=None, a_max=None, **kwargs):
+    if kwargs:  # as the first-order rule, which takes these arguments only
+        raise errors.UnsupportedDerivativeError(
+            "no Taylor rule for numpy.clip with the keyword arguments %s" % sorted(kwargs))
+    lo, hi = a_min, a_max
     v = _value(x)
     out = x
     if lo is not None:
