@@ -3,6 +3,7 @@
 import math
 import pathlib
 import re
+import zlib
 
 import numpy as np
 import pytest
@@ -122,7 +123,20 @@ def test_source_unavailable():
     with pytest.raises(errors.SourceUnavailableError, match="define the function in a .py file"):
         pf.forward_diff(namespace["f"])
     with pytest.raises(errors.SourceUnavailableError, match="Python functions defined in a .py file"):
+        pf.forward_diff(zlib.crc32)
+
+
+def _through_a_module_argument(x, m):
+    return m.sin(x) * 2.0
+
+
+def test_a_function_with_a_rule_called_as_a_value_is_refused_by_name():
+    """math.sin has a rule, applied to the calls pushforward resolves in a function's source:
+    not to math.sin itself, nor to m.sin(x) with m a module argument."""
+    with pytest.raises(errors.SourceUnavailableError, match=r"math.sin itself.*call math.sin"):
         pf.forward_diff(math.sin)
+    with pytest.raises(errors.SourceUnavailableError, match=r"math.sin itself.*m.sin\(x\)"):
+        pf.jvp(_through_a_module_argument, (0.3, math), (1.0, None))
 
 
 def test_wrt_names_no_argument():

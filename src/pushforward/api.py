@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import inspect
 import numbers
+from collections.abc import Hashable
 from copy import deepcopy
 
 import numpy as np
@@ -38,6 +39,16 @@ def clear_cache():
 
 def _params(f):
     if not inspect.isfunction(f):
+        from .rules import RULES
+
+        rule = RULES.get(f) if isinstance(f, Hashable) else None
+        if rule is not None:  # pf.jvp(math.sin, ...), or m.sin(x) with a module argument m
+            raise SourceUnavailableError(
+                "cannot differentiate %s itself: pushforward applies its rule to the calls in "
+                "a function's source that it resolves before running, not to pf.jvp(%s, ...) "
+                "or to a call through an argument (m.%s(x) with a module m); call %s(...) in "
+                "the function you differentiate" % (rule.name, rule.name,
+                                                    rule.name.rpartition(".")[2], rule.name))
         raise SourceUnavailableError(
             "cannot differentiate %r: pushforward transforms Python functions defined in a .py "
             "file; for a builtin or C function register a rule with pushforward.defjvp" % (f,))
