@@ -275,3 +275,28 @@ def test_an_error_of_the_derivative_in_a_try_block_is_not_caught_by_its_handler(
     # second derivatives: d2/dx2 2 (sqrt(x) + x) = -x^(-3/2) / 2
     assert pf.derivative(_calls_root, order=2)(4.0) == pytest.approx(-0.5 / 8.0, rel=1e-14)
     assert pf.source(pf.forward_diff(_calls_root)).count("tangent_failed") == 1
+
+
+def test_a_module_edited_and_reloaded_is_differentiated_as_it_now_reads(tmp_path, monkeypatch):
+    """pushforward reads a function's source when it first transforms it: after the file is
+    edited and its module reloaded, the new function's derivative is that of the new source
+    (Python's line cache still held the old text)."""
+    import importlib
+    import os
+    import sys
+
+    path = tmp_path / "edited_model.py"
+    path.write_text("import math\n\n\ndef f(x):\n    return math.sin(x)\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import edited_model
+
+    try:
+        assert pf.forward_diff(edited_model.f)(0.5) == (math.sin(0.5), math.cos(0.5))
+        path.write_text("import math\n\n\ndef f(x):\n    return 3.0 * math.cos(x)\n")
+        stat = path.stat()
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
+        importlib.reload(edited_model)
+        assert pf.forward_diff(edited_model.f)(0.5) == (3.0 * math.cos(0.5),
+                                                        -(3.0 * math.sin(0.5)))
+    finally:
+        sys.modules.pop("edited_model", None)

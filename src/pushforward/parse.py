@@ -155,6 +155,7 @@ def parse(func) -> Parsed:
     filename = code.co_filename
     if filename.startswith("<") and not linecache.getlines(filename):
         raise _unavailable(func, "it was defined in %s" % filename)
+    linecache.checkcache(filename)  # a file edited since it was read (then reloaded)
     is_lambda = func.__name__ == "<lambda>"
     quick = None if is_lambda else _indented_block(linecache.getlines(filename, func.__globals__),
                                                    code.co_firstlineno)
