@@ -178,6 +178,21 @@ def test_dump_o_refuses_a_closure_made_by_a_factory(tmp_path):
     assert "it calls scale, a closure (made inside make_scaler)" in out.stderr
 
 
+def test_dump_o_refuses_a_call_of_a_decorated_function(tmp_path):
+    """The derivative of a decorated function called in the code is generated code, made by
+    pushforward when it runs: a standalone module cannot define it."""
+    source = tmp_path / "nested.py"
+    source.write_text("import math\nimport pushforward as pf\n\n\n@pf.forward_diff\n"
+                      "def inner(y):\n    return math.sin(y) * y\n\n\n"
+                      "def outer(x):\n    v, d = inner(2.0 * x)\n    return v * d + x\n")
+    target = tmp_path / "out.py"
+    out = run("dump", "%s:outer" % source, "-o", target)
+    assert out.returncode != 0 and not target.exists()
+    assert "cannot export outer: it calls inner_jvp, a derivative pushforward generated" \
+        in out.stderr and "Traceback" not in out.stderr
+    assert run("dump", "%s:outer" % source).returncode == 0  # printing it works
+
+
 def test_dump_o_keeps_a_user_function_named_like_a_derivative(tmp_path):
     """The user's own sq_jvp is not the generated derivative of sq: generated functions take
     names no module global has, so the dumped module defines both."""

@@ -153,6 +153,11 @@ def standalone(func, wrt):
     module.defined.update(g.name for g in gens)
     module.defined.add(entry)
     for g in gens:
+        if g.func.__qualname__.startswith("__pf_factory."):  # loader.load made it
+            raise ExportError("cannot export %s: it calls %s, a derivative pushforward "
+                              "generated (from a decorated function or a call of pushforward "
+                              "in its code), which a standalone module cannot hold"
+                              % (func.__qualname__, g.func.__name__))
         if g.func.__closure__:  # its free variables live in the closure, not in the module
             raise ExportError("cannot export %s: it calls %s, a closure (made inside %s); "
                               "define it at module level" % (
