@@ -154,43 +154,45 @@ def test_check_reports_pushforward_inside_differentiated_code(tmp_path):
     assert "nested function's twin" in out.stdout
 
 
+def _refused_export(tmp_path, text, func, *options):
+    """The output of ``dump FILE:func -o OUT`` for a file holding ``text``, which must fail
+    without writing OUT (and without a traceback)."""
+    source = tmp_path / "model.py"
+    source.write_text(text)
+    target = tmp_path / "out.py"
+    out = run("dump", "%s:%s" % (source, func), *options, "-o", target)
+    assert out.returncode != 0 and not target.exists()
+    assert "Traceback" not in out.stderr
+    return out.stdout + out.stderr
+
+
 def test_dump_o_refuses_a_method_differentiated_when_the_code_runs(tmp_path):
     """net.predict(x) is differentiated by pushforward itself when the code runs: a module
     that claims not to need pushforward cannot hold it."""
-    source = tmp_path / "uses_method.py"
-    source.write_text("def apply(net, x):\n    return net.predict(x) * 2.0\n")
-    target = tmp_path / "out.py"
-    out = run("dump", "%s:apply" % source, "--wrt", "x", "-o", target)
-    assert out.returncode != 0 and not target.exists()
-    assert "a method of an object with differentiated arguments" in out.stdout + out.stderr
+    out = _refused_export(tmp_path, "def apply(net, x):\n    return net.predict(x) * 2.0\n",
+                          "apply", "--wrt", "x")
+    assert "a method of an object with differentiated arguments" in out
 
 
 def test_dump_o_refuses_a_closure_made_by_a_factory(tmp_path):
     """A closure's free variables live in its cells: a standalone module would read them as
     undefined globals."""
-    source = tmp_path / "factory.py"
-    source.write_text("def make_scaler(k):\n    def scale(v):\n        return k * v * v\n"
-                      "    return scale\n\n\ntriple = make_scaler(3.0)\n\n\n"
-                      "def model(x):\n    return triple(x) + x\n")
-    target = tmp_path / "out.py"
-    out = run("dump", "%s:model" % source, "-o", target)
-    assert out.returncode != 0 and not target.exists()
-    assert "it calls scale, a closure (made inside make_scaler)" in out.stderr
+    out = _refused_export(tmp_path, "def make_scaler(k):\n    def scale(v):\n"
+                          "        return k * v * v\n    return scale\n\n\n"
+                          "triple = make_scaler(3.0)\n\n\ndef model(x):\n"
+                          "    return triple(x) + x\n", "model")
+    assert "it calls scale, a closure (made inside make_scaler)" in out
 
 
 def test_dump_o_refuses_a_call_of_a_decorated_function(tmp_path):
     """The derivative of a decorated function called in the code is generated code, made by
     pushforward when it runs: a standalone module cannot define it."""
-    source = tmp_path / "nested.py"
-    source.write_text("import math\nimport pushforward as pf\n\n\n@pf.forward_diff\n"
-                      "def inner(y):\n    return math.sin(y) * y\n\n\n"
-                      "def outer(x):\n    v, d = inner(2.0 * x)\n    return v * d + x\n")
-    target = tmp_path / "out.py"
-    out = run("dump", "%s:outer" % source, "-o", target)
-    assert out.returncode != 0 and not target.exists()
-    assert "cannot export outer: it calls inner_jvp, a derivative pushforward generated" \
-        in out.stderr and "Traceback" not in out.stderr
-    assert run("dump", "%s:outer" % source).returncode == 0  # printing it works
+    out = _refused_export(tmp_path, "import math\nimport pushforward as pf\n\n\n"
+                          "@pf.forward_diff\ndef inner(y):\n    return math.sin(y) * y\n\n\n"
+                          "def outer(x):\n    v, d = inner(2.0 * x)\n    return v * d + x\n",
+                          "outer")
+    assert "cannot export outer: it calls inner_jvp, a derivative pushforward generated" in out
+    assert run("dump", "%s:outer" % (tmp_path / "model.py")).returncode == 0  # printing works
 
 
 def test_dump_o_keeps_a_user_function_named_like_a_derivative(tmp_path):
