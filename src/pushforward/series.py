@@ -953,9 +953,9 @@ def _logaddexp(a, b, scale):
 
 def _sum(*args, **kwargs):
     """``np.sum``: ``initial=`` adds a constant, to the coefficient 0 only."""
-    out = _as_series(batch.FUNCTIONS[np.sum](*args, **{k: v for k, v in kwargs.items()
-                                                       if k != "initial"}))
-    return out + kwargs["initial"] if "initial" in kwargs else out
+    initial = kwargs.pop("initial", None)
+    out = _as_series(batch.FUNCTIONS[np.sum](*args, **kwargs))
+    return out if initial is None else out + initial
 
 
 def _where(c, a=None, b=None):
