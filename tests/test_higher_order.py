@@ -278,6 +278,31 @@ def test_a_decorated_function_called_in_differentiated_code():
     assert dd[0] == pytest.approx(d, rel=1e-14)
 
 
+def test_taylor_coefficients_of_a_function_calling_a_decorated_one():
+    """pf.taylor runs on the decorated function's generated code, whose guard raises with the
+    argument (raise not_a_number('y', y)): g = x sin x + x^2 cos x and its derivatives."""
+    x = 0.8
+    s, c = math.sin(x), math.cos(x)
+    derivatives = [x * s + x * x * c, s + 3 * x * c - x * x * s, 4 * c - 5 * x * s - x * x * c,
+                   -9 * s - 7 * x * c + x * x * s]
+    coefficients = pf.taylor(nf.calls_decorated, order=3)((x,), (1.0,))
+    assert coefficients == pytest.approx(
+        [d / math.factorial(k) for k, d in enumerate(derivatives)], rel=1e-13)
+
+
+def _refuses_large(x):
+    if x > 5.0:
+        raise ValueError(x, "is too large")
+    return math.exp(x)
+
+
+def test_an_exception_raised_in_taylor_code_holds_values():
+    assert pf.taylor(_refuses_large, order=2)((0.0,), (1.0,)) == [1.0, 1.0, 0.5]
+    with pytest.raises(ValueError) as info:
+        pf.taylor(_refuses_large, order=2)((6.0,), (1.0,))
+    assert info.value.args == (6.0, "is too large")
+
+
 def test_nested_derivative_at_a_differentiated_point_is_refused():
     with pytest.raises(pf.PushforwardError, match="derivative of the nested function 'inner'"):
         pf.forward_diff(nf.derivative_at_a_moving_point)(1.0)

@@ -141,6 +141,23 @@ class _Rewrite(T.Transformer):
             node.value = self.call_series("value", [node.value])
         return node
 
+    def visit_Raise(self, node):
+        """``raise ValueError("x = %f" % x)``, ``raise not_a_number('y', y)``: the exception is
+        made of the values."""
+        def value(c):
+            if isinstance(c, gast.Name) and isinstance(c.ctx, gast.Load) \
+                    and self.act.is_name_active(c.id):
+                return self.call_series("value", [c])
+            return c
+
+        for n in list(T.walk(node)):  # the names, before any is wrapped
+            for field, child in gast.iter_fields(n):
+                if isinstance(child, list):
+                    child[:] = [value(c) for c in child]
+                else:
+                    setattr(n, field, value(child))
+        return node
+
     def visit_AugAssign(self, node):
         self._writes_argument(node.target)
         if self.act.is_active(node.value) or self.act.is_active(node.target):
