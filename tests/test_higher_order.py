@@ -303,6 +303,40 @@ def test_an_exception_raised_in_taylor_code_holds_values():
     assert info.value.args == (6.0, "is too large")
 
 
+def _x3_sin(x):
+    return math.sin(x) * x ** 3
+
+
+def _x3_sin_derivatives(x, n):
+    """d^k/dx^k (x^3 sin x), k = 0..n, by Leibniz's rule."""
+    powers = [x ** 3, 3 * x ** 2, 6 * x, 6.0] + [0.0] * n
+    sines = [math.sin(x), math.cos(x), -math.sin(x), -math.cos(x)]
+    return [sum(math.comb(k, j) * powers[j] * sines[(k - j) % 4] for j in range(k + 1))
+            for k in range(n + 1)]
+
+
+def test_the_function_pf_derivative_returns_is_differentiated_again():
+    x = 0.7
+    d = _x3_sin_derivatives(x, 5)
+    d2 = pf.derivative(_x3_sin, order=2)
+    assert pf.derivative(d2, order=2)(x) == pytest.approx(d[4], rel=1e-13)
+    assert pf.derivative(pf.derivative(d2), order=2)(x) == pytest.approx(d[5], rel=1e-13)
+    assert pf.forward_diff(d2)(x) == pytest.approx((d[2], d[3]), rel=1e-13)
+    assert pf.jvp(d2, (x,), (2.0,)) == pytest.approx((d[2], 2.0 * d[3]), rel=1e-13)
+    assert pf.hessian(pf.derivative(_x3_sin))(x) == pytest.approx(d[3], rel=1e-13)
+    assert pf.taylor(pf.derivative(_x3_sin), order=2)((x,), (1.0,)) == pytest.approx(
+        [d[1], d[2], d[3] / 2], rel=1e-13)
+    assert "def _x3_sin_d2_deriv(x):" in pf.source(d2)
+
+
+def test_the_functions_pf_hessian_and_pf_jacobian_return_are_refused_by_name():
+    for made, api in ((pf.hessian(_x3_sin), "pf.hessian"), (pf.jacobian(_x3_sin), "pf.jacobian")):
+        for differentiate in (pf.forward_diff, pf.derivative, lambda f: pf.jvp(f, (0.5,), (1.0,))):
+            with pytest.raises(pf.PushforwardError, match=r"the function %s returned for "
+                               r"_x3_sin \(.*test_higher_order.py:\d+\)" % api):
+                differentiate(made)
+
+
 def test_nested_derivative_at_a_differentiated_point_is_refused():
     with pytest.raises(pf.PushforwardError, match="derivative of the nested function 'inner'"):
         pf.forward_diff(nf.derivative_at_a_moving_point)(1.0)

@@ -347,6 +347,13 @@ def _as_python(f):
         return _method_caller(f)
     made = getattr(f, "_pf_derivative", None)
     if made is None:
+        if hasattr(f, "_pf_made"):  # pf.hessian(g), pf.jacobian(g): a wrapper without source
+            api, of = f._pf_made
+            raise SourceUnavailableError(
+                "cannot differentiate the function %s returned for %s: pushforward "
+                "differentiates Python functions and those forward_diff and pf.derivative "
+                "return; take the derivative of %s you need directly (pf.derivative, "
+                "pf.taylor, pf.hvp)" % (api, _describe(of), of.__name__))
         return f
     if f in _NESTED:
         return _NESTED[f]
@@ -490,6 +497,7 @@ def jacobian(f, wrt=None, *, chunk=None):
         return engine(*args, **kwargs)[1]
 
     del jac.__wrapped__
+    jac._pf_made = ("pf.jacobian", f)
     return jac
 
 
@@ -507,16 +515,35 @@ def derivative(f, order=1, wrt=None):
     g = f
     for _ in range(order):
         g = forward_diff(g, wrt=wrt)
+    made = getattr(g, "_pf_derivative", None)
+    if made is not None and made[0].positional:
+        nth = _picker(_as_python(f), g, made[0].params, order)
+    else:  # defaults or keyword-only parameters (order 1), or callees not defined yet
+        @functools.wraps(f)
+        def nth(*args, **kwargs):
+            out = g(*args, **kwargs)
+            for _ in range(order):
+                out = out[1]
+            return out
 
-    @functools.wraps(f)
-    def nth(*args, **kwargs):
-        out = g(*args, **kwargs)
-        for _ in range(order):
-            out = out[1]
-        return out
-
+        nth._pf_made = ("pf.derivative", f)
     nth.source = g.source
     return nth
+
+
+def _picker(f, g, params, order):
+    """``def f_d2(x, y): return f_deriv(x, y)[1][1]``: the derivative ``g`` of ``f`` picked
+    out of its (value, derivative) pairs by a function with source, which pushforward can
+    differentiate again (pf.derivative(pf.derivative(f, order=2)), pf.taylor of it)."""
+    name = (f.__name__ if f.__name__.isidentifier() else "lambda") + "_d%d" % order
+    callee = "derivative_of_" + name
+    while callee in params:
+        callee += "_"
+    source = "def %s(%s):\n    return %s(%s)%s\n" % (name, ", ".join(params), callee,
+                                                      ", ".join(params), "[1]" * order)
+    fn = pipeline.loader.load(source, {callee: g}, f, name)
+    fn.__doc__ = f.__doc__
+    return fn
 
 
 def source(f, wrt=None):

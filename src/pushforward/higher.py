@@ -110,6 +110,7 @@ def hessian(f, wrt=None):
         return float(out) if out.ndim == 0 else out
 
     del hess.__wrapped__
+    hess._pf_made = ("pf.hessian", f)
     return hess
 
 
