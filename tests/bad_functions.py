@@ -156,3 +156,20 @@ def max_with_initial(x):
 
 def var_with_dtype_by_position(x):
     return numpy.var(x, 0, None)  # ERR: numpy.var(x, 0, None)
+
+
+def maps_a_function(x):
+    return sum(map(math.sin, [x, 2.0 * x]))  # ERR: map
+
+
+def _apply(f, v):
+    return f(v)
+
+
+def passes_a_lambda_reading_x(x):
+    return _apply(lambda t: t * x, 2.0)  # ERR: lambda t: t * x
+
+
+def keeps_a_lambda_reading_x(x):
+    fs = [lambda t: t * math.sin(x)]  # ERR: lambda t: t * math.sin(x)
+    return fs[0](2.0)

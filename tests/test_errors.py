@@ -61,6 +61,12 @@ CASES = [
      "numpy.max with the option initial= and a differentiated argument"),
     (bad.var_with_dtype_by_position, errors.NoRuleError, ["numpy.var(x, 0, None)"],
      "numpy.var with the option at position 3 and a differentiated argument"),
+    (bad.maps_a_function, errors.NoRuleError, ["map"],
+     "write a comprehension instead: [f(v) for v in values]"),
+    (bad.passes_a_lambda_reading_x, errors.UnsupportedSyntaxError, ["lambda t: t * x"],
+     "a lambda that reads the differentiated value 'x' is passed as a value"),
+    (bad.keeps_a_lambda_reading_x, errors.UnsupportedSyntaxError,
+     ["lambda t: t * math.sin(x)"], "a lambda that reads the differentiated value 'x'"),
 ]
 
 
@@ -77,6 +83,12 @@ def test_error_names_construct_and_location(func, kind, fragments, words):
         assert marked(fragment) in message, message
     assert words in message
     assert "^" in message  # the source line with a caret under the construct
+
+
+def test_taylor_mode_gives_the_same_advice_for_map():
+    with pytest.raises(errors.NoRuleError, match="no Taylor rule for 'map'.*\n.*\n.*\n.*write "
+                       r"a comprehension instead"):
+        pf.taylor(bad.maps_a_function, order=2)((0.5,), (1.0,))
 
 
 def test_all_problems_of_a_function_and_its_callees_together():

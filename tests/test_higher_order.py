@@ -303,6 +303,18 @@ def test_an_exception_raised_in_taylor_code_holds_values():
     assert info.value.args == (6.0, "is too large")
 
 
+def test_taylor_mode_follows_a_lambda_passed_as_a_value():
+    """First order refuses a lambda reading x passed as a value (test_errors): its tangent
+    would be lost. Taylor mode runs it on series, which carry every coefficient (the code for
+    numbers, which would drop them, is not written for it)."""
+    import bad_functions as bad
+
+    x = 0.5
+    assert pf.taylor(bad.passes_a_lambda_reading_x, order=3)((x,), (1.0,)) == [2 * x, 2.0, 0.0, 0.0]
+    assert pf.taylor(bad.keeps_a_lambda_reading_x, order=3)((x,), (1.0,)) == pytest.approx(
+        [2 * math.sin(x), 2 * math.cos(x), -math.sin(x), -math.cos(x) / 3], rel=1e-14)
+
+
 def _x3_sin(x):
     return math.sin(x) * x ** 3
 

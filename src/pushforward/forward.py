@@ -26,7 +26,7 @@ from .calls import classify, is_pure, method_kind
 from .codegen import operator_symbol
 from .cleanup import Floats, factor_tangents, simplify
 from .rules import (BINOPS, HELPERS, INPLACE, LINEAR_ATTRIBUTES, MUTATORS, RULES, SEQUENCES,
-                    UNARYOPS)
+                    UNARYOPS, WRITE_INSTEAD)
 from . import batch
 from .special import fit, fresh, members, method_jvp, tangent_failed, update, zeros_like
 
@@ -244,6 +244,8 @@ class Forward:
         """A nested function that reads a differentiated value is differentiated where it is
         called, and through pf.forward_diff, pf.derivative and pf.jvp of it; passed anywhere
         else (pf.hessian, pf.taylor, map...), its dependence on the value would be lost."""
+        if any(isinstance(n, gast.Lambda) for n in T.walk(fdef)):
+            self._lambdas_passed_elsewhere(fdef, set())
         reading = {name for name, d in self.ctx.local_defs.items() if self._reads_active(d)}
         if not reading:
             return
@@ -262,6 +264,34 @@ class Forward:
                              "call it, or differentiate it with pf.forward_diff, pf.derivative or "
                              "pf.jvp (a nested pf.hessian or pf.taylor of it is not "
                              "differentiated)")
+
+    def _lambdas_passed_elsewhere(self, node, own):
+        """A lambda left as a value (not called where it is written: normalize made those
+        nested defs) that reads a differentiated value: what it is passed to would call it
+        without its tangent (apply(lambda t: t * x, 2.0), map(...), [lambda t: t * x]). An
+        ordering key (sorted(xs, key=lambda v: v * x)) only orders: its tangent is not needed.
+        ``own``: the names the enclosing nested functions and lambdas bind."""
+        for child in gast.iter_child_nodes(node):
+            if isinstance(child, gast.keyword) and child.arg == "key":
+                continue
+            inner = own
+            if isinstance(child, (gast.Lambda, gast.FunctionDef)):
+                inner = own | {a.id for a in child.args.args + child.args.kwonlyargs}
+            if isinstance(child, gast.FunctionDef):
+                inner |= {n.id for n in T.walk(child) if isinstance(n, gast.Name)
+                          and isinstance(n.ctx, gast.Store)}
+            elif isinstance(child, gast.Lambda):
+                read = sorted({n.id for n in T.walk(child.body) if isinstance(n, gast.Name)
+                               and isinstance(n.ctx, gast.Load) and n.id not in inner
+                               and self.act.is_name_active(n.id)})
+                if read:
+                    self.problem(child, "a lambda that reads the differentiated value '%s' is "
+                                 "passed as a value" % read[0],
+                                 "pushforward differentiates a function where it is called: "
+                                 "call it there, or write the computation out (a comprehension "
+                                 "instead of map)")
+                    continue
+            self._lambdas_passed_elsewhere(child, inner)
 
     def _reads_active(self, fdef):
         """Whether a nested def reads a differentiated name of the enclosing function."""
@@ -1132,6 +1162,9 @@ class Forward:
             self.problem(e.func, "a call of %s, %s: pushforward transforms plain functions"
                          % (name, how), "%s, or register a rule with @pushforward.defjvp(%s)"
                          % (fix, name), errors.NoRuleError)
+        elif any(info.target is f for f in WRITE_INSTEAD):
+            self.problem(e.func, "no tangent rule for '%s', which calls a function it is given"
+                         % name, WRITE_INSTEAD[info.target], errors.NoRuleError)
         else:
             what = getattr(info.target, "__qualname__", None) or name
             self.problem(e.func, "no tangent rule for '%s', and it has no Python source" % what,

@@ -24,6 +24,7 @@ for containers: ``list``, ``tuple``).
 from __future__ import annotations
 
 import builtins
+import functools
 import math
 from dataclasses import dataclass, field
 
@@ -401,6 +402,13 @@ METHODS = {
     "index": ("zero", ()),
     "count": ("zero", ()),
     "keys": ("zero", ()),
+}
+
+#: functions without a rule that take a function: what to write instead
+WRITE_INSTEAD = {
+    builtins.map: "write a comprehension instead: [f(v) for v in values]",
+    builtins.filter: "write a comprehension instead: [v for v in values if test(v)]",
+    functools.reduce: "write the loop out: for v in values: acc = f(acc, v)",
 }
 
 #: methods that change the object they are called on (lists, dicts, arrays)

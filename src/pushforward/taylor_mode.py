@@ -34,6 +34,7 @@ from . import batch as vector
 from . import templates as T
 from .calls import classify, method_kind
 from .forward import _dotted, _formats, refuse_bitwise
+from .rules import WRITE_INSTEAD
 
 #: math functions (and builtins) whose Taylor rule is ``series.<name>``
 MATH = {math.sin: "sin", math.cos: "cos", math.tan: "tan", math.sinh: "sinh",
@@ -222,7 +223,8 @@ class _Rewrite(T.Transformer):
         if info.kind == "local" or info.kind == "unknown" and any(
                 info.target is i for i in ITERATORS):
             return node
-        self.no_rule(node, _dotted(node.func))
+        instead = next((h for f, h in WRITE_INSTEAD.items() if info.target is f), None)
+        self.no_rule(node, _dotted(node.func), instead)
         return node
 
     def _calls_rules(self, fdef):
@@ -231,10 +233,10 @@ class _Rewrite(T.Transformer):
                    and isinstance(n.func.value, gast.Name)
                    and self.ctx.bindings.get(n.func.value.id) is series for n in T.walk(fdef))
 
-    def no_rule(self, node, name):
+    def no_rule(self, node, name, hint=None):
         self.ctx.problem(node, "no Taylor rule for '%s'" % name.rsplit(".", 1)[-1],
-                         "Taylor mode covers the arithmetic operators and the math and NumPy "
-                         "functions of the first-order rule table (see docs/higher-order.md)",
+                         hint or "Taylor mode covers the arithmetic operators and the math and "
+                         "NumPy functions of the first-order rule table (see docs/higher-order.md)",
                          kind=errors.NoRuleError)
 
     def user_call(self, node, func, active):

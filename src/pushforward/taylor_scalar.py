@@ -99,6 +99,9 @@ class _Emitter:
         if self.act.names & self.ctx.resolution.containers:
             raise Unsupported("a container of active values")
         for node in T.walk(fdef):  # a value bound where the code is kept as written
+            if isinstance(node, gast.Lambda) and any(
+                    isinstance(n, gast.Name) and n.id in self.act.names for n in T.walk(node.body)):
+                raise Unsupported("a lambda reading an active value")  # series carry its value
             if isinstance(node, gast.NamedExpr) or isinstance(node, gast.stmt) and not hasattr(
                     self, "s_" + type(node).__name__) and not isinstance(node, gast.FunctionDef):
                 if _binds(node) & self.act.names:
