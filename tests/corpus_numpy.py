@@ -654,6 +654,15 @@ def methods_dot_reshape_copy(A, y):
 register(methods_dot_reshape_copy, [Array((3, 4)), Array((4,))], active=[0, 1])
 
 
+def methods_item(x, s):
+    # .item() of a one-element array, by flat index, by a multi-index: a number
+    total = np.sum(x * x).item()
+    return total * x.item(1) + x.reshape(2, 3).item(1, 0) * np.asarray(s).item()
+
+
+register(methods_item, [Array((6,)), (-1.0, 1.0)], active=[0, 1])
+
+
 def methods_max_T_cumsum(x):
     return x.max(axis=1) * x.T.sum(axis=1)[:3] + x.cumsum()[:3] + x.min()
 

@@ -209,6 +209,17 @@ class Batch:
     def tolist(self):
         return [v.tolist() for v in self] if self.ndim > 1 else list(self)
 
+    def item(self, *index):
+        """``x.item()`` of a one-element array, ``x.item(i)`` by flat index, ``x.item(i, j)``."""
+        flat = self.a.reshape(self.a.shape[0], -1)
+        if not index:
+            if flat.shape[1] != 1:
+                raise ValueError("can only convert an array of size 1 to a Python scalar")
+            return type(self)(flat[:, 0])
+        if len(index) == 1:
+            return type(self)(flat[:, index[0]])
+        return type(self)(self.a[(slice(None),) + index])
+
     @property
     def T(self):
         return np.transpose(self)

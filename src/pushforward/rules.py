@@ -392,6 +392,7 @@ METHODS = {
     "argsort": ("zero", ()),
     "nonzero": ("zero", ()),
     "tolist": ("value", ()),
+    "item": ("value", ()),
     "append": ("mutate", (0,)),
     "extend": ("mutate", (0,)),
     "insert": ("mutate", (1,)),
