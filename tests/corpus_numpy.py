@@ -663,6 +663,14 @@ def methods_item(x, s):
 register(methods_item, [Array((6,)), (-1.0, 1.0)], active=[0, 1])
 
 
+def methods_clip(x, hi):
+    return x.clip(-0.5, hi) * x + x.clip(min=0.0)
+
+
+register(methods_clip, [Array((6,), -1.5, 1.5), (0.3, 1.0)], active=[0, 1],
+         kinks=lambda x, hi: min(_min_abs(x, -0.5), _min_abs(x, hi), _min_abs(x)))
+
+
 def methods_max_T_cumsum(x):
     return x.max(axis=1) * x.T.sum(axis=1)[:3] + x.cumsum()[:3] + x.min()
 

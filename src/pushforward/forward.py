@@ -1364,8 +1364,21 @@ class Forward:
 
     def _method_call(self, e, method):
         kind, primitive = method_kind(method)
-        if kind == "rule":  # x.max(axis=0): the rule of np.max, the call kept as written
+        if kind == "rule" and RULES[primitive].helper is not None:
+            # x.max(axis=0): the rule of np.max, the call kept as written
             return self._helper_call(e, RULES[primitive], False, receiver=e.func.value)
+        if primitive is np.clip:  # x.clip(lo, hi), x.clip(min=lo): np.clip(x, lo, hi or None)
+            func = gast.Attribute(value=self.ctx.bind("np", np), attr=primitive.__name__,
+                                  ctx=gast.Load())
+            bounds = list(e.args) + [T.const(None)] * (2 - len(e.args))
+            others = []
+            for k in e.keywords:
+                if k.arg in ("min", "max") and len(bounds) == 2:
+                    bounds[k.arg == "max"] = k.value
+                else:
+                    others.append(k)
+            call = gast.Call(func=func, args=[e.func.value] + bounds, keywords=others)
+            return self._rule_call(gast.copy_location(call, e), RULES[primitive], False)
         receiver, dreceiver = self.expr(e.func.value)
         pts = self.operands(e.args)
         active_args = any(t is not None for _, t in pts) or any(

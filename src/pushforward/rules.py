@@ -386,7 +386,7 @@ METHODS = {
     "dot": ("bilinear", ()),
     "fill": ("mutate", (0,)),
     **{name: ("rule", getattr(np, name)) for name in ("max", "min", "prod", "std", "var",
-                                                       "cumprod")},
+                                                       "cumprod", "clip")},
     "argmax": ("zero", ()),
     "argmin": ("zero", ()),
     "argsort": ("zero", ()),

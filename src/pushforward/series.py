@@ -228,6 +228,9 @@ class Series(_OnValue, Batch):
         raise TypeError("a Taylor series cannot be converted to one array")
 
     # -- array methods with a rule of their own ------------------------------------------
+    def clip(self, min=None, max=None, **kwargs):  # the array method's keywords
+        return _clip(self, *_arrays((min, max)), **kwargs)
+
     max = batch.method(np.max)
     min = batch.method(np.min)
     prod = batch.method(np.prod)
