@@ -303,6 +303,13 @@ def test_an_exception_raised_in_taylor_code_holds_values():
     assert info.value.args == (6.0, "is too large")
 
 
+def test_a_bad_argument_of_a_higher_derivative_names_the_users_function():
+    with pytest.raises(pf.PushforwardError, match=r"calling the derivative of _x3_sin "
+                       r"\(.*test_higher_order.py:\d+\): argument 'x' is True") as info:
+        pf.derivative(_x3_sin, order=2)(True)
+    assert "pushforward-" not in str(info.value)  # not the generated code's file
+
+
 def test_taylor_mode_follows_a_lambda_passed_as_a_value():
     """First order refuses a lambda reading x passed as a value (test_errors): its tangent
     would be lost. Taylor mode runs it on series, which carry every coefficient (the code for

@@ -60,6 +60,7 @@ def _params(f):
 def _describe(f):
     """``name (file:line)``: where the user defined ``f``."""
     f = getattr(f, "_pf_method", f)  # a bound method: where its function is
+    f = getattr(f, "_pf_origin", f)  # code pushforward wrote for it
     code = f.__code__
     return "%s (%s:%d)" % (f.__qualname__, code.co_filename, code.co_firstlineno)
 

@@ -87,4 +87,5 @@ def load(source, bindings, func, label, notes=None, tree=None):
             closure.append(user_cells[name])
     fn = types.FunctionType(inner_code, func.__globals__, inner.name, None, tuple(closure))
     fn.__module__ = func.__module__
+    fn._pf_origin = getattr(func, "_pf_origin", func)  # the user's function, for messages
     return fn
