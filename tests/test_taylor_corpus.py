@@ -5,18 +5,19 @@ At a seeded point of each function's domain and along a seeded random direction,
 against finite differences in test_corpus_scalar and test_corpus_numpy), and c2, c3 equal to
 central differences of that tangent along the direction (checks.taylor_references). The
 corpora cover the language constructs (loops, branches, containers, item writes, in-place
-updates, calls of user functions), which the rule rows of test_taylor_rules do not.
+updates, calls of user functions), which the rule rows of test_taylor_rules do not. Both ways
+of running Taylor mode are checked: coefficient code for numbers, and series objects.
 """
 
 import copy
 import random
 import zlib
 
+import corpus_numpy
+import corpus_scalar
 import pytest
 from checks import assert_taylor_coefficients, random_direction
 
-import corpus_numpy
-import corpus_scalar
 import pushforward as pf
 from pushforward import errors
 
@@ -40,7 +41,7 @@ def _point(case):
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-def test_taylor_coefficients_of_each_corpus_function(case):
+def test_taylor_coefficients_of_each_corpus_function(case, taylor_path):
     f = case.func
     args, dirs = _point(case)
     g = pf.taylor(f, order=3)
@@ -50,6 +51,8 @@ def test_taylor_coefficients_of_each_corpus_function(case):
             g(copy.deepcopy(args), copy.deepcopy(dirs))
         return
     c = g(copy.deepcopy(args), copy.deepcopy(dirs))
+    if taylor_path == "series":
+        assert g._last.slots is None  # not the coefficient code for numbers
     assert_taylor_coefficients(c, f, args, dirs, pf.jvp, value_rtol=1e-14, tangent_rtol=1e-11)
 
 

@@ -46,20 +46,8 @@ def _point(row):
     return args, random_direction(args, rng, row.case.active)
 
 
-@pytest.fixture(params=["numbers", "series"])
-def path(request, monkeypatch):
-    """Taylor mode writes coefficient code for numbers where it can (pushforward.taylor_scalar);
-    "series" makes every function run on series objects instead, as arrays and containers do."""
-    if request.param == "series":
-        def unsupported(*args):
-            raise taylor_scalar.Unsupported("series objects, for the test")
-
-        monkeypatch.setattr(taylor_scalar, "generate", unsupported)
-    return request.param
-
-
 @pytest.mark.parametrize("row", ROWS_T, ids=[r.name for r in ROWS_T])
-def test_taylor_coefficients_of_each_rule(row, path):
+def test_taylor_coefficients_of_each_rule(row, taylor_path):
     f = row.case.func
     args, dirs = _point(row)
     if row.key[1] in NO_TAYLOR:
@@ -68,7 +56,7 @@ def test_taylor_coefficients_of_each_rule(row, path):
         return
     g = pf.taylor(f, order=3)
     c = g(copy.deepcopy(args), copy.deepcopy(dirs))
-    if path == "series":
+    if taylor_path == "series":
         assert g._last.slots is None
     assert_taylor_coefficients(c, f, args, dirs, pf.jvp)
 
