@@ -26,7 +26,7 @@ from .calls import classify, is_pure, method_kind
 from .codegen import operator_symbol
 from .cleanup import Floats, factor_tangents, simplify
 from .rules import (BINOPS, HELPERS, INPLACE, LINEAR_ATTRIBUTES, MUTATORS, RULES, SEQUENCES,
-                    UNARYOPS, WRITE_INSTEAD)
+                    UNARYOPS, write_instead)
 from . import batch
 from .special import fit, fresh, members, method_jvp, tangent_failed, update, zeros_like
 
@@ -1162,9 +1162,9 @@ class Forward:
             self.problem(e.func, "a call of %s, %s: pushforward transforms plain functions"
                          % (name, how), "%s, or register a rule with @pushforward.defjvp(%s)"
                          % (fix, name), errors.NoRuleError)
-        elif any(info.target is f for f in WRITE_INSTEAD):
+        elif write_instead(info.target):
             self.problem(e.func, "no tangent rule for '%s', which calls a function it is given"
-                         % name, WRITE_INSTEAD[info.target], errors.NoRuleError)
+                         % name, write_instead(info.target), errors.NoRuleError)
         else:
             what = getattr(info.target, "__qualname__", None) or name
             self.problem(e.func, "no tangent rule for '%s', and it has no Python source" % what,

@@ -412,6 +412,11 @@ WRITE_INSTEAD = {
     functools.reduce: "write the loop out: for v in values: acc = f(acc, v)",
 }
 
+
+def write_instead(obj):
+    """What to write instead of a call of ``obj`` (None if it is not in WRITE_INSTEAD)."""
+    return next((hint for f, hint in WRITE_INSTEAD.items() if obj is f), None)
+
 #: methods that change the object they are called on (lists, dicts, arrays)
 MUTATORS = {"append", "extend", "insert", "pop", "fill", "update", "remove", "clear",
             "setdefault", "sort", "reverse", "popitem"}

@@ -34,7 +34,7 @@ from . import batch as vector
 from . import templates as T
 from .calls import classify, method_kind
 from .forward import _dotted, _formats, refuse_bitwise
-from .rules import WRITE_INSTEAD
+from .rules import write_instead
 
 #: math functions (and builtins) whose Taylor rule is ``series.<name>``
 MATH = {math.sin: "sin", math.cos: "cos", math.tan: "tan", math.sinh: "sinh",
@@ -223,8 +223,7 @@ class _Rewrite(T.Transformer):
         if info.kind == "local" or info.kind == "unknown" and any(
                 info.target is i for i in ITERATORS):
             return node
-        instead = next((h for f, h in WRITE_INSTEAD.items() if info.target is f), None)
-        self.no_rule(node, _dotted(node.func), instead)
+        self.no_rule(node, _dotted(node.func), write_instead(info.target))
         return node
 
     def _calls_rules(self, fdef):
