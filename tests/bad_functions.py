@@ -173,3 +173,30 @@ def passes_a_lambda_reading_x(x):
 def keeps_a_lambda_reading_x(x):
     fs = [lambda t: t * math.sin(x)]  # ERR: lambda t: t * math.sin(x)
     return fs[0](2.0)
+
+
+SCRATCH = {}
+HISTORY = []
+
+
+def reads_back_a_global_it_wrote(x):
+    SCRATCH["twice"] = 2.0 * x
+    return SCRATCH["twice"] * x  # ERR: SCRATCH
+
+
+def reads_back_a_global_list(x):
+    HISTORY.append(x)
+    return HISTORY[-1] * x  # ERR: HISTORY
+
+
+def _make_memo():
+    memo = {}
+
+    def square_via_memo(x):
+        memo["sq"] = x * x
+        return memo["sq"] + x  # ERR: memo
+
+    return square_via_memo
+
+
+reads_back_a_closure_dict = _make_memo()

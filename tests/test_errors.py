@@ -61,6 +61,12 @@ CASES = [
      "numpy.max with the option initial= and a differentiated argument"),
     (bad.var_with_dtype_by_position, errors.NoRuleError, ["numpy.var(x, 0, None)"],
      "numpy.var with the option at position 3 and a differentiated argument"),
+    (bad.reads_back_a_global_it_wrote, errors.UnsupportedSyntaxError, ["SCRATCH"],
+     "'SCRATCH', defined outside the function, is read after a differentiated value is written"),
+    (bad.reads_back_a_global_list, errors.UnsupportedSyntaxError, ["HISTORY"],
+     "'HISTORY', defined outside the function, is read after"),
+    (bad.reads_back_a_closure_dict, errors.UnsupportedSyntaxError, ["memo"],
+     "'memo', defined outside the function, is read after"),
     (bad.maps_a_function, errors.NoRuleError, ["map"],
      "write a comprehension instead: [f(v) for v in values]"),
     (bad.passes_a_lambda_reading_x, errors.UnsupportedSyntaxError, ["lambda t: t * x"],
@@ -89,6 +95,13 @@ def test_taylor_mode_gives_the_same_advice_for_map():
     with pytest.raises(errors.NoRuleError, match="no Taylor rule for 'map'.*\n.*\n.*\n.*write "
                        r"a comprehension instead"):
         pf.taylor(bad.maps_a_function, order=2)((0.5,), (1.0,))
+
+
+@pytest.mark.parametrize("func", [bad.reads_back_a_global_it_wrote, bad.reads_back_a_global_list])
+def test_taylor_mode_refuses_reading_back_a_global_it_wrote(func):
+    with pytest.raises(errors.UnsupportedSyntaxError, match="defined outside the function, is "
+                       "read after a differentiated value is written into it"):
+        pf.taylor(func, order=2)((0.5,), (1.0,))
 
 
 def test_all_problems_of_a_function_and_its_callees_together():

@@ -322,6 +322,25 @@ def test_taylor_mode_follows_a_lambda_passed_as_a_value():
         [2 * math.sin(x), 2 * math.cos(x), -math.sin(x), -math.cos(x) / 3], rel=1e-14)
 
 
+_RECORDED = {"log": []}
+
+
+def _records_its_inputs(x):
+    _RECORDED["log"].append(np.sin(x))
+    _RECORDED["last"] = 2.0 * x
+    return np.sum(x * x)
+
+
+def test_taylor_mode_writes_values_into_containers_outside_the_function():
+    """As at first order, a global keeps a differentiated value, not its Taylor series."""
+    x = np.array([0.5, -0.25])
+    c = pf.taylor(_records_its_inputs, order=2)((x,), (np.ones(2),))
+    assert c == pytest.approx([0.3125, 0.5, 2.0], rel=1e-14)
+    assert type(_RECORDED["log"][-1]) is np.ndarray and type(_RECORDED["last"]) is np.ndarray
+    assert _RECORDED["log"][-1].tolist() == np.sin(x).tolist()
+    assert _RECORDED["last"].tolist() == [1.0, -0.5]
+
+
 def _x3_sin(x):
     return math.sin(x) * x ** 3
 

@@ -231,6 +231,7 @@ class Forward:
                 self.problem(node, "'%s' is not supported in a differentiated function"
                              % _describe(node), _advice(node))
         self._closures_passed_elsewhere(fdef)
+        outside_written_and_read(fdef, self.ctx, self.act)
         if self.ctx.resolution.walrus:  # tests (if, while, assert...) are not differentiated
             for node in T.walk(fdef):
                 # (y := 2.0) with y differentiated elsewhere: dy would keep its old value
@@ -1638,6 +1639,52 @@ def _helper_options(rule, npositional, keywords):
         if k not in takes:
             return "%s=" % k
     return None
+
+
+def outside_roots(fdef, ctx):
+    """The root names of the item and attribute targets of ``fdef`` (and of the receivers of
+    mutating methods) bound outside the function and not to a module, with what each
+    statement writes: [(root, value written)]."""
+    local = ctx.resolution.locals
+    out = []
+    for node in own_nodes(fdef):
+        if isinstance(node, (gast.Assign, gast.AugAssign)):
+            targets = node.targets if isinstance(node, gast.Assign) else [node.target]
+            values = [node.value]
+        elif isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) \
+                and node.func.attr in MUTATORS:
+            targets, values = [node.func], node.args
+        else:
+            continue
+        for t in targets:
+            root = t
+            while isinstance(root, (gast.Subscript, gast.Attribute)):
+                root = root.value
+            if root is not t and isinstance(root, gast.Name) and root.id not in local \
+                    and not isinstance(ctx.resolution.lookup(root), types.ModuleType):
+                out.append((root, values))
+    return out
+
+
+def outside_written_and_read(fdef, ctx, act):
+    """A container or object from outside the function (a module's, a closure's) that the
+    function writes a differentiated value into (CACHE[k] = x, LOG.append(x), BOX.v = x)
+    keeps the value only: reading it back in the function would give the value without its
+    derivative (a problem at the first read)."""
+    roots = outside_roots(fdef, ctx)
+    written = {}
+    for root, values in roots:
+        if any(act.is_active(v) for v in values):
+            written.setdefault(root.id, root)
+    stores = {id(root) for root, _ in roots}
+    for node in own_nodes(fdef):
+        if isinstance(node, gast.Name) and node.id in written and id(node) not in stores:
+            ctx.problem(node, "'%s', defined outside the function, is read after a "
+                        "differentiated value is written into it (line %d): it keeps the value "
+                        "only, not its derivative" % (node.id, written[node.id].lineno),
+                        "keep the value in a local variable, or pass the container as an "
+                        "argument")
+            return
 
 
 def refuse_bitwise(ctx, op, node):

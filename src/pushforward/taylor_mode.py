@@ -33,7 +33,7 @@ from . import activity, errors, normalize, pipeline, series, taylor_scalar
 from . import batch as vector
 from . import templates as T
 from .calls import classify, method_kind
-from .forward import _dotted, _formats, refuse_bitwise
+from .forward import _dotted, _formats, outside_roots, outside_written_and_read, refuse_bitwise
 from .rules import write_instead
 
 #: math functions (and builtins) whose Taylor rule is ``series.<name>``
@@ -93,7 +93,8 @@ def generate(func, active, problems, caller=None, call=None):
     name = func.__name__ if func.__name__.isidentifier() else "lambda"
     gen.name = ctx.namer.fresh_function(name + "_taylor", func.__globals__)
     gen.params = [a.id for a in fdef.args.posonlyargs + fdef.args.args + fdef.args.kwonlyargs]
-    fdef.body = [_Rewrite(ctx, act, gen).visit(s) for s in fdef.body]
+    outside_written_and_read(fdef, ctx, act)
+    fdef.body = [_Rewrite(ctx, act, gen, outside_roots(fdef, ctx)).visit(s) for s in fdef.body]
     fdef.name = gen.name
     fdef.decorator_list = []
     fdef.returns = None
@@ -105,8 +106,9 @@ def generate(func, active, problems, caller=None, call=None):
 
 
 class _Rewrite(T.Transformer):
-    def __init__(self, ctx, act, gen):
+    def __init__(self, ctx, act, gen, outside):
         self.ctx, self.act, self.gen = ctx, act, gen
+        self.outside = {id(root) for root, _ in outside}  # roots of writes outside the function
 
     def series(self, attr):
         return gast.Attribute(value=self.ctx.bind("series", series), attr=attr, ctx=gast.Load())
@@ -171,7 +173,11 @@ class _Rewrite(T.Transformer):
         names = [t for t in node.targets if isinstance(t, gast.Name)]
         lift = (names and any(self.act.is_name_active(t.id) for t in names)
                 and not self.act.is_active(node.value) and not isinstance(node.value, gast.Constant))
+        keep_value = self.act.is_active(node.value) and any(
+            id(n) in self.outside for t in node.targets for n in T.walk(t))
         self.generic_visit(node)
+        if keep_value:  # CACHE[k] = x: a container outside the function keeps the value only
+            node.value = self.call_series("value", [node.value])
         if lift:  # a constant array that series will be written into
             node.value = self.call_series("constant", [node.value])
         return node
@@ -181,7 +187,12 @@ class _Rewrite(T.Transformer):
         args = list(node.args) + [k.value for k in node.keywords]
         active = [self.act.is_active(a) for a in args]
         receiver = isinstance(node.func, gast.Attribute) and self.act.is_active(node.func.value)
+        keep_values = any(id(n) in self.outside for n in T.walk(node.func))
         self.generic_visit(node)
+        if keep_values:  # LOG.append(x): a container outside the function keeps the value only
+            node.args = [self.call_series("value", [a]) if on else a
+                         for a, on in zip(node.args, active)]
+            return node
         if info.kind == "nested" and self.act.is_active(node) and self._calls_rules(
                 self.ctx.local_defs[info.target[1]]):
             # pf.derivative(inner) runs on inner's Taylor code: arithmetic on series is

@@ -35,7 +35,7 @@ import gast
 from . import activity, errors, normalize, parse, pipeline, recurrences, series
 from . import templates as T
 from .calls import classify
-from .forward import _formats
+from .forward import _formats, outside_roots
 
 LN2, LN10 = math.log(2.0), math.log(10.0)
 
@@ -98,6 +98,9 @@ class _Emitter:
             raise Unsupported("activity")
         if self.act.names & self.ctx.resolution.containers:
             raise Unsupported("a container of active values")
+        if any(self.act.is_active(v) for _, values in outside_roots(fdef, self.ctx)
+               for v in values):  # CACHE[k] = x: the series code keeps the value, or refuses
+            raise Unsupported("a differentiated value written outside the function")
         for node in T.walk(fdef):  # a value bound where the code is kept as written
             if isinstance(node, gast.Lambda) and any(
                     isinstance(n, gast.Name) and n.id in self.act.names for n in T.walk(node.body)):
