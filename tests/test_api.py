@@ -300,3 +300,21 @@ def test_a_module_edited_and_reloaded_is_differentiated_as_it_now_reads(tmp_path
                                                         -(3.0 * math.sin(0.5)))
     finally:
         sys.modules.pop("edited_model", None)
+
+
+def test_a_module_edited_but_not_reloaded_is_refused_with_advice(tmp_path, monkeypatch):
+    import sys
+
+    path = tmp_path / "moved_model.py"
+    path.write_text("import math\n\n\ndef f(x):\n    return math.sin(x)\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import moved_model
+
+    try:
+        path.write_text("import math\n\n\n\n\n\ndef g(x):\n    return x\n")
+        with pytest.raises(pf.PushforwardError, match=r"no definition of f found at line 4 "
+                           r".*moved_model.py \(if the file was edited since it was imported, "
+                           r"reload the module\)"):
+            pf.forward_diff(moved_model.f)
+    finally:
+        sys.modules.pop("moved_model", None)

@@ -197,7 +197,9 @@ def parse(func) -> Parsed:
                      if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
                      and n.name == name), None)
         if fdef is None:
-            raise _unavailable(func, "no definition of %s found in its source" % name)
+            raise _unavailable(func, "no definition of %s found at line %d of %s (if the file "
+                                     "was edited since it was imported, reload the module)"
+                               % (name, code.co_firstlineno, filename))
         fdef.decorator_list = []
     try:
         node = _to_gast(fdef, lines, cols)
