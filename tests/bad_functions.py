@@ -200,3 +200,9 @@ def _make_memo():
 
 
 reads_back_a_closure_dict = _make_memo()
+
+
+def updates_a_dict_with_x(x):
+    d = {}
+    d.update({"a": x})
+    return d["a"] * x

@@ -547,6 +547,15 @@ def list_append(x):
 register(list_append, [(-2.0, 2.0)])
 
 
+def list_reversed_in_place(x, y):
+    vals = [x, x * y, math.sin(y)]
+    vals.reverse()
+    return vals[0] * vals[1] + vals[2] ** 2
+
+
+register(list_reversed_in_place, [(-2.0, 2.0), (-2.0, 2.0)])
+
+
 def list_item_assign(x, y):
     v = [0.0, 0.0, 0.0]
     v[1] = x * y

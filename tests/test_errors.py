@@ -104,6 +104,14 @@ def test_taylor_mode_refuses_reading_back_a_global_it_wrote(func):
         pf.taylor(func, order=2)((0.5,), (1.0,))
 
 
+def test_a_c_method_of_a_container_with_differentiated_arguments_is_refused_by_name():
+    """d.update({...}) is looked up when the code runs (the receiver could be any object):
+    a dict's method is C code, without a rule."""
+    with pytest.raises(errors.SourceUnavailableError, match=r"the method '.update' of a dict, "
+                       r"called with differentiated arguments, has no tangent rule"):
+        pf.forward_diff(bad.updates_a_dict_with_x)(0.5)
+
+
 def test_all_problems_of_a_function_and_its_callees_together():
     with pytest.raises(errors.TransformError) as info:
         pf.forward_diff(bad.many_problems)

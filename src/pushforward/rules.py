@@ -396,6 +396,7 @@ METHODS = {
     "append": ("mutate", (0,)),
     "extend": ("mutate", (0,)),
     "insert": ("mutate", (1,)),
+    "reverse": ("mutate", ()),
     "pop": ("value", ()),
     "copy": ("value", ()),
     "get": ("value", ()),

@@ -106,6 +106,14 @@ def method_jvp(obj, name, primals, tangents):
     from .api import jvp  # the API is built on this module
 
     method = getattr(obj, name)
+    if isinstance(method, types.BuiltinMethodType) and not isinstance(obj, types.ModuleType):
+        # d.update(...), s.add(...): C code
+        from .errors import SourceUnavailableError
+
+        raise SourceUnavailableError(
+            "the method '.%s' of a %s, called with differentiated arguments, has no tangent "
+            "rule (it is C code): write it out with item assignments (d[k] = v) or a loop"
+            % (name, type(obj).__name__))
     func = getattr(method, "__func__", None)
     if getattr(method, "__self__", None) is obj and isinstance(func, types.FunctionType):
         # the class's function, the object a constant argument: one JVP for every instance
