@@ -206,3 +206,9 @@ def updates_a_dict_with_x(x):
     d = {}
     d.update({"a": x})
     return d["a"] * x
+
+
+def reads_a_number_from_text(x):
+    label = "%.3f" % x
+    rounded = float(f"{x:.3f}")  # ERR: float(f"{x:.3f}")
+    return rounded + float(str(x).strip()) * len(label)  # ERR: float(str(x).strip())

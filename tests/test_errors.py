@@ -67,6 +67,9 @@ CASES = [
      "'HISTORY', defined outside the function, is read after"),
     (bad.reads_back_a_closure_dict, errors.UnsupportedSyntaxError, ["memo"],
      "'memo', defined outside the function, is read after"),
+    (bad.reads_a_number_from_text, errors.UnsupportedSyntaxError,
+     ["float(f\"{x:.3f}\")", "float(str(x).strip())"],
+     "a number read back from the text of a differentiated value"),
     (bad.maps_a_function, errors.NoRuleError, ["map"],
      "write a comprehension instead: [f(v) for v in values]"),
     (bad.passes_a_lambda_reading_x, errors.UnsupportedSyntaxError, ["lambda t: t * x"],
@@ -97,10 +100,13 @@ def test_taylor_mode_gives_the_same_advice_for_map():
         pf.taylor(bad.maps_a_function, order=2)((0.5,), (1.0,))
 
 
-@pytest.mark.parametrize("func", [bad.reads_back_a_global_it_wrote, bad.reads_back_a_global_list])
-def test_taylor_mode_refuses_reading_back_a_global_it_wrote(func):
-    with pytest.raises(errors.UnsupportedSyntaxError, match="defined outside the function, is "
-                       "read after a differentiated value is written into it"):
+@pytest.mark.parametrize("func, words", [
+    (bad.reads_back_a_global_it_wrote, "defined outside the function, is read after a "
+     "differentiated value is written into it"),
+    (bad.reads_back_a_global_list, "defined outside the function, is read after"),
+    (bad.reads_a_number_from_text, "a number read back from the text of a differentiated value")])
+def test_taylor_mode_refuses_what_first_order_refuses_for_a_lost_derivative(func, words):
+    with pytest.raises(errors.UnsupportedSyntaxError, match=words):
         pf.taylor(func, order=2)((0.5,), (1.0,))
 
 

@@ -1264,7 +1264,7 @@ def test_series_stored_into_arrays_and_containers_a_callee_fills():
 
 def _formats(x):
     y = np.array([x, 1.0])  # arrays: the code runs on series objects
-    return x * len(f"{x:.3f}") + len("%.2f and %s" % (x, x)) + y.sum() + float(f"{x}")
+    return x * len(f"{x:.3f}") + len("%.2f and %s" % (x, x)) + y.sum()
 
 
 def test_formatting_a_series_formats_its_value():

@@ -232,6 +232,7 @@ class Forward:
                              % _describe(node), _advice(node))
         self._closures_passed_elsewhere(fdef)
         outside_written_and_read(fdef, self.ctx, self.act)
+        numbers_read_from_text(fdef, self.ctx, self.act)
         if self.ctx.resolution.walrus:  # tests (if, while, assert...) are not differentiated
             for node in T.walk(fdef):
                 # (y := 2.0) with y differentiated elsewhere: dy would keep its old value
@@ -1639,6 +1640,25 @@ def _helper_options(rule, npositional, keywords):
         if k not in takes:
             return "%s=" % k
     return None
+
+
+def numbers_read_from_text(fdef, ctx, act):
+    """float(str(x)), float(f"{x:.3f}"), float("%.2f" % x): the text of a differentiated value
+    carries no derivative, so the number read back from it would have none (a problem)."""
+    lookup = ctx.resolution.lookup
+    for node in own_nodes(fdef):
+        if not (isinstance(node, gast.Call) and len(node.args) == 1 and lookup(node.func) is float):
+            continue
+        text = node.args[0]
+        while isinstance(text, gast.Call) and isinstance(text.func, gast.Attribute):
+            text = text.func.value  # str(x).strip()
+        if (isinstance(text, gast.JoinedStr) or isinstance(text, gast.BinOp) and _formats(text)
+                or isinstance(text, gast.Call) and lookup(text.func) in (str, repr, format)) \
+                and any(isinstance(m, gast.Name) and act.is_name_active(m.id)
+                        for m in T.walk(text)):
+            ctx.problem(node, "a number read back from the text of a differentiated value: the "
+                        "text carries no derivative",
+                        "use the value itself (round(x, 3) for a rounded one)")
 
 
 def outside_roots(fdef, ctx):
