@@ -536,6 +536,16 @@ def dict_literal(x, y):
 register(dict_literal, [(-2.0, 2.0), (-2.0, 2.0)])
 
 
+def dict_call(x, y):
+    params = dict(a=x, b=2.0 * y, c=3.0)
+    out = dict()
+    out["k"] = params["a"] * params["b"]
+    return out["k"] + params["c"] * math.sin(params["a"])
+
+
+register(dict_call, [(-2.0, 2.0), (-2.0, 2.0)])
+
+
 def list_append(x):
     vals = []
     for k in range(4):

@@ -8,6 +8,7 @@ Contract: a transformation returning a new FunctionDef.
   variables that would clash with the function's own names are renamed.
 - A ``for`` loop over a generator expression of one ``for`` runs the generator's loop itself,
   each item computed when the loop body needs it.
+- ``dict(a=x)`` is the literal ``{'a': x}``.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ _SCOPES = (gast.FunctionDef, gast.Lambda, gast.ListComp, gast.GeneratorExp, gast
 
 def run(fdef, ctx, active_params):
     """Normalise ``fdef`` in place (the pipeline's own freshly parsed tree); True if changed."""
+    _DictCalls(ctx).visit(fdef)
     if not ctx.resolution.lowerable:
         return False
     if _lambdas_to_defs(fdef):
@@ -31,6 +33,22 @@ def run(fdef, ctx, active_params):
     _Comprehensions(ctx, analyse(fdef, ctx, active_params)).visit(fdef)
     return True
 
+
+
+class _DictCalls(gast.NodeTransformer):
+    """``dict(a=x, b=2.0)`` is the literal ``{'a': x, 'b': 2.0}``, which forward mode knows."""
+
+    def __init__(self, ctx):
+        self.ctx = ctx
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        if node.args or any(k.arg is None for k in node.keywords) \
+                or self.ctx.resolution.lookup(node.func) is not dict:
+            return node
+        literal = gast.Dict(keys=[gast.Constant(value=k.arg, kind=None) for k in node.keywords],
+                            values=[k.value for k in node.keywords])
+        return gast.copy_location(literal, node)
 
 
 def _lambdas_to_defs(fdef):
