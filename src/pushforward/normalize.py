@@ -25,7 +25,9 @@ _SCOPES = (gast.FunctionDef, gast.Lambda, gast.ListComp, gast.GeneratorExp, gast
 
 def run(fdef, ctx, active_params):
     """Normalise ``fdef`` in place (the pipeline's own freshly parsed tree); True if changed."""
-    _DictCalls(ctx).visit(fdef)
+    if any(n.__class__ is gast.Call and ctx.resolution.lookup(n.func) is dict
+           for n in T.walk(fdef)):
+        _DictCalls(ctx).visit(fdef)
     if not ctx.resolution.lowerable:
         return False
     if _lambdas_to_defs(fdef):
