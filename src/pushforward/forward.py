@@ -246,7 +246,7 @@ class Forward:
         """A nested function that reads a differentiated value is differentiated where it is
         called, and through pf.forward_diff, pf.derivative and pf.jvp of it; passed anywhere
         else (pf.hessian, pf.taylor, map...), its dependence on the value would be lost."""
-        if any(isinstance(n, gast.Lambda) for n in T.walk(fdef)):
+        if self.ctx.resolution.lowerable and any(isinstance(n, gast.Lambda) for n in T.walk(fdef)):
             self._lambdas_passed_elsewhere(fdef, set())
         reading = {name for name, d in self.ctx.local_defs.items() if self._reads_active(d)}
         if not reading:
@@ -1645,6 +1645,8 @@ def _helper_options(rule, npositional, keywords):
 def numbers_read_from_text(fdef, ctx, act):
     """float(str(x)), float(f"{x:.3f}"), float("%.2f" % x): the text of a differentiated value
     carries no derivative, so the number read back from it would have none (a problem)."""
+    if not any(v is float for v in ctx.resolution.table.values()):
+        return
     lookup = ctx.resolution.lookup
     for node in own_nodes(fdef):
         if not (isinstance(node, gast.Call) and len(node.args) == 1 and lookup(node.func) is float):
@@ -1696,6 +1698,8 @@ def outside_written_and_read(fdef, ctx, act):
     for root, values in roots:
         if any(act.is_active(v) for v in values):
             written.setdefault(root.id, root)
+    if not written:
+        return
     stores = {id(root) for root, _ in roots}
     for node in own_nodes(fdef):
         if isinstance(node, gast.Name) and node.id in written and id(node) not in stores:

@@ -25,8 +25,7 @@ _SCOPES = (gast.FunctionDef, gast.Lambda, gast.ListComp, gast.GeneratorExp, gast
 
 def run(fdef, ctx, active_params):
     """Normalise ``fdef`` in place (the pipeline's own freshly parsed tree); True if changed."""
-    if any(n.__class__ is gast.Call and ctx.resolution.lookup(n.func) is dict
-           for n in T.walk(fdef)):
+    if any(v is dict for v in ctx.resolution.table.values()):
         _DictCalls(ctx).visit(fdef)
     if not ctx.resolution.lowerable:
         return False
