@@ -231,8 +231,7 @@ class Forward:
                 self.problem(node, "'%s' is not supported in a differentiated function"
                              % _describe(node), _advice(node))
         self._closures_passed_elsewhere(fdef)
-        outside_written_and_read(fdef, self.ctx, self.act)
-        numbers_read_from_text(fdef, self.ctx, self.act)
+        refuse_lost_derivatives(fdef, self.ctx, self.act)
         if self.ctx.resolution.walrus:  # tests (if, while, assert...) are not differentiated
             for node in T.walk(fdef):
                 # (y := 2.0) with y differentiated elsewhere: dy would keep its old value
@@ -1688,12 +1687,21 @@ def outside_roots(fdef, ctx):
     return out
 
 
-def outside_written_and_read(fdef, ctx, act):
+def refuse_lost_derivatives(fdef, ctx, act):
+    """Problems where a derivative would be lost without a trace, for every mode (first
+    order, Taylor series, Taylor code for numbers); the writes outside the function
+    (``outside_roots``), which Taylor mode needs too."""
+    numbers_read_from_text(fdef, ctx, act)
+    roots = outside_roots(fdef, ctx)
+    outside_written_and_read(fdef, roots, ctx, act)
+    return roots
+
+
+def outside_written_and_read(fdef, roots, ctx, act):
     """A container or object from outside the function (a module's, a closure's) that the
     function writes a differentiated value into (CACHE[k] = x, LOG.append(x), BOX.v = x)
     keeps the value only: reading it back in the function would give the value without its
-    derivative (a problem at the first read)."""
-    roots = outside_roots(fdef, ctx)
+    derivative (a problem at the first read). ``roots``: ``outside_roots(fdef, ctx)``."""
     written = {}
     for root, values in roots:
         if any(act.is_active(v) for v in values):

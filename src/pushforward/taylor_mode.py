@@ -33,8 +33,7 @@ from . import activity, errors, normalize, pipeline, series, taylor_scalar
 from . import batch as vector
 from . import templates as T
 from .calls import classify, method_kind
-from .forward import (_dotted, _formats, numbers_read_from_text, outside_roots,
-                      outside_written_and_read, refuse_bitwise)
+from .forward import _dotted, _formats, refuse_bitwise, refuse_lost_derivatives
 from .rules import write_instead
 
 #: math functions (and builtins) whose Taylor rule is ``series.<name>``
@@ -94,9 +93,8 @@ def generate(func, active, problems, caller=None, call=None):
     name = func.__name__ if func.__name__.isidentifier() else "lambda"
     gen.name = ctx.namer.fresh_function(name + "_taylor", func.__globals__)
     gen.params = [a.id for a in fdef.args.posonlyargs + fdef.args.args + fdef.args.kwonlyargs]
-    outside_written_and_read(fdef, ctx, act)
-    numbers_read_from_text(fdef, ctx, act)
-    fdef.body = [_Rewrite(ctx, act, gen, outside_roots(fdef, ctx)).visit(s) for s in fdef.body]
+    outside = refuse_lost_derivatives(fdef, ctx, act)
+    fdef.body = [_Rewrite(ctx, act, gen, outside).visit(s) for s in fdef.body]
     fdef.name = gen.name
     fdef.decorator_list = []
     fdef.returns = None

@@ -35,7 +35,7 @@ import gast
 from . import activity, errors, normalize, parse, pipeline, recurrences, series
 from . import templates as T
 from .calls import classify
-from .forward import _formats, numbers_read_from_text, outside_roots, outside_written_and_read
+from .forward import _formats, refuse_lost_derivatives
 
 LN2, LN10 = math.log(2.0), math.log(10.0)
 
@@ -94,13 +94,12 @@ class _Emitter:
         if normalize.run(fdef, self.ctx, gen.active):
             self.ctx.refresh_locals(fdef)
         self.act = activity.analyse(fdef, self.ctx, gen.active)
-        numbers_read_from_text(fdef, self.ctx, self.act)
-        outside_written_and_read(fdef, self.ctx, self.act)
+        outside = refuse_lost_derivatives(fdef, self.ctx, self.act)
         if self.problems:  # the series code reports them
             raise Unsupported("activity")
         if self.act.names & self.ctx.resolution.containers:
             raise Unsupported("a container of active values")
-        if any(self.act.is_active(v) for _, values in outside_roots(fdef, self.ctx)
+        if any(self.act.is_active(v) for _, values in outside
                for v in values):  # CACHE[k] = x: the series code keeps the value, or refuses
             raise Unsupported("a differentiated value written outside the function")
         for node in T.walk(fdef):  # a value bound where the code is kept as written
