@@ -18,6 +18,8 @@ arguments in ``SPECS``, and ``rule_rows`` registers them.  ``xfail=reason`` mark
 fails because of a known library bug (strict: the row must fail).
 """
 
+import inspect
+
 import numpy as np
 
 from checks import FloatList, Int, _is_interval
@@ -355,6 +357,10 @@ def np_clip_keyword_bounds(x, hi):
     return np.clip(x, a_min=-0.5, a_max=hi)
 
 
+def np_clip_numpy2_keywords(x, hi):
+    return np.clip(x, min=-0.5, max=hi) + np.clip(x, max=0.2)
+
+
 def np_relu(x):
     return np.maximum(x, 0.0)
 
@@ -377,6 +383,9 @@ row(R(np.clip, 3), np_clip_constant_bounds, [V4], kinks=lambda x: min_gap(np.abs
 row(R(np.clip, 3), np_clip_upper_only, [V4, (-1.0, 1.0)], kinks=min_gap, **KINK)
 row(R(np.clip, 3), np_clip_keyword_bounds, [V4, (0.3, 1.0)],
     kinks=lambda x, hi: min(min_gap(x, -0.5), min_gap(x, hi)), **KINK)
+if "min" in inspect.signature(np.clip).parameters:  # NumPy >= 2.1
+    row(R(np.clip, 3), np_clip_numpy2_keywords, [V4, (0.3, 1.0)],
+        kinks=lambda x, hi: min(min_gap(x, -0.5), min_gap(x, hi), min_gap(x, 0.2)), **KINK)
 row(R(np.maximum, 2), np_relu, [V4], kinks=min_abs, **KINK)
 # every x below both bounds: np.clip returns hi, so the tangent is dhi
 row(R(np.clip, 3), np_clip_crossed_bounds, [Array((3,), -2.0, -1.2), (0.5, 1.0), (-1.0, -0.5)])

@@ -1174,9 +1174,9 @@ class Forward:
         return e, None
 
     def _rule_call(self, e, rule, root):
-        if any(isinstance(a, gast.Starred) for a in e.args) or any(k.arg is None for k in e.keywords):
-            self.problem(e, "star-arguments in a call to %s" % rule.name,
-                         "pass the arguments one by one")
+        refused = call_problem(rule, e)
+        if refused is not None:
+            self.problem(e, *refused)
             return e, None
         nargs = len(e.args) + len(e.keywords)
         if nargs == 1 and e.args and e.args[0].__class__ is gast.BinOp \
@@ -1187,26 +1187,14 @@ class Forward:
         if rule.helper is not None:
             return self._helper_call(e, rule, root)
         if rule.builder is not None:
-            if e.keywords:
-                self.problem(e, "keyword arguments in a call to %s with differentiated arguments"
-                             % rule.name)
-                return e, None
             params = tuple("a%d" % i for i in range(len(e.args)))
             func = e.func
             return self.apply(None, params, self.operands(e.args),
                               lambda ps: gast.Call(func=func, args=ps, keywords=[]), root,
                               builder=rule.builder)
         params = rule.params(nargs)
-        if params is None:
-            self.problem(e, "no tangent rule for %s with %d arguments" % (rule.name, nargs),
-                         kind=errors.NoRuleError)
-            return e, None
         template = (rule.variants.get(nargs) or rule.variants["*"])[1]
         by_name = {k.arg: k.value for k in e.keywords}
-        if set(by_name) - set(params[len(e.args):]):
-            self.problem(e, "unexpected keyword arguments %s for %s"
-                         % (sorted(set(by_name) - set(params)), rule.name), kind=errors.NoRuleError)
-            return e, None
         order = list(e.args) + [by_name[p] for p in params[len(e.args):]]
         pts = self.operands(order)
         npos, func = len(e.args), e.func
@@ -1241,10 +1229,6 @@ class Forward:
         positions = [i for i in rule.linear if i < len(pts) and pts[i][1] is not None]
         if not positions:
             return gast.Call(func=e.func, args=[p for p, _ in pts], keywords=e.keywords), None
-        if any(k.arg == "out" for k in e.keywords):
-            self.problem(e, "out= in a call of %s with differentiated arguments" % rule.name,
-                         "assign the result instead (y = np.sum(x, axis=0))", errors.NoRuleError)
-            return e, None
         # initial= adds a constant (np.sum(x, initial=1.0)): not to the tangent
         keywords = [k for k in e.keywords if k.arg != "initial"]
         if len(positions) > 1:  # each argument appears in several terms: evaluate it once
@@ -1323,11 +1307,10 @@ class Forward:
         (x, dx), rest = pts[0], [p for p, _ in pts[1:]]
         if dx is None:
             return e, None
-        unknown = _helper_options(rule, len(rest), [k.arg for k in e.keywords])
-        if unknown:
-            self.problem(e, "%s with the option %s and a differentiated argument"
-                         % (rule.name, unknown), "leave the option out, or pass the options "
-                         "it differentiates (axis, keepdims...) by keyword", errors.NoRuleError)
+        refused = receiver is not None and _options_problem(rule, len(rest),  # a method's
+                                                            [k.arg for k in e.keywords])
+        if refused:
+            self.problem(e, *refused)
             return e, None
         if not self.simple(x):
             x, dx = self.hoist(x, dx)
@@ -1624,9 +1607,48 @@ _ADVICE = {
 }
 
 
+def call_problem(rule, e):
+    """Why ``rule`` cannot differentiate the call ``e`` as it is written, whatever is
+    differentiated: ``(message, hint, kind)``, or None. Taylor mode asks too, so that both
+    modes refuse such a call at its line."""
+    if any(isinstance(a, gast.Starred) for a in e.args) or any(k.arg is None for k in e.keywords):
+        return ("star-arguments in a call to %s" % rule.name, "pass the arguments one by one",
+                errors.UnsupportedSyntaxError)
+    keywords = [k.arg for k in e.keywords]
+    if "out" in keywords:
+        return ("out= in a call of %s with differentiated arguments" % rule.name,
+                "assign the result instead (y = np.sum(x, axis=0))", errors.NoRuleError)
+    if rule.linear is not None:
+        return None
+    if rule.helper is not None:
+        return _options_problem(rule, len(e.args) - 1, keywords)
+    if rule.builder is not None:
+        return None if not keywords else (
+            "keyword arguments in a call to %s with differentiated arguments" % rule.name, "",
+            errors.UnsupportedSyntaxError)
+    params = rule.params(len(e.args) + len(keywords))
+    if params is None:
+        return ("no tangent rule for %s with %d arguments" % (rule.name, len(e.args) + len(keywords)),
+                "", errors.NoRuleError)
+    unexpected = sorted(set(keywords) - set(params[len(e.args):]))
+    if unexpected:
+        return ("unexpected keyword arguments %s for %s" % (unexpected, rule.name), "",
+                errors.NoRuleError)
+    return None
+
+
+def _options_problem(rule, npositional, keywords):
+    """The problem of a call whose first option the rule's helper does not take as the
+    primitive does (a keyword it lacks, or a positional argument it would read as another)."""
+    unknown = _helper_options(rule, npositional, keywords)
+    return None if unknown is None else (
+        "%s with the option %s and a differentiated argument" % (rule.name, unknown),
+        ("leave the option out, or pass the options it differentiates (axis, keepdims...) by "
+         "keyword"), errors.NoRuleError)
+
+
 def _helper_options(rule, npositional, keywords):
-    """The first option of a call that the rule's helper does not take as the primitive
-    does (a keyword it lacks, or a positional argument it would read as another), or None."""
+    """The first such option, or None."""
     takes = list(inspect.signature(rule.helper).parameters)[3:]
     try:
         names = list(inspect.signature(rule.func).parameters)[1:]

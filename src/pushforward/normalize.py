@@ -8,12 +8,14 @@ Contract: a transformation returning a new FunctionDef.
   variables that would clash with the function's own names are renamed.
 - A ``for`` loop over a generator expression of one ``for`` runs the generator's loop itself,
   each item computed when the loop body needs it.
-- ``dict(a=x)`` is the literal ``{'a': x}``.
+- ``dict(a=x)`` is the literal ``{'a': x}``; ``np.clip(x, min=lo, max=hi)`` (NumPy 2's
+  keywords) is ``np.clip(x, lo, hi)``.
 """
 
 from __future__ import annotations
 
 import gast
+import numpy as np
 
 from . import templates as T
 from .activity import analyse
@@ -25,8 +27,8 @@ _SCOPES = (gast.FunctionDef, gast.Lambda, gast.ListComp, gast.GeneratorExp, gast
 
 def run(fdef, ctx, active_params):
     """Normalise ``fdef`` in place (the pipeline's own freshly parsed tree); True if changed."""
-    if any(v is dict for v in ctx.resolution.table.values()):
-        _DictCalls(ctx).visit(fdef)
+    if any(v is f for v in ctx.resolution.table.values() for f in _CALLS):
+        _Calls(ctx).visit(fdef)
     if not ctx.resolution.lowerable:
         return False
     if _lambdas_to_defs(fdef):
@@ -36,20 +38,39 @@ def run(fdef, ctx, active_params):
 
 
 
-class _DictCalls(gast.NodeTransformer):
+def _dict_literal(node):
     """``dict(a=x, b=2.0)`` is the literal ``{'a': x, 'b': 2.0}``, which forward mode knows."""
+    if node.args or any(k.arg is None for k in node.keywords):
+        return node
+    return gast.Dict(keys=[gast.Constant(value=k.arg, kind=None) for k in node.keywords],
+                     values=[k.value for k in node.keywords])
 
+
+def _clip_bounds(node):
+    """``np.clip(x, min=lo)``, NumPy 2's keywords: the bounds by position, as the rule takes
+    them (a call NumPy refuses stays as it is)."""
+    keywords = {k.arg: k.value for k in node.keywords}
+    if len(node.args) != 1 or not {"min", "max"} & set(keywords) \
+            or {"a_min", "a_max"} & set(keywords):
+        return node
+    bounds = [keywords.pop(k, None) or T.const(None) for k in ("min", "max")]
+    return gast.Call(func=node.func, args=node.args + bounds,
+                     keywords=[k for k in node.keywords if k.arg in keywords])
+
+
+#: calls written in a form the passes know, by the function called
+_CALLS = {dict: _dict_literal, np.clip: _clip_bounds}
+
+
+class _Calls(gast.NodeTransformer):
     def __init__(self, ctx):
         self.ctx = ctx
 
     def visit_Call(self, node):
         self.generic_visit(node)
-        if node.args or any(k.arg is None for k in node.keywords) \
-                or self.ctx.resolution.lookup(node.func) is not dict:
-            return node
-        literal = gast.Dict(keys=[gast.Constant(value=k.arg, kind=None) for k in node.keywords],
-                            values=[k.value for k in node.keywords])
-        return gast.copy_location(literal, node)
+        func = self.ctx.resolution.lookup(node.func)
+        rewrite = next((r for f, r in _CALLS.items() if f is func), None)
+        return node if rewrite is None else gast.copy_location(rewrite(node), node)
 
 
 def _lambdas_to_defs(fdef):

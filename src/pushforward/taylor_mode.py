@@ -33,7 +33,13 @@ from . import activity, errors, normalize, pipeline, series, taylor_scalar
 from . import batch as vector
 from . import templates as T
 from .calls import classify, method_kind
-from .forward import _dotted, _formats, refuse_bitwise, refuse_lost_derivatives
+from .forward import (
+    _dotted,
+    _formats,
+    call_problem,
+    refuse_bitwise,
+    refuse_lost_derivatives,
+)
 from .rules import write_instead
 
 #: math functions (and builtins) whose Taylor rule is ``series.<name>``
@@ -219,6 +225,8 @@ class _Rewrite(T.Transformer):
                 node.func = self.series(MATH[func])
             elif func not in AS_WRITTEN and not _supported(info.target):
                 self.no_rule(node, info.target.name)
+            elif func not in AS_WRITTEN and (refused := call_problem(info.target, node)):
+                self.ctx.problem(node, *refused)  # np.sin(x, out=y): as at first order
             elif func not in series.MIXING:  # np.sum([x, y]): NumPy sees no series in a list
                 node.args = [self.call_series("operand", [a])
                              if on and isinstance(a, (gast.List, gast.Tuple, gast.Name)) else a
