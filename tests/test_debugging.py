@@ -9,6 +9,8 @@ import re
 import subprocess
 import sys
 
+import numpy as np
+
 import pushforward as pf
 
 
@@ -65,3 +67,19 @@ def test_uncaught_error_shows_generated_line_and_user_line(tmp_path):
     # Python's own traceback printer shows the generated line and where it came from
     assert "return math.log(t1), dy / t1  # user_code.py:7: return math.log(y - 10.0)" \
         in out.stderr, out.stderr
+
+
+def ripple(x):
+    y = np.sin(x) * x
+    return y + 1.0
+
+
+def test_taylor_code_shows_the_user_lines_in_tracebacks():
+    """Taylor code, for numbers and for series, carries the user's line of each statement."""
+    for f, x, call in ((wave, 0.5, "math.sin"), (ripple, np.array([0.5, 1.5]), "np.sin")):
+        line = inspect.getsourcelines(f)[1] + 1
+        g = pf.taylor(f, order=3)  # a number: coefficient code; an array: series
+        g((x,), (np.ones_like(x),))
+        shown = "".join(inspect.getsourcelines(g._last.function)[0])
+        assert "  # test_debugging.py:%d: y = %s(x) * x\n" % (line, call) in shown, shown
+        assert "  # test_debugging.py:%d: return y + 1.0\n" % (line + 1) in shown, shown

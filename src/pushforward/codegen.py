@@ -112,8 +112,12 @@ def _unparse(tree):
     return ast.unparse(ast.fix_missing_locations(tree)) + "\n"
 
 
+def statements(node):
+    """The statements of a tree in source order (bodies, handlers, else and finally blocks)."""
+    return _statements(node, [])
+
+
 def _statements(node, out):
-    """Statements of a tree in source order (bodies, handlers, else and finally blocks)."""
     for field in ("body", "handlers", "orelse", "finalbody"):
         for child in getattr(node, field, None) or []:
             if isinstance(child, (ast.stmt, gast.stmt, ast.excepthandler, gast.excepthandler)):
@@ -126,8 +130,8 @@ def _statements(node, out):
 def origins(node, tree):
     """{generated line: user line} for the statements of ``node``, printed and parsed again as
     ``tree`` (a Module)."""
-    generated = _statements(tree.body[0], [])
-    ours = _statements(node, [])
+    generated = statements(tree.body[0])
+    ours = statements(node)
     if len(generated) != len(ours):  # pragma: no cover - printing changed the structure
         return {}
     return {g.lineno: o.origin for g, o in zip(generated, ours)
@@ -139,7 +143,7 @@ def tangent_lines(function, tangents):
     """The lines of the statements of ``function`` (a parsed ``def``) that only compute
     tangents: every name they assign or update is one of ``tangents``."""
     lines = set()
-    for s in _statements(function, []):
+    for s in statements(function):
         if isinstance(s, ast.Assign):
             targets = s.targets
         elif isinstance(s, (ast.AugAssign, ast.AnnAssign)):

@@ -8,7 +8,11 @@ at once, each with their own ``file:line:col`` and the offending source line.
 from __future__ import annotations
 
 import linecache
+import os
+import sys
 from dataclasses import dataclass
+
+from . import loader
 
 __all__ = [
     "PushforwardError",
@@ -100,6 +104,38 @@ class Problem:
         if self.hint:
             lines.append("  " + self.hint)
         return "\n".join(lines)
+
+
+_PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+def at_run_time(cls, message, hint=""):
+    """An error of class ``cls`` for a construct generated code reaches as it runs, located
+    at the user's statement that the innermost generated code on the stack comes from (not
+    the code pushforward generates from its own rules, as in a second derivative)."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        found = _user_line(frame.f_code.co_filename, frame.f_lineno)
+        if found is not None and not found[0].startswith(_PACKAGE):
+            path, line = found
+            text = linecache.getline(path, line)
+            col = len(text) - len(text.lstrip())
+            return cls(Problem(cls, message, path, line, col, hint).format())
+        frame = frame.f_back
+    return cls(message + ("\n  " + hint if hint else ""))
+
+
+def _user_line(filename, lineno):
+    """(file, line) of the source that line ``lineno`` of generated code comes from, through
+    the generated code it may be generated from (a second derivative), or None."""
+    found = None
+    while filename in loader.ORIGINS:
+        path, origins = loader.ORIGINS[filename]
+        before = [g for g in origins if g <= lineno]  # a statement over several lines
+        if not before:
+            break
+        found = filename, lineno = path, origins[max(before)]
+    return found
 
 
 def raise_problems(problems):

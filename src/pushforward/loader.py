@@ -22,6 +22,11 @@ def _cache_dir():
     return os.path.join(tempfile.gettempdir(), "pushforward-%s" % user)
 
 
+#: {generated file: (the user's file, {generated line: the user's line})}, to locate an error
+#: raised while generated code runs (``errors.at_run_time``)
+ORIGINS: dict = {}
+
+
 def generated(filename):
     """Whether code with this file name is pushforward's."""
     return filename.startswith((_cache_dir(), "<pushforward "))
@@ -55,9 +60,23 @@ def register(source, label, notes=None):
     return filename
 
 
-def load(source, bindings, func, label, notes=None, tree=None):
-    """``tree``: ``source`` parsed already (a Module, used up here)."""
-    filename = register(source, label, notes)
+def _notes(path, origins):
+    """Comments for tracebacks: the user's file and line of each generated statement."""
+    where = os.path.basename(path)
+    notes = {}
+    for line, origin in origins.items():
+        text = linecache.getline(path, origin).strip()
+        notes[line] = "%s:%d: %s" % (where, origin, text) if text else "%s:%d" % (where, origin)
+    return notes
+
+
+def load(source, bindings, func, label, origins=None, tree=None):
+    """``origins``: {line of ``source``: the line of ``func``'s file it comes from}, shown as
+    comments; ``tree``: ``source`` parsed already (a Module, used up here)."""
+    path = func.__code__.co_filename
+    filename = register(source, label, _notes(path, origins or {}))
+    if origins:
+        ORIGINS[filename] = (path, origins)
     tree = tree or ast.parse(source, filename)
     inner = tree.body[0]
     user_cells = dict(zip(func.__code__.co_freevars, func.__closure__ or ()))

@@ -14,7 +14,6 @@ from __future__ import annotations
 import ast
 import contextlib
 import gc
-import linecache
 import os
 import types
 from dataclasses import dataclass, field
@@ -384,7 +383,7 @@ def _load(fdef, source, tree, bindings, func, name, tangents):
     that assign only ``tangents`` are registered for ``special.tangent_failed``, which works
     them out if a handler asks."""
     tree = tree or ast.parse(source)  # once, for the notes and the compiler
-    fn = loader.load(source, bindings, func, name, _notes(fdef, tree, func), tree=tree)
+    fn = loader.load(source, bindings, func, name, codegen.origins(fdef, tree), tree=tree)
     tangents = set(tangents)
     special.TANGENT_LINES[fn.__code__.co_filename] = \
         lambda: codegen.tangent_lines(ast.parse(source).body[0], tangents)
@@ -394,16 +393,12 @@ def _load(fdef, source, tree, bindings, func, name, tangents):
     return fn
 
 
-def _notes(fdef, tree, func):
-    """Comments for tracebacks: the user's file and line of each generated statement (``tree``
-    is the parsed source)."""
-    path = func.__code__.co_filename
-    where = os.path.basename(path)
-    notes = {}
-    for line, origin in codegen.origins(fdef, tree).items():
-        text = linecache.getline(path, origin).strip()
-        notes[line] = "%s:%d: %s" % (where, origin, text) if text else "%s:%d" % (where, origin)
-    return notes
+def mark_origins(fdef):
+    """Each statement of a rewritten ``fdef`` that keeps a user's location comes from that
+    line: the comment tracebacks show, and where ``errors.at_run_time`` places an error."""
+    for s in codegen.statements(fdef):
+        if getattr(s, "origin", None) is None and getattr(s, "lineno", None):
+            s.origin = s.lineno
 
 
 def _docstring_first(prologue, body):

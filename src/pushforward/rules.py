@@ -316,9 +316,9 @@ helper(np.linalg.det, special.det_tangent)
 
 def _singular_vectors_tangent(x, dx, ans, ord):
     """The derivative of singular vectors: not implemented (np.linalg.svd has no rule)."""
-    raise errors.UnsupportedDerivativeError(
-        "pushforward has no second derivative of np.linalg.norm with ord=%r: it would need "
-        "the derivative of the singular vectors" % (ord,))
+    raise errors.at_run_time(
+        errors.UnsupportedDerivativeError, "pushforward has no second derivative of "
+        "np.linalg.norm with ord=%r: it would need the derivative of the singular vectors" % (ord,))
 
 
 helper(special.singular_weights, _singular_vectors_tangent)

@@ -210,7 +210,9 @@ class Series(_OnValue, Batch):
         inputs = _arrays(inputs)
         rule = UFUNCS.get(ufunc)
         if method != "__call__" or rule is None or kwargs.get("out"):
-            raise TypeError("no Taylor rule for numpy.%s" % ufunc.__name__)
+            what = ufunc.__name__ if method == "__call__" else ufunc.__name__ + "." + method
+            raise errors.at_run_time(errors.UnsupportedDerivativeError, "no Taylor rule for "
+                                     "numpy.%s%s" % (what, " with out=" * bool(kwargs.get("out"))))
         return rule(*inputs, **kwargs)
 
     def __array_function__(self, func, types, args, kwargs):
@@ -967,8 +969,8 @@ def _where(c, a=None, b=None):
 
 def _clip(x, a_min=None, a_max=None, **kwargs):
     if kwargs:  # as the first-order rule, which takes these arguments only
-        raise errors.UnsupportedDerivativeError(
-            "no Taylor rule for numpy.clip with the keyword arguments %s" % sorted(kwargs))
+        raise errors.at_run_time(errors.UnsupportedDerivativeError, "no Taylor rule for "
+                                 "numpy.clip with the keyword arguments %s" % sorted(kwargs))
     lo, hi = a_min, a_max
     v = _value(x)
     out = x
@@ -1051,7 +1053,8 @@ def _norm(x, ord=None, axis=None, keepdims=False):
         if not keepdims:
             out = np.squeeze(out, axis=(rows, cols))
     else:
-        raise errors.UnsupportedDerivativeError(
+        raise errors.at_run_time(
+            errors.UnsupportedDerivativeError,
             "no Taylor rule for numpy.linalg.norm with ord=%r of a matrix (a singular value)"
             % (ord,))
     return _result(lambda w: np.linalg.norm(w, ord=ord, axis=axis, keepdims=keepdims), (x,),

@@ -104,6 +104,7 @@ def generate(func, active, problems, caller=None, call=None):
     fdef.name = gen.name
     fdef.decorator_list = []
     fdef.returns = None
+    pipeline.mark_origins(fdef)
     gen.fdef = fdef
     if ctx.failed:
         gen.ok = False

@@ -208,6 +208,7 @@ class _Emitter:
         fdef.body = self.drop_unused(pipeline._docstring_first(prologue, body))
         fdef.args, fdef.name, fdef.decorator_list, fdef.returns = new_args, gen.name, [], None
         gen.params = params
+        pipeline.mark_origins(fdef)
         gen.fdef = fdef
 
     def drop_unused(self, body):
