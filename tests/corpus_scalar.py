@@ -1594,6 +1594,25 @@ register(sorted_products, [(0.5, 1.5)], kinks=lambda x: min(abs(x * x - math.sin
                                                               abs(x * x - 3.0)))
 
 
+def _gaps(values):
+    values = sorted(values)
+    return min(b - a for a, b in zip(values, values[1:]))
+
+
+def trimmed_mean_sorted_in_place(xs, c):
+    """list.sort with a key and reverse, of values that depend on the inputs: the mean of the
+    middle values by distance from c, and the nearest two by sorted with a key."""
+    ds = [x - c for x in xs]
+    ds.sort(key=abs, reverse=True)
+    middle = ds[1:-1]
+    nearest = sorted(xs, key=lambda x: (x - c) ** 2)[:2]
+    return sum(middle) / len(middle) + nearest[0] * nearest[1]
+
+
+register(trimmed_mean_sorted_in_place, [FloatList(5, -2.0, 2.0), (-0.5, 0.5)],
+         kinks=lambda xs, c: _gaps([abs(x - c) for x in xs]))
+
+
 def enumerate_from_one(xs):
     """enumerate with a start, by keyword and by position."""
     s = 0.0

@@ -426,6 +426,9 @@ def r_sorted(xs):
     return sorted(xs)
 
 
+def r_sorted_key_reverse(xs):
+    return sorted(xs, key=abs, reverse=True)
+
 row(("rule", builtins.abs, 1), r_abs, [(-2.0, 2.0)], kinks=abs, **KINK)
 row(("rule", builtins.sum, 1), r_sum, [FloatList(4, -2.0, 2.0)])
 row(("rule", builtins.sum, 2), r_sum_start, [FloatList(3, -2.0, 2.0), (-2.0, 2.0)])
@@ -449,7 +452,9 @@ row(  # a constant dividend: Taylor mode's divmod(2.0, series)
 row(("rule", builtins.list, 1), r_list, [FloatList(3, -2.0, 2.0)])
 row(("rule", builtins.tuple, 1), r_tuple, [FloatList(3, -2.0, 2.0)])
 row(("rule", builtins.reversed, 1), r_reversed, [FloatList(3, -2.0, 2.0)])
-row(("rule", builtins.sorted, 1), r_sorted, [FloatList(4, -2.0, 2.0)], kinks=_pairwise_gap, **KINK)
+row(("helper", builtins.sorted), r_sorted, [FloatList(4, -2.0, 2.0)], kinks=_pairwise_gap, **KINK)
+row(("helper", builtins.sorted), r_sorted_key_reverse, [FloatList(4, -2.0, 2.0)],
+    kinks=lambda xs: _pairwise_gap([abs(x) for x in xs]), **KINK)
 
 
 # ======================================================================= variadic: max, min, hypot

@@ -1410,7 +1410,26 @@ def sp_sort_order(xs):
 
 
 def sp_sorted_tangent(xs, dxs):
-    return special.sorted_tangent(xs, dxs)[1] + special.sorted_tangent({"a": 1.0}, {"a": dxs[0]})[0]
+    return (special.sorted_tangent(xs, dxs, sorted(xs))[1]
+            + special.sorted_tangent(xs, dxs, None, key=abs, reverse=True)[0]
+            + special.sorted_tangent({"a": 1.0}, {"a": dxs[0]}, ["a"])[0])
+
+
+def sp_sort_in_place(xs):  # the user's code: normalize writes ys[:] = sort_copy(ys, ...)
+    ys = [x * 1.5 for x in xs]
+    ys.sort(key=lambda y: y * y, reverse=True)
+    return ys
+
+
+def sp_sort_array_in_place(x):
+    y = 2.0 * x
+    y.sort()
+    return y
+
+
+def sp_sort_copy_tangent(x, dx):
+    return special.sort_copy_tangent(x, dx, None)[::-1] * special.sort_copy_tangent(
+        list(x), list(dx), None, reverse=True)
 
 
 def sp_position(xs, v):
@@ -1421,6 +1440,10 @@ row(L(special.fresh), sp_fresh, [V3])
 row(L(special.members), sp_members, [V3, V3], active=(1,))
 row(L(special.sorted_tangent), sp_sorted_tangent,
     [FloatList(3, -2.0, 2.0), FloatList(3, -2.0, 2.0)], active=(1,))
+row(H(special.sort_copy), sp_sort_in_place, [FloatList(4, -2.0, 2.0)],
+    kinks=lambda xs: distinct(np.square(xs)), **KINK)
+row(H(special.sort_copy), sp_sort_array_in_place, [M23], kinks=distinct, **KINK)
+row(L(special.sort_copy_tangent), sp_sort_copy_tangent, [V3, V3], active=(1,))
 row(L(special.fit), sp_fit, [V3, (-1.0, 1.0)], active=(1,))
 row(L(special.max_tangent), sp_max_tangent, [M23, M23], active=(1,))
 row(L(special.min_tangent), sp_min_tangent, [M23, M23], active=(1,))

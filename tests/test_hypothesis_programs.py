@@ -239,8 +239,12 @@ OPS = [
     Op("fsum", 3, "math.fsum([{a}, {b}, {c}])", lambda a, b, c: a + b + c,
        (_key(math.fsum, 1),)),
     Op("prod", 2, "math.prod([{a}, {b}])", lambda a, b: a * b, (_key(math.prod, 1),)),
-    Op("median", 3, "sorted([{a}, {b}, {c}])[1]", max, (_key(builtins.sorted, 1),),
+    Op("median", 3, "sorted([{a}, {b}, {c}])[1]", max, (("helper", builtins.sorted),),
        inst="_kc(({a}, {b}, {c}), sorted([{a}, {b}, {c}])[1])"),
+    Op("farthest", 3, "sorted([{a}, {b}, {c}], key=abs, reverse=True)[0]", max,
+       (("helper", builtins.sorted),),
+       inst="_kc((abs({a}), abs({b}), abs({c})), "
+            "sorted([{a}, {b}, {c}], key=abs, reverse=True)[0])"),
     Op("reversed", 2, "list(reversed([{a}, {b}]))[0]", max,
        (_key(builtins.reversed, 1), _key(builtins.list, 1))),
     Op("tuple", 2, "tuple([{a}, {b}])[1]", max, (_key(builtins.tuple, 1),)),

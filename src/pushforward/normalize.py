@@ -10,6 +10,8 @@ Contract: a transformation returning a new FunctionDef.
   each item computed when the loop body needs it.
 - ``dict(a=x)`` is the literal ``{'a': x}``; ``np.clip(x, min=lo, max=hi)`` (NumPy 2's
   keywords) is ``np.clip(x, lo, hi)``.
+- ``xs.sort(key=k)`` of a differentiated list or array is ``xs[:] = sort_copy(xs, key=k)``, an
+  assignment of a sorted copy, which forward mode knows.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import gast
 import numpy as np
 
+from . import special
 from . import templates as T
 from .activity import analyse
 from .calls import nesting_api
@@ -33,7 +36,9 @@ def run(fdef, ctx, active_params):
         return False
     if _lambdas_to_defs(fdef):
         ctx.refresh_locals(fdef)
-    _Comprehensions(ctx, analyse(fdef, ctx, active_params)).visit(fdef)
+    act = analyse(fdef, ctx, active_params)
+    _Comprehensions(ctx, act).visit(fdef)
+    _sorts_in_place(fdef, ctx, act)
     return True
 
 
@@ -73,23 +78,51 @@ class _Calls(gast.NodeTransformer):
         return node if rewrite is None else gast.copy_location(rewrite(node), node)
 
 
-def _lambdas_to_defs(fdef):
-    changed = False
-    for node in T.walk(fdef):
+def _statement_lists(fdef):
+    """Every list of statements in ``fdef`` (bodies, else and finally blocks), which the
+    caller may change in place."""
+    for node in list(T.walk(fdef)):
         for field in ("body", "orelse", "finalbody"):
             stmts = getattr(node, field, None)
-            if not isinstance(stmts, list):
-                continue
-            for i, s in enumerate(stmts):
-                if isinstance(s, gast.Assign) and len(s.targets) == 1 \
-                        and isinstance(s.targets[0], gast.Name) and isinstance(s.value, gast.Lambda):
-                    new = gast.FunctionDef(name=s.targets[0].id, args=s.value.args,
-                                           body=[gast.Return(value=s.value.body)], decorator_list=[],
-                                           returns=None, type_comment=None, type_params=[])
-                    stmts[i] = gast.copy_location(new, s)
-                    gast.copy_location(new.body[0], s.value.body)
-                    changed = True
+            if isinstance(stmts, list):
+                yield stmts
+
+
+def _lambdas_to_defs(fdef):
+    changed = False
+    for stmts in _statement_lists(fdef):
+        for i, s in enumerate(stmts):
+            if isinstance(s, gast.Assign) and len(s.targets) == 1 \
+                    and isinstance(s.targets[0], gast.Name) and isinstance(s.value, gast.Lambda):
+                new = gast.FunctionDef(name=s.targets[0].id, args=s.value.args,
+                                       body=[gast.Return(value=s.value.body)], decorator_list=[],
+                                       returns=None, type_comment=None, type_params=[])
+                stmts[i] = gast.copy_location(new, s)
+                gast.copy_location(new.body[0], s.value.body)
+                changed = True
     return changed
+
+
+def _sorts_in_place(fdef, ctx, act):
+    """``xs.sort(...)`` statements of differentiated values: ``xs[:] = sort_copy(xs, ...)``."""
+    for stmts in _statement_lists(fdef):
+        for i, s in enumerate(stmts):
+            call = s.value if isinstance(s, gast.Expr) else None
+            if isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute) \
+                    and call.func.attr == "sort" and not call.args \
+                    and {k.arg for k in call.keywords} <= {"key", "reverse"} \
+                    and act.is_active(call.func.value):
+                xs = call.func.value
+                every = gast.Slice(lower=None, upper=None, step=None)
+                copy = gast.Call(func=ctx.bind("sort_copy", special.sort_copy),
+                                 args=[T.clone(xs)], keywords=call.keywords)
+                new = gast.Assign(targets=[gast.Subscript(value=xs, slice=every,
+                                                          ctx=gast.Store())],
+                                  value=copy, type_comment=None)
+                for n in T.walk(new):
+                    if getattr(n, "lineno", None) is None:
+                        gast.copy_location(n, s)
+                stmts[i] = new
 
 
 class _Comprehensions(gast.NodeTransformer):

@@ -130,9 +130,9 @@ class Ctx:
         self.func, self.filename, self.problems, self.generated = func, filename, problems, generated
         self.batch = generated.batch
         self.fdef = fdef
+        self.bindings = generated.bindings
         self.refresh_locals(fdef)
         self.namer = Namer(self.resolution.names | set(func.__code__.co_names))
-        self.bindings = generated.bindings
         self._helpers = {}
         self._throwaway = None
         self.failed = False  # a problem was found in this function or a function it calls
@@ -140,7 +140,7 @@ class Ctx:
         self.kinds = None  # (fdef, kinds.Kinds), kept by kinds.value_kinds
 
     def refresh_locals(self, fdef):
-        self.resolution = resolve.Resolution(self.func, fdef)
+        self.resolution = resolve.Resolution(self.func, fdef, self.bindings)
         self.local_defs = self.resolution.local_defs
 
     def problem(self, node, message, hint="", kind=errors.UnsupportedSyntaxError):

@@ -46,8 +46,9 @@ def _import(name):
 
 
 class Resolution:
-    def __init__(self, func, fdef):
+    def __init__(self, func, fdef, bindings=None):
         self.func = func
+        self.bindings = bindings or {}  # names the passes bound (ctx.bind), fresh in the tree
         self.cells = dict(zip(func.__code__.co_freevars, func.__closure__ or ()))
         self.imports = {}  # local name -> object, from imports inside the function
         self.local_defs = {}
@@ -56,7 +57,7 @@ class Resolution:
         array_syntax = False  # a @ b, x.T, x.sum(): arrays, whatever the names resolve to
         self.names = set()  # every identifier in the tree, for the name allocator
         self.nonlocals = set()
-        self.lowerable = False  # has comprehensions or lambdas (for normalize)
+        self.lowerable = False  # has comprehensions, lambdas or sorts (for normalize)
         self.containers = set()  # names indexed, iterated, measured or with methods called
         self.walrus = set()  # names assigned by assignment expressions, (h := h + 1)
         args = fdef.args
@@ -72,6 +73,7 @@ class Resolution:
                     bound.add(node.id)
             elif isinstance(node, gast.Attribute):
                 array_syntax = array_syntax or node.attr in _ARRAY_ONLY
+                self.lowerable = self.lowerable or node.attr == "sort"  # xs.sort()
                 if isinstance(node.ctx, gast.Load):
                     loads.append(node)
                 if isinstance(node.value, gast.Name):
@@ -131,6 +133,8 @@ class Resolution:
 
     def _resolve(self, node):
         if isinstance(node, gast.Name):
+            if node.id in self.bindings:
+                return self.bindings[node.id]
             if node.id in self.imports:
                 return self.imports[node.id]
             if node.id in self.locals:

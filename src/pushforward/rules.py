@@ -40,8 +40,7 @@ LN10 = "2.302585092994046"
 #: Names a template may use besides its parameters, bound in the generated code's closure.
 HELPERS = {"math": math, "np": np, "digamma": special.digamma, "zeros_like": special.zeros_like,
            "pow_log": special.pow_log, "sign": special.sign, "clip_tangent": special.clip_tangent,
-           "update": special.update, "sort_order": special.sort_order,
-           "position": special.position, "sorted_tangent": special.sorted_tangent}
+           "update": special.update, "position": special.position}
 # templates of in-place updates (``a op= b``): no ``ans``, the tangent is computed before the update
 INPLACE = {"Add": "dl + dr", "Sub": "dl - dr", "Mult": "dl * r + l * dr",
            "Div": "dl / r - l * dr / (r * r)",
@@ -221,7 +220,6 @@ jvp(builtins.divmod, "x, y",    "(0.0 * dx, dx - dy * ans[0])")
 jvp(builtins.list,  "xs",       "list(dxs)")
 jvp(builtins.tuple, "xs",       "tuple(dxs)")
 jvp(builtins.reversed, "xs",    "reversed(dxs)")
-jvp(builtins.sorted, "xs",      "sorted_tangent(xs, dxs)")
 # -- non-differentiable: results are constants ----------------------------------------------
 zero(builtins.int, builtins.round, builtins.len, builtins.bool, builtins.print,
      builtins.isinstance, builtins.range, builtins.str, builtins.repr, builtins.hash,
@@ -292,7 +290,9 @@ SEQUENCES = (np.concatenate, np.stack, np.hstack, np.vstack)
 # again (a second derivative differentiates the code written for the first) -------------------
 zero(special.zeros_like, special.sign, special.sort_order, special.position)
 linear(special.fresh)
-linear(special.members, special.sorted_tangent, at=(1,))
+linear(special.members, special.sorted_tangent, special.sort_copy_tangent, at=(1,))
+helper(builtins.sorted, special.sorted_tangent)
+helper(special.sort_copy, special.sort_copy_tangent)  # xs.sort(): xs[:] = sort_copy(xs)
 linear(special.fit, special.max_tangent, special.min_tangent, at=(1,))
 jvp(special.update, "value, tangent, new", "update(value, dtangent, dnew)")
 # ... and vector mode's versions of them (a Hessian differentiates vector-mode code)

@@ -998,6 +998,15 @@ def _sort(a, axis=-1, **kwargs):
     return Series(np.array(out.a))
 
 
+def sort_copy(xs, *, key=None, reverse=False):
+    """The rewrite of ``xs.sort()``, ``xs[:] = sort_copy(xs)``: a list of series sorted by
+    their values, an array's series along its last axis (as ``special.sort_copy``)."""
+    if isinstance(xs, Series) and key is None and reverse is False:
+        return _sort(xs)
+    return special.sort_copy(xs if not isinstance(xs, Series) else xs.a[0], key=key,
+                             reverse=reverse)  # the sort of a list, or the array's error
+
+
 def _reduce_product(a, axis=None, keepdims=False, **kwargs):
     """prod along ``axis`` (an int, a tuple, or None) as a chain of series products."""
     v = a.a[0]

@@ -57,18 +57,39 @@ def position(xs, v):
     return xs.index(v) if isinstance(xs, (list, tuple)) else list(xs).index(v)
 
 
-def sorted_tangent(xs, dxs):
-    """The tangent of ``sorted(xs)``: the tangents in the order the sort put their items; for a
-    dict, whose sort gives its keys (constants), zeros."""
+def sorted_tangent(xs, dxs, ans, key=None, reverse=False):
+    """The tangent of ``ans = sorted(xs, key=key, reverse=reverse)``: the tangents in the order
+    the sort put their items; for a dict, whose sort gives its keys (constants), zeros."""
     if isinstance(xs, dict):
         return [0.0] * len(xs)
-    return [dxs[i] for i in sort_order(xs)]
+    return [dxs[i] for i in sort_order(xs, key, reverse)]
 
 
-def sort_order(xs):
-    """The indices that sort ``xs``, in order (the permutation of ``sorted(xs)``): a constant,
-    so that the derivative of ``sorted``'s tangent is taken again like any code."""
-    return sorted(range(len(xs)), key=xs.__getitem__)
+def sort_order(xs, key=None, reverse=False):
+    """The indices that sort ``xs``, in order (the permutation of ``sorted(xs, key=key,
+    reverse=reverse)``, which is stable too): a constant, so that the derivative of
+    ``sorted``'s tangent is taken again like any code."""
+    item = xs.__getitem__ if key is None else (lambda i: key(xs[i]))
+    return sorted(range(len(xs)), key=item, reverse=reverse)
+
+
+def sort_copy(xs, *, key=None, reverse=False):
+    """What ``xs.sort(key=key, reverse=reverse)`` leaves in the list or array ``xs``, as a new
+    value: normalize writes that sort as ``xs[:] = sort_copy(xs, ...)``, which forward mode
+    follows."""
+    ys = xs.copy()
+    if key is None and reverse is False:  # an array's sort takes neither
+        ys.sort()
+    else:
+        ys.sort(key=key, reverse=reverse)
+    return ys
+
+
+def sort_copy_tangent(xs, dxs, ans, *, key=None, reverse=False):
+    """The tangent of ``ans = sort_copy(xs, ...)``: ``dxs`` in the order of the sort."""
+    if isinstance(xs, list):
+        return sorted_tangent(xs, dxs, ans, key, reverse)
+    return sort_tangent(xs, dxs, ans)
 
 
 def sign(x):

@@ -29,7 +29,7 @@ import numbers
 import gast
 import numpy as np
 
-from . import activity, errors, normalize, pipeline, series, taylor_scalar
+from . import activity, errors, normalize, pipeline, series, special, taylor_scalar
 from . import batch as vector
 from . import templates as T
 from .calls import classify, method_kind
@@ -53,7 +53,7 @@ MATH = {math.sin: "sin", math.cos: "cos", math.tan: "tan", math.sinh: "sinh",
         math.radians: "radians", math.fsum: "fsum", math.prod: "prod", math.gamma: "gamma",
         math.lgamma: "lgamma", builtins.sum: "sum_",
         builtins.float: "to_float", np.array: "array", np.asarray: "asarray", np.full: "full",
-        np.full_like: "full_like"}
+        np.full_like: "full_like", special.sort_copy: "sort_copy"}
 for _name in ("exp2", "cbrt"):
     if hasattr(math, _name):
         MATH[getattr(math, _name)] = _name
