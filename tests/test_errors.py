@@ -274,6 +274,27 @@ def test_empty_wrt_and_malformed_jvp_arguments():
             pf.jvp(bad.simple, (1.0, 2.0), ("a", None))
 
 
+@pytest.mark.parametrize("who", ["taylor", "hvp"])
+def test_malformed_taylor_and_hvp_arguments_are_refused_as_by_jvp(who):
+    """pf.taylor's g(primals, directions) and pf.hvp(f, primals, tangents) take tuples (or
+    lists) as jvp does: a bare number, or an array taken for a tuple, is refused by name."""
+    call = {"taylor": lambda p, t: pf.taylor(bad.simple, order=2)(p, t),
+            "hvp": lambda p, t: pf.hvp(bad.simple, p, t)}[who]
+    second = "directions" if who == "taylor" else "tangents"
+    where = r"%s of simple \(.*bad_functions.py:\d+\): " % who
+    call((1.0, 2.0), (1.0, None))  # a fast path exists from here on
+    for _ in range(2):
+        with pytest.raises(errors.InputTypeError, match=where + "primals should be a tuple"):
+            call(1.0, (1.0,))
+        with pytest.raises(errors.InputTypeError, match=where + "primals should be a tuple"):
+            call(np.array([1.0, 2.0]), (1.0, None))
+        with pytest.raises(errors.TangentMismatchError, match=where + second + " should be a "
+                           "tuple"):
+            call((1.0, 2.0), 1.0)
+        with pytest.raises(errors.InputTypeError, match=where + "primal 0 is 'a'"):
+            call(("a", 2.0), (1.0, None))
+
+
 def total_of_squares(xs):
     return sum(v * v for v in xs)
 

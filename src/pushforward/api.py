@@ -6,6 +6,7 @@ its own tangent for a float argument), so calling a decorated function costs one
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
 import numbers
@@ -634,18 +635,13 @@ def jvp(f, primals, tangents):
 
 def _jvp_typed(f, primals, tangents):
     """jvp through the cache keyed by the types of the arguments."""
-    for what, given, error in (("primals", primals, InputTypeError),
-                               ("tangents", tangents, TangentMismatchError)):
-        if not isinstance(given, (tuple, list)):
-            raise error("jvp of %s: %s should be a tuple with one entry per argument, got %r"
-                        % (_describe(f), what, given))
+    with _about("jvp", f):
+        _sequences(primals, tangents)
     key = (f,) + tuple(map(type, primals)) + (None,) + tuple(map(type, tangents))
     call = _JVP.get(key)
     if call is None or len(primals) != len(tangents):
-        try:
+        with _about("jvp", f):
             call, fast = _jvp_entry(f, tuple(primals), tuple(tangents))
-        except (TangentMismatchError, InputTypeError) as exc:
-            raise type(exc)("jvp of %s: %s" % (_describe(f), exc)) from None
         if pipeline.transient(f):
             pipeline.forget_transient()
         else:
@@ -653,6 +649,25 @@ def _jvp_typed(f, primals, tangents):
             if fast is not None:
                 _FAST.setdefault(f, fast)
     return call(primals, tangents)
+
+
+def _sequences(primals, tangents, what="tangents"):
+    """Raise unless ``primals`` and ``tangents`` (or directions: ``what``) are tuples or
+    lists, one entry per argument (jvp, pf.taylor, pf.hvp)."""
+    for name, given, error in (("primals", primals, InputTypeError),
+                               (what, tangents, TangentMismatchError)):
+        if not isinstance(given, (tuple, list)):
+            raise error("%s should be a tuple with one entry per argument, got %r"
+                        % (name, given))
+
+
+@contextlib.contextmanager
+def _about(who, f):
+    """Errors about the arguments of ``who`` of ``f`` (jvp, taylor, hvp) name both."""
+    try:
+        yield
+    except (TangentMismatchError, InputTypeError) as exc:
+        raise type(exc)("%s of %s: %s" % (who, _describe(f), exc)) from None
 
 
 def _jvp_entry(f, primals, tangents):

@@ -124,15 +124,17 @@ def hvp(f, primals, tangents):
     differentiated arguments: the cost of a gradient by vector mode, a few times over.
     """
     f = api._as_python(f)
-    primals, tangents = tuple(primals), tuple(tangents)
     params = api._params(f)
-    if len(primals) != len(tangents) or len(primals) > len(params):
-        raise TangentMismatchError("hvp of %s: give one tangent (or None) per primal, and at "
-                                   "most %d primals" % (api._describe(f), len(params)))
-    active_idx = [i for i, t in enumerate(tangents) if t is not None]
-    for i in active_idx:
-        api._leaves(primals[i], "", "primal %d" % i)
-        api._check_tangent(primals[i], tangents[i], "[%d]" % i)
+    with api._about("hvp", f):
+        api._sequences(primals, tangents)
+        primals, tangents = tuple(primals), tuple(tangents)
+        if len(primals) != len(tangents) or len(primals) > len(params):
+            raise TangentMismatchError("give one tangent (or None) per primal, and at most %d "
+                                       "primals" % len(params))
+        active_idx = [i for i, t in enumerate(tangents) if t is not None]
+        for i in active_idx:
+            api._leaves(primals[i], "", "primal %d" % i)
+            api._check_tangent(primals[i], tangents[i], "[%d]" % i)
     run = _second_order(f, tuple(params[i] for i in active_idx))
     sizes = [api._leaves(primals[i], "", "") for i in active_idx]
     total = sum(sizes)

@@ -346,21 +346,19 @@ class TaylorFunction:
 
     def _call(self, primals, directions):
         api = self._api
-        primals, directions = tuple(primals), tuple(directions)
-        try:
+        with api._about("taylor", self.f):
+            api._sequences(primals, directions, "directions")
+            primals, directions = tuple(primals), tuple(directions)
             if len(primals) != len(directions):
                 raise errors.TangentMismatchError("give one direction (or None) per primal")
             api._check_positional(self.f, primals, directions, who="taylor")
-        except errors.TangentMismatchError as exc:
-            raise errors.TangentMismatchError(
-                "taylor of %s: %s" % (api._describe(self.f), exc)) from None
-        pairs = [(p, d) for p, d in zip(primals, directions) if d is not None]
-        floats = all(type(p) is float and type(d) is float for p, d in pairs)
-        if not floats:  # floats need no checks
-            for i, (p, d) in enumerate(zip(primals, directions)):
-                if d is not None:
-                    api._leaves(p, "", "primal %d" % i)
-                    api._check_tangent(p, d, "[%d]" % i)
+            pairs = [(p, d) for p, d in zip(primals, directions) if d is not None]
+            floats = all(type(p) is float and type(d) is float for p, d in pairs)
+            if not floats:  # floats need no checks
+                for i, (p, d) in enumerate(zip(primals, directions)):
+                    if d is not None:
+                        api._leaves(p, "", "primal %d" % i)
+                        api._check_tangent(p, d, "[%d]" % i)
         # numbers, and no array among the constants either (x ** n with an array n)
         numbers = (floats or all(_is_number(p) and _is_number(d) for p, d in pairs)) \
             and not any(isinstance(p, np.ndarray) for p in primals)
