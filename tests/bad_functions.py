@@ -3,6 +3,7 @@
 The text after 'ERR:' is the source fragment the error's column must point at.
 """
 
+import dataclasses
 import functools
 import math
 import zlib
@@ -212,3 +213,14 @@ def reads_a_number_from_text(x):
     label = "%.3f" % x
     rounded = float(f"{x:.3f}")  # ERR: float(f"{x:.3f}")
     return rounded + float(str(x).strip()) * len(label)  # ERR: float(str(x).strip())
+
+
+@dataclasses.dataclass
+class Settings:
+    gain: float
+    offset: float = 0.0
+
+
+def builds_a_dataclass(x):
+    s = Settings(2.0 * x, offset=1.0)  # ERR: Settings
+    return s.gain + s.offset

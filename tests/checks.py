@@ -512,7 +512,7 @@ def _shifted(primals, directions, h):
         if d is None:
             return copy.deepcopy(p)
         if isinstance(p, (list, tuple)):
-            return type(p)(move(a, b) for a, b in zip(p, d))
+            return _rebuild_sequence(p, [move(a, b) for a, b in zip(p, d)])
         if isinstance(p, dict):
             return {k: move(p[k], d[k]) for k in p}
         return p + h * d
@@ -524,7 +524,8 @@ def _combine(weights, trees):
     """``sum(w * t)`` over structures of one layout (leaves as float arrays)."""
     first = trees[0]
     if isinstance(first, (list, tuple)):
-        return type(first)(_combine(weights, [t[i] for t in trees]) for i in range(len(first)))
+        return _rebuild_sequence(first, [_combine(weights, [t[i] for t in trees])
+                                        for i in range(len(first))])
     if isinstance(first, dict):
         return {k: _combine(weights, [t[k] for t in trees]) for k in first}
     return sum(w * np.asarray(t, dtype=float) for w, t in zip(weights, trees))
@@ -603,6 +604,18 @@ class FloatDict:
 
     def sample(self, rng):
         return {k: rng.uniform(lo, hi) for k, (lo, hi) in self.ranges.items()}
+
+
+@dataclass(frozen=True)
+class FloatRecord:
+    """A namedtuple of class ``cls`` with float fields, ``{field: (lo, hi)}`` (the fields left
+    out keep their defaults)."""
+
+    cls: type
+    ranges: dict
+
+    def sample(self, rng):
+        return self.cls(**{k: rng.uniform(lo, hi) for k, (lo, hi) in self.ranges.items()})
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ Functions are named after what they exercise.  ``CASES`` lists them all.
 """
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from checks import Case, Const, FloatList
@@ -260,6 +261,21 @@ register(
     active=[0],
     kinks=lambda x: min(_min_abs(x, 0.5), _min_abs(x, -0.5), _min_abs(x)),
 )
+
+
+class Frame(NamedTuple):
+    points: np.ndarray
+    weights: np.ndarray
+
+
+def namedtuple_of_arrays(x):
+    """A NamedTuple of arrays, built by position and keyword, replaced and read."""
+    f = Frame(np.outer(x, x), weights=np.exp(-x))
+    g = f._replace(points=f.points @ f.weights[:, None])
+    return np.sum(g.points) + g.weights.dot(x)
+
+
+register(namedtuple_of_arrays, [Array((3,), -1.0, 1.0)], active=[0])
 
 
 def sort_rows_in_place(A):

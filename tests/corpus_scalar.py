@@ -9,13 +9,15 @@ non-differentiable points and branch boundaries (``kinks=`` distance functions w
 Functions are named after the construct they exercise.  ``CASES`` lists them all.
 """
 
+import collections
 import math
 import math as m
+from typing import NamedTuple
 from math import exp as _exp
 from math import sin as s
 
 import corpus_helpers
-from checks import Case, Const, FloatDict, FloatList, FloatTuple, Int
+from checks import Case, Const, FloatDict, FloatList, FloatRecord, FloatTuple, Int
 from corpus_helpers import cubic, scaled_sin
 
 CASES = []
@@ -1592,6 +1594,52 @@ def sorted_products(x):
 
 register(sorted_products, [(0.5, 1.5)], kinks=lambda x: min(abs(x * x - math.sin(x)),
                                                               abs(x * x - 3.0)))
+
+
+class Oscillator(NamedTuple):
+    """The state of a pendulum; its time starts at 0."""
+
+    pos: float
+    vel: float
+    t: float = 0.0
+
+
+Point2 = collections.namedtuple("Point2", "x y", defaults=[1.0])
+
+
+def _oscillator_rhs(s, damping):
+    return Oscillator(s.vel, -math.sin(s.pos) - damping * s.vel, t=1.0)
+
+
+def namedtuple_midpoint_steps(theta, damping):
+    """A NamedTuple state through midpoint steps: built by position, keyword and default,
+    its fields read, replaced (_replace), and passed to and returned by a helper."""
+    s = Oscillator(theta, vel=0.0)
+    h = 0.1
+    for _ in range(8):
+        k = _oscillator_rhs(s, damping)
+        mid = Oscillator(s.pos + 0.5 * h * k.pos, s.vel + 0.5 * h * k.vel, s.t)
+        k2 = _oscillator_rhs(mid, damping)
+        s = s._replace(pos=s.pos + h * k2.pos, vel=s.vel + h * k2.vel, t=s.t + h)
+    return s.pos * s.vel + s.t
+
+
+register(namedtuple_midpoint_steps, [(-1.0, 1.0), (0.1, 0.5)], active=[0, 1])
+
+
+def namedtuple_argument(s, c):
+    """A namedtuple as a differentiated argument (its tangent is one too): unpacked, indexed,
+    as a dict (_asdict), and in a result, with a collections.namedtuple field left to its
+    default."""
+    pos, vel, t = s
+    d = s._asdict()
+    p = Point2(pos * c)
+    return Point2(x=d["vel"] * p.x + s[2] * p.y, y=p.y * vel), pos
+
+
+register(namedtuple_argument,
+         [FloatRecord(Oscillator, {"pos": (-1.0, 1.0), "vel": (-1.0, 1.0), "t": (0.0, 2.0)}),
+          (0.5, 1.5)], active=[0, 1])
 
 
 def _gaps(values):

@@ -76,6 +76,9 @@ CASES = [
      "a lambda that reads the differentiated value 'x' is passed as a value"),
     (bad.keeps_a_lambda_reading_x, errors.UnsupportedSyntaxError,
      ["lambda t: t * math.sin(x)"], "a lambda that reads the differentiated value 'x'"),
+    (bad.builds_a_dataclass, errors.NoRuleError, ["Settings"],
+     "an object of the class Settings made of differentiated values: pushforward "
+     "differentiates namedtuples"),
 ]
 
 

@@ -19,6 +19,7 @@ from . import batch as vector
 from . import pipeline
 from .errors import (InputTypeError, SourceUnavailableError,
                      TangentMismatchError, UndefinedNameError, WrtError)
+from .special import is_record, rebuild
 
 __all__ = ["forward_diff", "jvp", "jacobian", "derivative", "source", "clear_cache"]
 
@@ -123,7 +124,7 @@ def _by_entry(like, start, leaf):
         for v in like:
             d, start = _by_entry(v, start, leaf)
             out.append(d)
-        return type(like)(out), start
+        return rebuild(like, out), start
     if isinstance(like, dict):
         out = {}
         for k, v in like.items():
@@ -163,7 +164,7 @@ def _unseed(jac):
 def _map_output(value, tangent, fn):
     """``fn(value, tangent)`` for each leaf of an output and its tangent, in their structure."""
     if isinstance(tangent, (list, tuple)):
-        return type(tangent)(_map_output(v, t, fn) for v, t in zip(value, tangent))
+        return rebuild(tangent, [_map_output(v, t, fn) for v, t in zip(value, tangent)])
     if isinstance(tangent, dict):
         return {k: _map_output(value[k], t, fn) for k, t in tangent.items()}
     if tangent is None:
@@ -258,7 +259,7 @@ def _merge(trees):
     if len(trees) == 1 or first is None:
         return first
     if isinstance(first, (list, tuple)):
-        return type(first)(_merge([t[i] for t in trees]) for i in range(len(first)))
+        return rebuild(first, [_merge([t[i] for t in trees]) for i in range(len(first))])
     if isinstance(first, dict):
         return {k: _merge([t[k] for t in trees]) for k in first}
     return np.concatenate(trees, axis=-1)
@@ -279,7 +280,7 @@ def _pick(tree, j):
     if isinstance(tree, dict):
         return {k: _pick(v, j) for k, v in tree.items()}
     if isinstance(tree, (list, tuple)):
-        return type(tree)(_pick(v, j) for v in tree)
+        return rebuild(tree, [_pick(v, j) for v in tree])
     return tree
 
 
@@ -608,14 +609,24 @@ def _contains(x, kind):
     return isinstance(x, (list, tuple)) and any(_contains(v, kind) for v in x)
 
 
+def _keyed(x):
+    """Whether ``x`` holds a dict or a namedtuple, at any depth: the generated code pairs a
+    dict's keys by position and reads a namedtuple's fields by name, so their tangents are
+    rebuilt like them (``_order_like``)."""
+    if isinstance(x, dict) or is_record(type(x)):
+        return True
+    return isinstance(x, (list, tuple)) and any(_keyed(v) for v in x)
+
+
 def _order_like(p, t):
-    """``t`` with its dicts' keys in the order of ``p``'s (None stays None)."""
+    """``t`` with its dicts' keys in the order of ``p``'s, and its tuples of the types of
+    ``p``'s, namedtuples (None stays None)."""
     if t is None:
         return None
     if isinstance(p, dict):
         return {k: _order_like(p[k], t[k]) for k in p}
     if isinstance(p, (list, tuple)):
-        return type(p)(_order_like(a, b) for a, b in zip(p, t))
+        return rebuild(p, [_order_like(a, b) for a, b in zip(p, t)])
     return t
 
 
@@ -690,8 +701,8 @@ def _jvp_entry(f, primals, tangents):
     copy = pipeline.writes(gen) and any(_contains(tangents[i], _MUTABLE) for i in active_idx)
     check = None
     if not all(type(primals[i]) in scalar and type(tangents[i]) in scalar for i in active_idx):
-        check = functools.partial(_checked, f, order=any(_contains(primals[i], dict)
-                                                         for i in active_idx), copy=copy)
+        check = functools.partial(_checked, f, order=any(_keyed(primals[i]) for i in active_idx),
+                                  copy=copy)
     n = len(primals)
     call = _entry_call(gen, n, active_idx, check)
     guards = [_guard(i, primals[i], tangents[i]) for i in range(n)]

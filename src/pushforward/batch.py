@@ -374,7 +374,7 @@ def _each(func, args, kwargs):
         if isinstance(x, Batch):
             return x.a[i]
         if isinstance(x, (list, tuple)) and _batch_size(x) is not None:
-            return type(x)(pick(v, i) for v in x)
+            return special.rebuild(x, [pick(v, i) for v in x])
         return x
 
     outs = [func(*[pick(x, i) for x in args], **{k: pick(v, i) for k, v in kwargs.items()})

@@ -26,9 +26,10 @@ from .calls import classify, is_pure, method_kind
 from .codegen import operator_symbol
 from .cleanup import Floats, factor_tangents, simplify
 from .rules import (BINOPS, HELPERS, INPLACE, LINEAR_ATTRIBUTES, MUTATORS, RULES, SEQUENCES,
-                    UNARYOPS, write_instead)
+                    UNARYOPS, VALUE_ATTRIBUTES, write_instead)
 from . import batch
-from .special import fit, fresh, members, method_jvp, tangent_failed, update, zeros_like
+from .special import (fit, fresh, is_record, members, method_jvp, tangent_failed, update,
+                      zeros_like)
 
 ANS = "__pf_ans__"  # the result of the rule at the root of an assignment, resolved by s_Assign
 
@@ -1131,6 +1132,8 @@ class Forward:
             tangent = gast.Call(func=T.clone(e.func), keywords=[], args=[
                 t if t is not None else self.zero_of(p) for p, t in pts])
             return gast.Call(func=e.func, args=[p for p, _ in pts], keywords=[]), tangent
+        if info.kind == "unknown" and is_record(info.target):
+            return self._record_call(e, info.target)
         name = _dotted(e.func)
         if info.kind == "unknown" and info.target is None:
             self.problem(e.func, "a call of '%s', a function held in a variable, with "
@@ -1166,6 +1169,12 @@ class Forward:
         elif write_instead(info.target):
             self.problem(e.func, "no tangent rule for '%s', which calls a function it is given"
                          % name, write_instead(info.target), errors.NoRuleError)
+        elif inspect.isclass(info.target) and info.target.__module__ != "builtins":
+            self.problem(e.func, "an object of the class %s made of differentiated values: "
+                         "pushforward differentiates namedtuples, not other classes"
+                         % info.target.__qualname__, "make it a typing.NamedTuple, or keep "
+                         "the differentiated values in variables of their own",
+                         errors.NoRuleError)
         else:
             what = getattr(info.target, "__qualname__", None) or name
             self.problem(e.func, "no tangent rule for '%s', and it has no Python source" % what,
@@ -1364,6 +1373,8 @@ class Forward:
             call = gast.Call(func=func, args=[e.func.value] + bounds, keywords=others)
             return self._rule_call(gast.copy_location(call, e), RULES[primitive], False)
         receiver, dreceiver = self.expr(e.func.value)
+        if method == "_replace" and not e.args and all(k.arg for k in e.keywords):
+            return self._replace_fields(e, receiver, dreceiver)
         pts = self.operands(e.args)
         active_args = any(t is not None for _, t in pts) or any(
             self.act.is_active(k.value) for k in e.keywords)
@@ -1433,8 +1444,55 @@ class Forward:
         return call(receiver, args), call(dreceiver, targs,
                                           [k for k in e.keywords if k.arg != "initial"])
 
+    def _record_call(self, e, cls):
+        """``State(p, vel=v)``, a namedtuple: its tangent is the namedtuple of the tangents,
+        ``State(dp, vel=0.0)``, with a zero for each field left to its default."""
+        if any(isinstance(a, gast.Starred) for a in e.args) or any(k.arg is None for k in e.keywords):
+            self.problem(e, "star-arguments in a call of %s with differentiated arguments"
+                         % cls.__name__, "pass the fields one by one")
+            return e, None
+        pts = self.operands(e.args)
+        kws = self.operands([k.value for k in e.keywords])
+        names = [k.arg for k in e.keywords]
+        given = set(cls._fields[:len(e.args)]) | set(names)
+        defaults = [f for f in cls._fields if f not in given and f in cls._field_defaults]
+        tangents = [self._field_zero(p) if t is None else t for p, t in pts + kws]
+        for f in defaults:
+            default = cls._field_defaults[f]
+            tangents.append(T.const(0.0) if isinstance(default, (int, float)) else
+                            self._field_zero(T.expr("c._field_defaults[f]", c=T.clone(e.func),
+                                                    f=T.const(f))))
+        n = len(pts)
+        return (gast.Call(func=e.func, args=[p for p, _ in pts], keywords=[
+                    gast.keyword(arg=k, value=p) for k, (p, _) in zip(names, kws)]),
+                gast.Call(func=T.clone(e.func), args=tangents[:n], keywords=[
+                    gast.keyword(arg=k, value=t) for k, t in zip(names + defaults, tangents[n:])]))
+
+    def _field_zero(self, p):
+        """The zero tangent of a namedtuple's field ``p``: a name may hold a list, an array or
+        a namedtuple."""
+        if isinstance(p, gast.Name):
+            return T.expr("z(p)", z=self.ctx.bind("zeros_like", zeros_like), p=T.clone(p))
+        return self.zero_of(p)
+
+    def _replace_fields(self, e, receiver, dreceiver):
+        """``s._replace(pos=p)`` of a namedtuple: the tangent is ``ds._replace(pos=dp)``."""
+        kws = self.operands([k.value for k in e.keywords])
+        if dreceiver is None:  # a constant namedtuple with differentiated fields
+            if not self.simple(receiver):
+                receiver, _ = self.hoist(receiver, None)
+            dreceiver = self._field_zero(receiver)
+
+        def replace(obj, values):
+            return gast.Call(func=gast.Attribute(value=obj, attr="_replace", ctx=gast.Load()),
+                             args=[], keywords=[gast.keyword(arg=k.arg, value=v)
+                                                for k, v in zip(e.keywords, values)])
+
+        return (replace(receiver, [p for p, _ in kws]),
+                replace(dreceiver, [self._field_zero(p) if t is None else t for p, t in kws]))
+
     def e_Attribute(self, e, root):
-        if e.attr not in LINEAR_ATTRIBUTES:
+        if e.attr not in LINEAR_ATTRIBUTES and e.attr in VALUE_ATTRIBUTES:
             self.problem(e, "the attribute '.%s' of a differentiated value" % e.attr,
                          "pass the attribute's value as an argument instead")
             return e, None

@@ -404,6 +404,7 @@ METHODS = {
     "index": ("zero", ()),
     "count": ("zero", ()),
     "keys": ("zero", ()),
+    "_asdict": ("value", ()),  # of a namedtuple (and _replace, which forward mode knows)
 }
 
 #: functions without a rule that take a function: what to write instead
@@ -425,6 +426,9 @@ MUTATORS = {"append", "extend", "insert", "pop", "fill", "update", "remove", "cl
 # Attributes of a differentiated array: linear ones carry a tangent, the others are constants.
 LINEAR_ATTRIBUTES = {"T", "real", "imag", "mT"}
 CONSTANT_ATTRIBUTES = {"shape", "size", "ndim", "dtype", "itemsize", "nbytes"}
+#: the attributes a differentiated value has as a number, a container or an array: any other
+#: attribute it has is a namedtuple's field (``state.pos``), whose tangent is the tangent's
+VALUE_ATTRIBUTES = frozenset(a for t in (float, int, list, tuple, dict, np.ndarray) for a in dir(t))
 
 
 def _first_line(func):

@@ -356,7 +356,7 @@ def _arrays(x):
     if type(x) is Taylor:
         return x.series()
     if isinstance(x, (list, tuple)):
-        return type(x)(_arrays(v) for v in x)
+        return special.rebuild(x, [_arrays(v) for v in x])
     return x
 
 
@@ -494,7 +494,7 @@ def _embed_all(x, n):
     if isinstance(x, (list, tuple)):
         if batch._batch_size([x]) is None:  # [1.0, 2.0]: one constant array
             return _embed(np.asarray(x, dtype=float), n)
-        return type(x)(_embed_all(v, n) for v in x)
+        return special.rebuild(x, [_embed_all(v, n) for v in x])
     if isinstance(x, Batch) or isinstance(x, (str, bool)) or x is None:
         return x
     return _embed(x, n)

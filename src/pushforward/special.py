@@ -31,11 +31,23 @@ def digamma(x):
     return acc + math.log(x) - 0.5 / x - series
 
 
+def is_record(cls):
+    """Whether ``cls`` is a namedtuple class (``collections.namedtuple``, ``typing.NamedTuple``),
+    whose values have the tangents of their fields as fields."""
+    return isinstance(cls, type) and issubclass(cls, tuple) and hasattr(cls, "_fields")
+
+
+def rebuild(x, items):
+    """A list or tuple of the type of ``x`` holding ``items`` (a namedtuple takes them one by
+    one)."""
+    return type(x)(*items) if is_record(type(x)) else type(x)(items)
+
+
 def zeros_like(x, zeros=None):
     """A zero tangent with the structure of ``x`` (floats, lists, tuples, dicts, arrays);
     ``zeros(array)`` makes an array's zero (default: a float array of its shape)."""
     if isinstance(x, (list, tuple)):
-        return type(x)(zeros_like(v, zeros) for v in x)
+        return rebuild(x, [zeros_like(v, zeros) for v in x])
     if isinstance(x, dict):
         return {k: zeros_like(v, zeros) for k, v in x.items()}
     if hasattr(x, "shape") and hasattr(x, "dtype") and x.shape != ():

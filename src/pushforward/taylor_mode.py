@@ -62,7 +62,8 @@ AS_WRITTEN = {builtins.list, builtins.tuple, builtins.reversed, builtins.sorted,
               builtins.min, builtins.max, builtins.abs, builtins.pow, builtins.divmod}
 ITERATORS = (builtins.zip, builtins.enumerate)  # over containers of series
 #: methods of containers of series that only move them (``for k, v in d.items()``)
-AS_WRITTEN_METHODS = {"items", "is_integer"}  # series objects have them
+AS_WRITTEN_METHODS = {"items", "is_integer", "_replace", "_asdict"}  # series objects, and
+# namedtuples of them, have them
 
 _CACHE: dict = {}
 
@@ -240,9 +241,9 @@ class _Rewrite(T.Transformer):
             if kind == "unknown" and info.target not in AS_WRITTEN_METHODS:
                 self.no_rule(node, "." + info.target)
             return node
-        if info.kind == "local" or info.kind == "unknown" and any(
-                info.target is i for i in ITERATORS):
-            return node
+        if info.kind == "local" or info.kind == "unknown" and (
+                any(info.target is i for i in ITERATORS) or special.is_record(info.target)):
+            return node  # State(x, v): a namedtuple holds series as a tuple does
         self.no_rule(node, _dotted(node.func), write_instead(info.target))
         return node
 
@@ -292,7 +293,7 @@ def transform(func, active):
 def _seed(p, d, n):
     """The series of an argument: value ``p``, direction ``d``, then zeros."""
     if isinstance(p, (list, tuple)):
-        return type(p)(_seed(a, b, n) for a, b in zip(p, d))
+        return special.rebuild(p, [_seed(a, b, n) for a, b in zip(p, d)])
     if isinstance(p, dict):
         return {k: _seed(p[k], d[k], n) for k in p}
     if isinstance(p, numbers.Real) and not isinstance(p, np.ndarray):  # a number: a list
@@ -306,7 +307,7 @@ def _seed(p, d, n):
 def _coefficient(out, k, n):
     """Coefficient ``k`` of an output (each leaf a series or a constant)."""
     if isinstance(out, (list, tuple)):
-        return type(out)(_coefficient(v, k, n) for v in out)
+        return special.rebuild(out, [_coefficient(v, k, n) for v in out])
     if isinstance(out, dict):
         return {key: _coefficient(v, k, n) for key, v in out.items()}
     if isinstance(out, vector.Batch):
