@@ -52,6 +52,12 @@ def test_namedtuples_in_and_out_have_namedtuple_tangents():
     assert type(c2) is Polar and c1 == pytest.approx(expected, rel=1e-15)
     # a constant namedtuple with a differentiated field: its tangent is zero but that field
     assert pf.jvp(moved, (p, 1.0), (None, 1.0))[1] == Polar(1.0, 0.0)
+    # r cos(phi) r sin(phi) = r^2 sin(2 phi) / 2: H = [[sin 2phi, 2r cos 2phi], [., -2r^2 sin 2phi]]
+    s2, c2 = math.sin(1.0), math.cos(1.0)
+    hv, = pf.hvp(lambda q: to_plane(q).r * to_plane(q).phi, (p,), (v,))
+    assert type(hv) is Polar
+    assert hv == pytest.approx((s2 * 0.3 - 4.0 * c2 * 0.7, 4.0 * c2 * 0.3 + 8.0 * s2 * 0.7),
+                               rel=1e-14)
 
 
 def test_decorator_forms():

@@ -143,7 +143,7 @@ def hvp(f, primals, tangents):
     for i in active_idx:
         dx, start = api._by_entry(primals[i], start, api._seed(primals[i], seeds))
         dxs.append(dx)
-        ddxs.append(_repeat(tangents[i], total))
+        ddxs.append(_repeat(api._order_like(primals[i], tangents[i]), total))
     with vector.size(total):
         value, second = run(_bind(f, primals, {}), dxs, ddxs)
     if np.ndim(value) != 0 or isinstance(value, (list, tuple, dict)):
