@@ -42,7 +42,6 @@ def run(fdef, ctx, active_params):
     return True
 
 
-
 def _dict_literal(node):
     """``dict(a=x, b=2.0)`` is the literal ``{'a': x, 'b': 2.0}``, which forward mode knows."""
     if node.args or any(k.arg is None for k in node.keywords):
