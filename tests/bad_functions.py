@@ -224,3 +224,13 @@ class Settings:
 def builds_a_dataclass(x):
     s = Settings(2.0 * x, offset=1.0)  # ERR: Settings
     return s.gain + s.offset
+
+
+def defines_g_in_both_branches(x):
+    if x > 0:
+        def g(t):
+            return t * 2.0
+    else:
+        def g(t):  # ERR: def g(t):
+            return t * 3.0
+    return g(x)

@@ -263,6 +263,20 @@ register(
 )
 
 
+def nested_layer_of_a_constant_and_of_x(x):
+    """A nested function called with a constant array and with a differentiated one: the
+    constant's tangent is an array of zeros, which W @ dv needs."""
+    W = np.outer(x, x)
+
+    def layer(v):
+        return W @ v
+
+    return layer(np.ones(3)) + layer(x)
+
+
+register(nested_layer_of_a_constant_and_of_x, [Array((3,), -1.0, 1.0)], active=[0])
+
+
 class Frame(NamedTuple):
     points: np.ndarray
     weights: np.ndarray

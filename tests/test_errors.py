@@ -76,6 +76,8 @@ CASES = [
      "a lambda that reads the differentiated value 'x' is passed as a value"),
     (bad.keeps_a_lambda_reading_x, errors.UnsupportedSyntaxError,
      ["lambda t: t * math.sin(x)"], "a lambda that reads the differentiated value 'x'"),
+    (bad.defines_g_in_both_branches, errors.UnsupportedSyntaxError, ["def g(t):"],
+     "the nested function 'g' has another definition, at line"),
     (bad.builds_a_dataclass, errors.NoRuleError, ["Settings"],
      "an object of the class Settings made of differentiated values: pushforward "
      "differentiates namedtuples"),

@@ -1451,37 +1451,38 @@ class Forward:
             self.problem(e, "star-arguments in a call of %s with differentiated arguments"
                          % cls.__name__, "pass the fields one by one")
             return e, None
-        pts = self.operands(e.args)
-        kws = self.operands([k.value for k in e.keywords])
+        pts = [self._zero_tangent(*pt) for pt in self.operands(e.args)]
+        kws = [self._zero_tangent(*pt) for pt in self.operands([k.value for k in e.keywords])]
         names = [k.arg for k in e.keywords]
         given = set(cls._fields[:len(e.args)]) | set(names)
         defaults = [f for f in cls._fields if f not in given and f in cls._field_defaults]
-        tangents = [self._field_zero(p) if t is None else t for p, t in pts + kws]
+        tangents = [T.const(0.0) if t is None else t for _, t in pts + kws]
         for f in defaults:
             default = cls._field_defaults[f]
-            tangents.append(T.const(0.0) if isinstance(default, (int, float)) else
-                            self._field_zero(T.expr("c._field_defaults[f]", c=T.clone(e.func),
-                                                    f=T.const(f))))
+            tangents.append(T.const(0.0) if isinstance(default, (int, float)) else T.expr(
+                "z(c._field_defaults[f])", z=self.ctx.bind("zeros_like", zeros_like),
+                c=T.clone(e.func), f=T.const(f)))
         n = len(pts)
         return (gast.Call(func=e.func, args=[p for p, _ in pts], keywords=[
                     gast.keyword(arg=k, value=p) for k, (p, _) in zip(names, kws)]),
                 gast.Call(func=T.clone(e.func), args=tangents[:n], keywords=[
                     gast.keyword(arg=k, value=t) for k, t in zip(names + defaults, tangents[n:])]))
 
-    def _field_zero(self, p):
-        """The zero tangent of a namedtuple's field ``p``: a name may hold a list, an array or
-        a namedtuple."""
-        if isinstance(p, gast.Name):
-            return T.expr("z(p)", z=self.ctx.bind("zeros_like", zeros_like), p=T.clone(p))
-        return self.zero_of(p)
+    def _zero_tangent(self, p, t):
+        """``(p, t)``, an argument and its tangent; for a constant that is not surely a number,
+        ``(p, zeros_like(p))`` (``p`` stored first if evaluating it twice would cost)."""
+        if t is not None or isinstance(p, gast.Constant) \
+                or float_valued(p, self.floats, self.float_info.call):
+            return p, t
+        if not self.simple(p):
+            p, _ = self.hoist(p, None)
+        return p, T.expr("z(p)", z=self.ctx.bind("zeros_like", zeros_like), p=T.clone(p))
 
     def _replace_fields(self, e, receiver, dreceiver):
         """``s._replace(pos=p)`` of a namedtuple: the tangent is ``ds._replace(pos=dp)``."""
-        kws = self.operands([k.value for k in e.keywords])
+        kws = [self._zero_tangent(*pt) for pt in self.operands([k.value for k in e.keywords])]
         if dreceiver is None:  # a constant namedtuple with differentiated fields
-            if not self.simple(receiver):
-                receiver, _ = self.hoist(receiver, None)
-            dreceiver = self._field_zero(receiver)
+            receiver, dreceiver = self._zero_tangent(receiver, None)
 
         def replace(obj, values):
             return gast.Call(func=gast.Attribute(value=obj, attr="_replace", ctx=gast.Load()),
@@ -1489,7 +1490,7 @@ class Forward:
                                                 for k, v in zip(e.keywords, values)])
 
         return (replace(receiver, [p for p, _ in kws]),
-                replace(dreceiver, [self._field_zero(p) if t is None else t for p, t in kws]))
+                replace(dreceiver, [T.const(0.0) if t is None else t for _, t in kws]))
 
     def e_Attribute(self, e, root):
         if e.attr not in LINEAR_ATTRIBUTES and e.attr in VALUE_ATTRIBUTES:
@@ -1519,6 +1520,13 @@ class Forward:
                 return e, 0
             name, tangents = self.local_jvps[info.target]
             params = [a.id for a in fdef.args.args]
+            slots = {p for p, _ in tangents}
+            # a constant argument for a parameter with a tangent: a zero like it (W @ dv needs
+            # an array), unless it is a number (the default 0.0)
+            pos = [self._zero_tangent(*pt) if param in slots else pt
+                   for param, pt in zip(params, pos)] + pos[len(params):]
+            kws = [self._zero_tangent(*pt) if k.arg in slots else pt
+                   for k, pt in zip(e.keywords, kws)]
             bound = dict(zip(params, pos))
             bound.update({k.arg: pt for k, pt in zip(e.keywords, kws)})
             tkw = [gast.keyword(arg=d, value=bound[p][1]) for p, d in tangents
@@ -1772,9 +1780,24 @@ def refuse_lost_derivatives(fdef, ctx, act):
     order, Taylor series, Taylor code for numbers); the writes outside the function
     (``outside_roots``), which Taylor mode needs too."""
     numbers_read_from_text(fdef, ctx, act)
+    redefined_functions(fdef, ctx)
     roots = outside_roots(fdef, ctx)
     outside_written_and_read(fdef, roots, ctx, act)
     return roots
+
+
+def redefined_functions(fdef, ctx):
+    """A name defined by two nested defs (or lambdas), in two branches of an if: calls of it
+    would all be differentiated as the last one (a problem at the others)."""
+    if not ctx.local_defs:
+        return
+    for node in T.walk(fdef):
+        if isinstance(node, gast.FunctionDef) and node is not fdef \
+                and ctx.local_defs.get(node.name) is not node:
+            last = ctx.local_defs[node.name]
+            ctx.problem(node, "the nested function '%s' has another definition, at line %d: "
+                        "pushforward differentiates one definition of each name" % (
+                            node.name, last.lineno), "give each definition its own name")
 
 
 def outside_written_and_read(fdef, roots, ctx, act):
