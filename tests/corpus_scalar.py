@@ -1857,6 +1857,25 @@ def unpacks_a_constant_call(x):
 register(unpacks_a_constant_call, [(-1.0, 1.0)], side_effect_log=UNPACK_LOG)
 
 
+BUFFER_LOG = []
+
+
+def _logged_buffer(n):
+    BUFFER_LOG.append("buffer")
+    return [0.0] * n
+
+
+def fills_a_buffer_from_a_constant_call(x):
+    """A list from a call with constant arguments, then written with x: the call runs once,
+    and its tangent is the zero of its result, not of a second call."""
+    b = _logged_buffer(2)
+    b[1] = x * x
+    return b[1] * 3.0 + b[0]
+
+
+register(fills_a_buffer_from_a_constant_call, [(-1.0, 1.0)], side_effect_log=BUFFER_LOG)
+
+
 def writes_through_aliases_of_items(x):
     """An inner list or a dict's list, named and written into before the outer one holds any
     differentiated value."""

@@ -181,6 +181,14 @@ class Forward:
             return T.const(0.0)  # never indexed, iterated, measured or filled: a number
         return T.expr("zeros_like(p)", p=p, zeros_like=self.ctx.bind("zeros_like", zeros_like))
 
+    def _computes(self, t):
+        """Whether the zero tangent ``t`` evaluates a call or a comprehension of the primal
+        again (besides ``zeros_like`` itself)."""
+        return any(isinstance(n, (gast.ListComp, gast.GeneratorExp, gast.DictComp, gast.SetComp))
+                   or isinstance(n, gast.Call) and not (
+                       isinstance(n.func, gast.Name)
+                       and self.ctx.bindings.get(n.func.id) is zeros_like) for n in T.walk(t))
+
     def _zero_for(self, target, p):
         """The zero tangent of ``target = p``: one with p's structure where the target unpacks
         a value that is not a display (``(a, c), (_, dc) = t1, zeros_like(t1)``)."""
@@ -535,6 +543,10 @@ class Forward:
             if isinstance(target, (gast.Tuple, gast.List)) and not self.simple(p):
                 p, _ = self.hoist(p, None)  # a, c = f(a): the call once, its zero after it
             t = self._zero_for(target, p)
+            if isinstance(target, gast.Name) and self._computes(t):
+                # b = make_buffer(2): the call once, the zero of its result after it
+                zero = T.expr("z(v)", z=self.ctx.bind("zeros_like", zeros_like), v=T.load(target))
+                return [T.assign(target, p), T.assign(tt, zero)]
         t = self._finish(t)
         written = isinstance(target, gast.Name) and target.id in self.ctx.resolution.containers
         if (numpy or written) and _refers(t) and not _refers(p):
