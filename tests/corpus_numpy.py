@@ -277,6 +277,26 @@ def nested_layer_of_a_constant_and_of_x(x):
 register(nested_layer_of_a_constant_and_of_x, [Array((3,), -1.0, 1.0)], active=[0])
 
 
+def _first_half(a):
+    return a[:2]
+
+
+def writes_through_views_made_by_functions(x):
+    """Writes through views that functions make of a constant array (np.reshape, np.asarray,
+    a helper returning a slice): the array they view carries the tangents."""
+    y = np.zeros(4)
+    z = np.reshape(y, (2, 2))
+    z[0, 1] = x[0] ** 2
+    w = np.asarray(y)
+    w[3] = x[1] * x[2]
+    v = _first_half(y)
+    v[0] = np.sin(x[2])
+    return y * x[0]
+
+
+register(writes_through_views_made_by_functions, [Array((3,), -1.0, 1.0)], active=[0])
+
+
 class Frame(NamedTuple):
     points: np.ndarray
     weights: np.ndarray

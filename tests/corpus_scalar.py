@@ -1857,6 +1857,46 @@ def unpacks_a_constant_call(x):
 register(unpacks_a_constant_call, [(-1.0, 1.0)], side_effect_log=UNPACK_LOG)
 
 
+def _same_list(xs):
+    return xs
+
+
+def _entry(d, key):
+    return d[key]
+
+
+def writes_through_returned_aliases(x):
+    """Writes through the objects a call returns, an argument itself or one of its items:
+    the lists they are stay the caller's, which carry the tangents too."""
+    a = [0.0, 0.0]
+    b = _same_list(a)
+    b[1] = x * x
+    d = {"k": [0.0, 1.0]}
+    row = _entry(d, "k")
+    row[0] = 4.0 * x
+    return a[1] * 2.0 + d["k"][0] * d["k"][1]
+
+
+register(writes_through_returned_aliases, [(-1.0, 1.0)])
+
+
+def nested_function_appends_to_its_callers_list(x):
+    """A nested function that appends a differentiated value to its caller's list and
+    returns a constant: its calls run its derivative code all the same."""
+    hist = []
+
+    def step(v):
+        hist.append(v * x)
+        return v + 1.0
+
+    v = step(0.5)
+    v = step(v)
+    return sum(hist) * v
+
+
+register(nested_function_appends_to_its_callers_list, [(-1.0, 1.0)])
+
+
 BUFFER_LOG = []
 
 

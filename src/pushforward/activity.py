@@ -19,10 +19,10 @@ import gast
 from . import parse
 from . import templates as T
 
-from .calls import classify, method_kind
+from .calls import callee_name, classify, method_kind
 from .errors import PushforwardError
 from .kinds import value_kinds
-from .rules import CONSTANT_ATTRIBUTES
+from .rules import CONSTANT_ATTRIBUTES, VIEW_FUNCTIONS, VIEW_METHODS
 
 
 def iteration_parts(it, ctx):
@@ -56,6 +56,7 @@ class Activity:
         self.local_params = {}  # nested def name -> set of active parameter names
         self.local_returns = set()  # nested defs whose result is active
         self.filled = set()  # containers a callee stores active values into
+        self._stores = {}  # nested def name -> the names it stores into
         self.returns = False
 
     # -- queries -------------------------------------------------------------------------------
@@ -104,7 +105,7 @@ class Activity:
         if info.kind == "zero":
             return False
         if info.kind == "local":
-            return info.target in self.local_returns
+            return info.target in self.local_returns or self._updates_state(info.target)
         if info.kind == "nested":  # the nested function's result depends on its closure
             return info.target[1] in self.local_returns or any(self.is_active(a) for a in args)
         if info.kind == "method":
@@ -115,6 +116,14 @@ class Activity:
             # forward pass refuses what it has no rule for)
             return self.is_active(node.func.value) or any(self.is_active(a) for a in args)
         return any(self.is_active(a) for a in args)
+
+    def _updates_state(self, name):
+        """Whether the nested function ``name`` stores into a container that carries tangents
+        (``hist.append(v * x)`` of its caller's list): its calls run its derivative code, even
+        where their results are constants."""
+        if name not in self._stores:
+            self._stores[name] = _stored_roots(self.ctx.local_defs[name])
+        return not self._stores[name].isdisjoint(self.names)
 
     def _e_ListComp(self, node):
         return self.is_active(node.elt)
@@ -203,13 +212,19 @@ class Activity:
 
     def _shares(self, target, value):
         """``target`` active and bound to ``value``'s object or a part or view of it: the local
-        name that holds the object is active too."""
-        root = _referred(value)
-        if isinstance(target, gast.Name) and target.id in self.names and root is not None \
-                and root not in self.names and root in self.ctx.resolution.locals:
-            self.names.add(root)
-            return True
-        return False
+        names that hold the object are active too. An unpacked name counts where it may be
+        written through (b, db = t1; b[1] = y: b is part of t1's object)."""
+        if isinstance(target, gast.Name):
+            written = target.id in self.names
+        else:
+            mutable = self.ctx.resolution.containers | self.filled
+            written = any(n in self.names and n in mutable for n in _bound_names(target))
+        if not written:
+            return False
+        new = {r for r in _shared_roots(value, self.ctx)
+               if r not in self.names and r in self.ctx.resolution.locals}
+        self.names |= new
+        return bool(new)
 
     def _items_active(self, elts):
         """The local names among ``elts`` that may hold containers: active."""
@@ -266,23 +281,69 @@ class Activity:
 _WRITES: dict = {}  # (code object, parameter) -> whether the function stores into it
 
 
-#: array methods whose result may share the array's memory
-_VIEWS = {"reshape", "view", "transpose", "swapaxes", "squeeze", "ravel"}
-
-
 def _referred(node):
     """The local name whose object ``node`` is, or is a part or view of (``xs``, ``xs[1:]``,
-    ``m[1]``, ``a.T``, ``a.reshape(2, 2)``); None for a value computed anew."""
-    while True:
-        if isinstance(node, gast.Name):
-            return node.id
-        if isinstance(node, (gast.Subscript, gast.Attribute)):
-            node = node.value
-        elif isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) \
-                and node.func.attr in _VIEWS:
-            node = node.func.value
-        else:
-            return None
+    ``m[1]``, ``a.T``, ``a.reshape(2, 2)``, ``np.reshape(a, 4)``); None for a value computed
+    anew."""
+    names = _referred_names(node)
+    return names[0] if names else None
+
+
+def _referred_names(node):
+    """The names ``node`` may be (a part or view of): a call of a view's name may be a method
+    (``a.reshape(4)``) or a function (``np.reshape(a, 4)``), and gives the names of both."""
+    while isinstance(node, (gast.Subscript, gast.Attribute)):
+        node = node.value
+    if isinstance(node, gast.Name):
+        return [node.id]
+    if isinstance(node, (gast.Tuple, gast.List)):  # return xs, dxs: both are returned
+        return [n for e in node.elts for n in _referred_names(e)]
+    if not isinstance(node, gast.Call):
+        return []
+    names = []
+    if isinstance(node.func, gast.Attribute) and node.func.attr in VIEW_METHODS:
+        names += _referred_names(node.func.value)
+    if node.args and callee_name(node) in VIEW_FUNCTIONS:
+        names += _referred_names(node.args[0])
+    return names
+
+
+def _shared_roots(node, ctx):
+    """The local names whose objects ``node``'s value may be, or be a part or view of: also
+    through a call of the user's function that returns (a part of) an argument, ``b =
+    ident(a)``."""
+    names = _referred_names(node)
+    if isinstance(node, gast.Call):
+        names += [r for a in _returned_arguments(node, ctx) for r in _shared_roots(a, ctx)]
+    return names
+
+
+_RETURNS: dict = {}  # code object -> the parameters whose objects its returns may be
+
+
+def _returned_arguments(call, ctx):
+    """The arguments of ``call`` whose objects (or parts, or views) the function called, the
+    user's or a nested one, may return."""
+    info = classify(call, ctx)
+    if info.kind == "local":
+        fdef = ctx.local_defs[info.target]
+        params, returned = [a.id for a in fdef.args.args], _returned_names(fdef)
+    elif info.kind == "user" and isinstance(info.target, types.FunctionType):
+        code = info.target.__code__
+        if code not in _RETURNS:
+            try:
+                _RETURNS[code] = _returned_names(parse.parse(info.target).node)
+            except PushforwardError:  # the callee's own transformation reports it
+                _RETURNS[code] = set()
+        params, returned = code.co_varnames[:code.co_argcount], _RETURNS[code]
+    else:
+        return []
+    return [a for p, a in _bound(call, params) if p in returned]
+
+
+def _returned_names(fdef):
+    return {name for r in own_nodes(fdef) if isinstance(r, gast.Return) and r.value is not None
+            for name in _referred_names(r.value)}
 
 
 def writes_into(func, param, seen=None):
@@ -328,6 +389,29 @@ def _writes_in(fdef, param, namespace, seen):
                        for p, a in _bound(node, code.co_varnames[:code.co_argcount])):
                     return True
     return False
+
+
+def _bound_names(target):
+    """The names an assignment target binds: itself, or those it unpacks into."""
+    if isinstance(target, gast.Name):
+        return [target.id]
+    if isinstance(target, (gast.Tuple, gast.List)):
+        return [n for e in target.elts for n in _bound_names(e)]
+    if isinstance(target, gast.Starred):
+        return _bound_names(target.value)
+    return []
+
+
+def _stored_roots(fdef):
+    """The names whose objects ``fdef`` stores into: items, attributes, mutating methods."""
+    roots = set()
+    for node in T.walk(fdef):
+        if isinstance(node, (gast.Subscript, gast.Attribute)) and not isinstance(node.ctx, gast.Load):
+            roots.add(_referred(node))
+        elif isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) \
+                and method_kind(node.func.attr)[0] == "mutate":
+            roots.add(_referred(node.func.value))
+    return roots - {None}
 
 
 def _bound(call, positional):

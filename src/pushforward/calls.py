@@ -100,6 +100,14 @@ def _library(func):
         and (module != "pushforward.special" or func is special.method_jvp)
 
 
+def callee_name(call):
+    """The name a call is written with (``reshape`` of ``np.reshape(...)``), without the
+    suffix of a name generated code binds (``asarray_1``)."""
+    func = call.func
+    name = func.attr if isinstance(func, gast.Attribute) else getattr(func, "id", "")
+    return name.rstrip("_0123456789")
+
+
 def method_kind(name):
     return METHODS.get(name, ("unknown", ()))
 

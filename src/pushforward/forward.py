@@ -22,11 +22,11 @@ from . import templates as T
 from .activity import iteration_parts, own_nodes
 from .batch import UNDISPATCHED
 from .kinds import float_call, float_valued, value_kinds
-from .calls import classify, is_pure, method_kind
+from .calls import callee_name, classify, is_pure, method_kind
 from .codegen import operator_symbol
 from .cleanup import Floats, factor_tangents, simplify
 from .rules import (BINOPS, HELPERS, INPLACE, LINEAR_ATTRIBUTES, MUTATORS, RULES, SEQUENCES,
-                    UNARYOPS, VALUE_ATTRIBUTES, write_instead)
+                    UNARYOPS, VALUE_ATTRIBUTES, VIEW_FUNCTIONS, write_instead)
 from . import batch
 from .special import (fit, fresh, is_record, members, method_jvp, tangent_failed, update,
                       zeros_like)
@@ -1600,22 +1600,9 @@ def _root(node):
 def _refers(node):
     """An expression naming an existing object (``x``, ``x[1:]``, ``x.T``, ``np.asarray(x)``),
     not computing one."""
-    while isinstance(node, gast.Call) and node.args and _callee_name(node) in _VIEWS:
+    while isinstance(node, gast.Call) and node.args and callee_name(node) in VIEW_FUNCTIONS:
         node = node.args[0]
     return isinstance(_root(node), gast.Name)
-
-
-#: functions returning their argument, or a view of it, when they can (vector mode binds some
-#: under names such as ``asarray_``)
-_VIEWS = {"asarray", "asanyarray", "atleast_1d", "atleast_2d", "atleast_3d", "ravel",
-          "reshape", "squeeze", "transpose", "swapaxes", "moveaxis", "expand_dims",
-          "broadcast_to"}
-
-
-def _callee_name(call):
-    func = call.func
-    name = func.attr if isinstance(func, gast.Attribute) else getattr(func, "id", "")
-    return name.rstrip("_0123456789")
 
 
 def _index_like(node):

@@ -423,6 +423,14 @@ def write_instead(obj):
 MUTATORS = {"append", "extend", "insert", "pop", "fill", "update", "remove", "clear",
             "setdefault", "sort", "reverse", "popitem"}
 
+#: functions returning their argument, or a view of it, when they can (by name: vector mode
+#: binds some under names such as ``asarray_``)
+VIEW_FUNCTIONS = {"asarray", "asanyarray", "atleast_1d", "atleast_2d", "atleast_3d", "ravel",
+                  "reshape", "squeeze", "transpose", "swapaxes", "moveaxis", "expand_dims",
+                  "broadcast_to"}
+#: array methods whose result may share the array's memory
+VIEW_METHODS = {"reshape", "view", "transpose", "swapaxes", "squeeze", "ravel"}
+
 # Attributes of a differentiated array: linear ones carry a tangent, the others are constants.
 LINEAR_ATTRIBUTES = {"T", "real", "imag", "mT"}
 CONSTANT_ATTRIBUTES = {"shape", "size", "ndim", "dtype", "itemsize", "nbytes"}
