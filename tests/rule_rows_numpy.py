@@ -1366,6 +1366,7 @@ row(R(np.where, 3), nps_where, X2, kinks=_gap, **KINK)
 
 # ============================================ pushforward's own helpers (in generated code, so
 # that generated code can be differentiated again: second derivatives)
+from pushforward import rules as rules_module  # noqa: E402
 from pushforward import special  # noqa: E402
 
 
@@ -1455,6 +1456,15 @@ def sp_singular_weights(A):
 
 row(H(special.singular_weights), sp_singular_weights, [M23],
     skip="its tangent refuses (UnsupportedDerivativeError, tested in test_corpus_numpy)")
+
+
+def sp_singular_vectors_tangent(A):
+    return rules_module._singular_vectors_tangent(A, A, 1.0, 2)
+
+
+row(Z(rules_module._singular_vectors_tangent), sp_singular_vectors_tangent, [M23],
+    skip="it raises UnsupportedDerivativeError when it runs (tested in test_corpus_numpy); "
+         "the zero rule lets the code calling it be differentiated again")
 row(Z(special.zeros_like), sp_zeros_like, [V3], **ZERO)
 row(Z(special.sign), sp_sign, [(0.2, 2.0)], **ZERO)
 row(Z(special.sort_order), sp_sort_order, [FloatList(4, -2.0, 2.0)], **ZERO)

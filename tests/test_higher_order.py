@@ -202,6 +202,61 @@ def test_hessian_closed_forms():
     np.testing.assert_allclose(pf.hessian(rosenbrock)(p), expected, rtol=1e-13)
 
 
+def _prod_of_t(t):
+    return np.prod(np.array([t, t + 1.0, 2.0 * t]))  # 2t^3 + 2t^2
+
+
+def _largest_of_t(t):
+    return np.sort(np.array([t, 1.0, -t]))[2] ** 3  # t^3 for t > 1
+
+
+def _norm_of_t(t):
+    return np.linalg.norm(np.array([t, 1.0]))  # sqrt(1 + t^2)
+
+
+def _norms_of_t(t):
+    v = np.array([t, 1.0, -0.5])
+    return np.linalg.norm(v, 1) + np.linalg.norm(v, np.inf) * t  # t + 1.5 + t^2 for t > 1
+
+
+def _max_of_cubes(t):
+    return np.max(np.array([t ** 3, 1.0]))  # t^3 for t > 1
+
+
+@pytest.mark.parametrize("f, derivatives", [
+    (_prod_of_t, lambda t: (6 * t * t + 4 * t, 12 * t + 4, 12.0)),
+    (_largest_of_t, lambda t: (3 * t * t, 6 * t, 6.0)),
+    (_norm_of_t, lambda t: (t / math.sqrt(1 + t * t), (1 + t * t) ** -1.5,
+                            -3 * t * (1 + t * t) ** -2.5)),
+    (_norms_of_t, lambda t: (1 + 2 * t, 2.0, 0.0)),
+    (_max_of_cubes, lambda t: (3 * t * t, 6 * t, 6.0)),
+], ids=lambda v: getattr(v, "__name__", ""))
+def test_third_derivatives_through_the_helpers_of_numpy_rules(f, derivatives):
+    """The tangents of prod, sort, norm and max are helper functions, differentiated again
+    for higher orders: orders 1 to 3 match the closed forms (the third raised TypeError or
+    NoRuleError), and so do Taylor coefficients."""
+    t = 1.5
+    for n, expected in enumerate(derivatives(t), 1):
+        assert pf.derivative(f, order=n)(t) == pytest.approx(expected, rel=1e-12, abs=1e-12)
+    c = pf.taylor(f, order=3)((t,), (1.0,))
+    assert [c[1], 2 * c[2], 6 * c[3]] == pytest.approx(list(derivatives(t)), rel=1e-12,
+                                                       abs=1e-12)
+
+
+def test_hessian_of_a_sorted_array():
+    """np.sort(x)[-1] ** 3 is the cube of the largest entry: its Hessian has 6 max(x) at that
+    entry, and zeros elsewhere."""
+    def cube_of_largest(x):
+        return np.sort(x)[-1] ** 3
+
+    x = np.array([0.7, 1.1, 0.3])
+    expected = np.zeros((3, 3))
+    expected[1, 1] = 6 * 1.1
+    np.testing.assert_allclose(pf.hessian(cube_of_largest)(x), expected, rtol=1e-14)
+    np.testing.assert_allclose(pf.hvp(cube_of_largest, (x,), (np.ones(3),))[0],
+                               expected @ np.ones(3), rtol=1e-14)
+
+
 def test_hessian_of_a_float_function_and_of_an_array_output():
     def f(x, y):
         return math.sin(x * y) + x ** 3

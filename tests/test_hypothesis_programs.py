@@ -355,7 +355,8 @@ NOT_GENERATED = {
     ("rule", numpy.linspace, 3),  # returns an array
     # pushforward's own helpers: they appear in generated code, not in user programs
     *(key for key in _KEYS if getattr(key[1], "__module__", "") in ("pushforward.special",
-                                                                    "pushforward.batch")),
+                                                                    "pushforward.batch",
+                                                                    "pushforward.rules")),
     *(("zero", f) for f in (
         builtins.len, builtins.bool, builtins.print, builtins.isinstance, builtins.range,
         builtins.str, builtins.repr, builtins.hash, builtins.type, builtins.id, builtins.format,

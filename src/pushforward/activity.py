@@ -57,6 +57,7 @@ class Activity:
         self.local_returns = set()  # nested defs whose result is active
         self.filled = set()  # containers a callee stores active values into
         self._stores = {}  # nested def name -> the names it stores into
+        self.written = set()  # names whose objects are stored into, here or by a callee
         self.returns = False
 
     # -- queries -------------------------------------------------------------------------------
@@ -212,18 +213,23 @@ class Activity:
 
     def _shares(self, target, value):
         """``target`` active and bound to ``value``'s object or a part or view of it: the local
-        names that hold the object are active too. An unpacked name counts where it may be
-        written through (b, db = t1; b[1] = y: b is part of t1's object)."""
-        if isinstance(target, gast.Name):
-            written = target.id in self.names
-        else:
-            mutable = self.ctx.resolution.containers | self.filled
-            written = any(n in self.names and n in mutable for n in _bound_names(target))
-        if not written:
+        names that hold the object are active too (``ys = xs``, ``v = xs[1:]``, ``r =
+        xs.reshape(2, 2)``). Where the object is written through the target, also through
+        the parts it unpacks (``b, db = t1``) and the arguments a call returns (``b =
+        ident(a)``): those names are written through in turn."""
+        active = [n for n in _bound_names(target) if n in self.names]
+        if not active:
             return False
-        new = {r for r in _shared_roots(value, self.ctx)
-               if r not in self.names and r in self.ctx.resolution.locals}
+        through = not self.written.isdisjoint(active)
+        roots = _referred_names(value) if isinstance(target, gast.Name) or through else []
+        if through and isinstance(value, gast.Call):
+            roots += [r for a in _returned_arguments(value, self.ctx) for r in _shared_roots(a, self.ctx)]
+        roots = {r for r in roots if r in self.ctx.resolution.locals}
+        new = roots - self.names
         self.names |= new
+        if through and not roots <= self.written:
+            self.written |= roots
+            return True
         return bool(new)
 
     def _items_active(self, elts):
@@ -275,6 +281,7 @@ class Activity:
                     and not self.is_active(arg) and writes(param):
                 changed |= self.mark_root(arg, True)
                 self.filled.add(_referred(arg))
+                self.written.add(_referred(arg))
         return changed
 
 
@@ -403,11 +410,14 @@ def _bound_names(target):
 
 
 def _stored_roots(fdef):
-    """The names whose objects ``fdef`` stores into: items, attributes, mutating methods."""
+    """The names whose objects ``fdef`` stores into: items, attributes, mutating methods, and
+    augmented assignments (in place for arrays and lists)."""
     roots = set()
     for node in T.walk(fdef):
         if isinstance(node, (gast.Subscript, gast.Attribute)) and not isinstance(node.ctx, gast.Load):
             roots.add(_referred(node))
+        elif isinstance(node, gast.AugAssign):
+            roots.add(_referred(node.target))
         elif isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) \
                 and method_kind(node.func.attr)[0] == "mutate":
             roots.add(_referred(node.func.value))
@@ -426,6 +436,7 @@ _STEP_NODES = (gast.Assign, gast.AugAssign, gast.AnnAssign, gast.NamedExpr, gast
 
 def analyse(fdef, ctx, active_params) -> Activity:
     act = Activity(ctx, active_params)
+    act.written = _stored_roots(fdef)
     nodes = [n for n in T.walk(fdef) if isinstance(n, _STEP_NODES)]
     while act.step(nodes, fdef):
         pass

@@ -754,6 +754,10 @@ def update(value, tangent, new):
 
 def fit(value, tangent):
     """:func:`pushforward.special.fit` for batches."""
+    if isinstance(value, Batch):  # a batch of tangents has a batch of tangents (a Hessian's)
+        if isinstance(tangent, Batch) or np.shape(tangent) == value.a.shape:
+            return tangent
+        return Batch(np.zeros(value.a.shape) + tangent)
     if isinstance(value, np.ndarray) and np.shape(tangent) != value.shape:
         if isinstance(tangent, Batch):
             return Batch(np.array(_full(tangent, value.shape, tangent.a.shape[0])))

@@ -873,6 +873,10 @@ class Forward:
         if self.arrays:  # an array result's tangent has its shape
             fit_ = self.ctx.bind("fit", fit)
             if isinstance(p, gast.Tuple) and isinstance(t, gast.Tuple):
+                for i, (v, d) in enumerate(zip(p.elts, t.elts)):
+                    if not isinstance(v, gast.Name) and _is_number_zero(d):  # a zero shaped
+                        v, _ = self.hoist(v, None)  # like an array result, which may be indexed
+                        p.elts[i] = v
                 t.elts = [T.expr("f(v, d)", f=fit_, v=T.clone(v), d=d)
                           if isinstance(v, gast.Name) else d for v, d in zip(p.elts, t.elts)]
             elif not isinstance(p, (gast.List, gast.Dict, gast.Tuple)):

@@ -322,6 +322,7 @@ def _singular_vectors_tangent(x, dx, ans, ord):
 
 
 helper(special.singular_weights, _singular_vectors_tangent)
+zero(_singular_vectors_tangent)  # it raises: a derivative of the code calling it needs no rule
 helper(np.sort, special.sort_tangent)
 # -- NumPy: constants -----------------------------------------------------------------------
 zero(np.argmax, np.argmin, np.argsort, np.sign, np.floor, np.ceil, np.round, np.rint, np.trunc,
