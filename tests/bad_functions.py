@@ -234,3 +234,7 @@ def defines_g_in_both_branches(x):
         def g(t):  # ERR: def g(t):
             return t * 3.0
     return g(x)
+
+
+def adds_a_string(x):
+    return x + "a"  # a TypeError of the user's own, not of a tangent

@@ -304,6 +304,29 @@ def total_of_squares(xs):
     return sum(v * v for v in xs)
 
 
+@pytest.mark.parametrize("who", ["jvp", "taylor", "hvp"])
+def test_a_none_or_a_string_inside_a_list_tangent_is_named(who):
+    """The quick checks of a list of floats read its length only; an item that is not a
+    number makes the derivative code raise TypeError, which is then told as the tangent's
+    fault (it was a bare TypeError of the generated code)."""
+    call = {"jvp": lambda t: pf.jvp(total_of_squares, ([1.0, 2.0, 3.0],), (t,)),
+            "taylor": lambda t: pf.taylor(total_of_squares, order=2)(([1.0, 2.0, 3.0],), (t,)),
+            "hvp": lambda t: pf.hvp(total_of_squares, ([1.0, 2.0, 3.0],), (t,))}[who]
+    call([1.0, 0.0, 0.0])  # the fast path exists from here on
+    for _ in range(2):
+        with pytest.raises(errors.TangentMismatchError, match=r"%s of total_of_squares .*"
+                           r"tangent\[0\]\[1\] is None" % who):
+            call([1.0, None, 0.0])
+        with pytest.raises(errors.TangentMismatchError, match=r"tangent\[0\]\[2\] should be a "
+                           r"number like its primal 3.0, got 'a'"):
+            call([1.0, 0.0, "a"])
+
+
+def test_a_type_error_of_the_users_code_stays_one():
+    with pytest.raises(TypeError, match="unsupported operand"):
+        pf.jvp(bad.adds_a_string, (1.0,), (1.0,))
+
+
 def test_empty_list_argument():
     assert pf.forward_diff(total_of_squares)([]) == (0, [])
     assert pf.forward_diff(total_of_squares)([3.0]) == (9.0, [6.0])

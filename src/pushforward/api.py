@@ -554,39 +554,41 @@ def source(f, wrt=None):
     return forward_diff(f, wrt=wrt).source
 
 
-def _check_item(p, t, path):
+def _check_item(p, t, path, thorough=False):
     """An item of a tangent: None holds a whole argument constant, not a part of one."""
     if t is None:
         raise TangentMismatchError("tangent%s is None: a part of an argument's tangent is a "
                                    "number (0.0 holds it constant); None holds a whole "
                                    "argument constant" % path)
-    _check_tangent(p, t, path)
+    _check_tangent(p, t, path, thorough)
 
 
-def _check_tangent(p, t, path):
+def _check_tangent(p, t, path, thorough=False):
     """Raise TangentMismatchError unless ``t`` has the structure of ``p``.
 
     Cheap on the common case (a list of floats: its length is checked, not every element),
-    since it runs on every ``jvp`` call.
+    since it runs on every ``jvp`` call; ``thorough`` checks every element (after a
+    TypeError, see ``_recheck``).
     """
     if t is None:
         return
-    if type(p) is list and type(t) is list and len(p) == len(t) and (not p or type(p[0]) is float):
+    if type(p) is list and type(t) is list and len(p) == len(t) and (not p or type(p[0]) is float) \
+            and not thorough:
         return  # the common case, first
     if isinstance(p, (list, tuple)):
         if not isinstance(t, (list, tuple)) or len(t) != len(p):
             raise TangentMismatchError("tangent%s should be a sequence of length %d like its primal, "
                                        "got %r" % (path, len(p), t))
-        if p and type(p[0]) is float:
+        if p and type(p[0]) is float and not thorough:
             return
         for i, (a, b) in enumerate(zip(p, t)):
-            _check_item(a, b, "%s[%d]" % (path, i))
+            _check_item(a, b, "%s[%d]" % (path, i), thorough)
     elif isinstance(p, dict):
         if not isinstance(t, dict) or set(t) != set(p):
             raise TangentMismatchError("tangent%s should be a dict with keys %s like its primal"
                                        % (path, sorted(map(repr, p))))
         for k in p:
-            _check_item(p[k], t[k], "%s[%r]" % (path, k))
+            _check_item(p[k], t[k], "%s[%r]" % (path, k), thorough)
     elif isinstance(p, np.ndarray):
         if np.shape(t) != p.shape:
             raise TangentMismatchError("tangent%s has shape %s; its primal has shape %s"
@@ -714,6 +716,16 @@ def _jvp_entry(f, primals, tangents):
     return call, fast
 
 
+def _recheck(f, primals, tangents):
+    """After a TypeError in the JVP of ``f``: a tangent the quick checks let through (a None
+    or a string in a list of floats) is named, instead of the error it caused."""
+    for i, (p, t) in enumerate(zip(primals, tangents)):
+        try:
+            _check_tangent(p, t, "[%d]" % i, thorough=True)
+        except TangentMismatchError as exc:
+            raise TangentMismatchError("jvp of %s: %s" % (_describe(f), exc)) from None
+
+
 def _check_positional(f, primals, tangents, who="jvp"):
     """jvp (or ``who``) passes the primals by position: they must fit ``f``'s positional
     parameters, and those that go to its ``*args`` are constants (None tangents)."""
@@ -823,8 +835,10 @@ def _entry_call(gen, n, active_idx, check, guarded=None):
         names = [gen.tangent_params[p] for p in gen.active]
         args += ["%s=%s" % (name, t) for name, t in zip(names, tangents)]
     unpack = "%s, = primals\n" % ", ".join(args[:n]) if n else ""
-    call = "return %s(%s)\n" % (gen.name, ", ".join(args))
-    bindings = {gen.name: gen.cell, "check": check}
+    call = ("try:\n    return %s(%s)\nexcept TypeError:  # a tangent the quick checks let "
+            "through?\n    recheck(primals, tangents)\n    raise\n") % (gen.name, ", ".join(args))
+    bindings = {gen.name: gen.cell, "check": check,
+                "recheck": functools.partial(_recheck, gen.func), "TypeError": TypeError}
     if guarded:
         bindings.update(general=general, float=float, int=int, list=list, ndarray=np.ndarray,
                         type=type, len=len, own=_own)
@@ -833,10 +847,11 @@ def _entry_call(gen, n, active_idx, check, guarded=None):
                 "except TypeError:  # not sequences: the general path says so\n"
                 "    same = False\n"
                 "if same:\n    %s    %s = tangents\n"
-                "    if %s:\n        %s"
+                "    if %s:\n%s"
                 "return general(primals, tangents)\n") % (
             n, unpack, ", ".join("t%d" % i for i in range(n)) + ",",
-            " and ".join(guards) or "True", call)
+            " and ".join(guards) or "True", "".join("        " + line
+                                                     for line in call.splitlines(True)))
     else:
         name = gen.name + "_call"
         body = unpack + call
