@@ -3,6 +3,7 @@
 import inspect
 import math
 import random
+import re
 
 import pytest
 
@@ -343,6 +344,44 @@ def test_taylor_coefficients_of_a_function_calling_a_decorated_one():
     coefficients = pf.taylor(nf.calls_decorated, order=3)((x,), (1.0,))
     assert coefficients == pytest.approx(
         [d / math.factorial(k) for k, d in enumerate(derivatives)], rel=1e-13)
+
+
+def _taylor_of_a_nested_hessian(x):
+    def inner(y):
+        return x * np.sum(y ** 2)
+
+    return pf.hessian(inner)(np.array([1.0, 2.0]))[0, 0] * x
+
+
+def _taylor_of_a_nested_jacobian(x):
+    def inner(y):
+        return x * y ** 2
+
+    return pf.jacobian(inner)(np.array([1.0, 2.0]))[1, 1] * x
+
+
+def _taylor_of_a_nested_gradient(x):
+    def inner(y):
+        return np.sum(x * y)
+
+    return pf.forward_diff(inner)(np.ones(2))[1][0] * x
+
+
+@pytest.mark.parametrize("f, who", [(_taylor_of_a_nested_hessian, "pf.hessian or pf.hvp"),
+                                    (_taylor_of_a_nested_jacobian, "pf.jacobian"),
+                                    (_taylor_of_a_nested_gradient, "pf.jacobian")])
+def test_taylor_refuses_vector_mode_of_a_closure_over_its_series(f, who):
+    """Vector mode of a nested function that reads the expanded value would mix the batch
+    of tangents with the series' coefficients: wrong coefficients (the Hessian) or a
+    ValueError (the others) before; a clear error at the line, in Taylor mode only."""
+    line = inspect.getsourcelines(f)[1] + 4
+    with pytest.raises(pf.errors.UnsupportedDerivativeError,
+                       match=r"test_higher_order.py:%d:5: pf.taylor does not follow %s"
+                       % (line, re.escape(who))):
+        pf.taylor(f, order=2)((0.7,), (1.0,))
+    x = 0.7  # the functions themselves run: 2 x^2, 4 x^2, x^2
+    assert f(x) == pytest.approx({_taylor_of_a_nested_hessian: 2, _taylor_of_a_nested_jacobian: 4,
+                                  _taylor_of_a_nested_gradient: 1}[f] * x * x, rel=1e-14)
 
 
 def _refuses_large(x):

@@ -16,7 +16,7 @@ from copy import deepcopy
 import numpy as np
 
 from . import batch as vector
-from . import pipeline
+from . import errors, pipeline, series
 from .errors import (InputTypeError, SourceUnavailableError,
                      TangentMismatchError, UndefinedNameError, WrtError)
 from .special import is_record, rebuild
@@ -190,6 +190,22 @@ def _call_jvp(gen, bound, tangents):
     return fn(*bound.args, **kwargs)
 
 
+def refuse_series_in_closure(f, who):
+    """Vector mode (``who``) of a function whose closure holds pf.taylor's series (pf.taylor
+    of ``pf.hessian(inner)`` with ``inner`` reading the expanded value): the batch of tangents
+    and the series' coefficients would be mixed up (an error at the user's line)."""
+    for cell in f.__closure__ or ():
+        try:
+            value = cell.cell_contents
+        except ValueError:  # an empty cell
+            continue
+        if _contains(value, (series.Series, series.Taylor)):
+            raise errors.at_run_time(
+                errors.UnsupportedDerivativeError, "pf.taylor does not follow %s of a nested "
+                "function that reads a value it expands" % who, "expand one function of both "
+                "values, or differentiate the nested function with pf.derivative of a number")
+
+
 def _vector_mode(f, names, single, chunk=None, gen=None):
     """``derivative(*args, **kwargs) -> (value, derivative)`` for any inputs, by vector mode:
     every input entry is seeded at once (``chunk`` at a time if given), tangents carry a
@@ -209,6 +225,7 @@ def _vector_mode(f, names, single, chunk=None, gen=None):
         if gen is not None and single and isinstance(primals[0], numbers.Real):
             value, tangent = _call_jvp(gen, bound, {names[0]: 1.0})
             return value, _map_output(value, tangent, lambda v, t: _as_float(t))
+        refuse_series_in_closure(f, "pf.jacobian (or forward_diff with respect to an array)")
         if not gens:
             with pipeline.no_gc():
                 gens.append(pipeline.transform(f, tuple(n for n in _params(f) if n in names),

@@ -39,6 +39,7 @@ def _second_order(f, active):
     n = len(inner.params)
 
     def run(args, dxs, ddxs):
+        api.refuse_series_in_closure(f, "pf.hessian or pf.hvp")
         (value, _), (_, second) = fn(*args[:n], *dxs, *ddxs)
         return value, second
 
