@@ -238,3 +238,25 @@ def defines_g_in_both_branches(x):
 
 def adds_a_string(x):
     return x + "a"  # a TypeError of the user's own, not of a tangent
+
+
+def reduces_with_a_ufunc_method(x):
+    return numpy.maximum.reduce(x)  # ERR: numpy.maximum.reduce
+
+
+class Scaled:
+    def __init__(self, w):
+        self.w = w
+
+    def predict(self, x):
+        return self.w * x * x
+
+    def energy(self, x):
+        return self.predict(x) + math.sin(x)  # ERR: return self.predict(x)
+
+
+SCALED = Scaled(1.5)
+
+
+def energy_of_a_model(x):
+    return Scaled.energy(SCALED, x)

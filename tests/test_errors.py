@@ -78,6 +78,8 @@ CASES = [
      ["lambda t: t * math.sin(x)"], "a lambda that reads the differentiated value 'x'"),
     (bad.defines_g_in_both_branches, errors.UnsupportedSyntaxError, ["def g(t):"],
      "the nested function 'g' has another definition, at line"),
+    (bad.reduces_with_a_ufunc_method, errors.NoRuleError, ["numpy.maximum.reduce"],
+     "no tangent rule for the method '.reduce' of the ufunc numpy.maximum"),
     (bad.builds_a_dataclass, errors.NoRuleError, ["Settings"],
      "an object of the class Settings made of differentiated values: pushforward "
      "differentiates namedtuples"),
@@ -298,6 +300,17 @@ def test_malformed_taylor_and_hvp_arguments_are_refused_as_by_jvp(who):
             call((1.0, 2.0), 1.0)
         with pytest.raises(errors.InputTypeError, match=where + "primal 0 is 'a'"):
             call(("a", 2.0), (1.0, None))
+
+
+def test_an_error_found_in_a_derivative_differentiated_again_names_the_users_line():
+    """self.predict(x) is differentiated when the first derivative runs; differentiating that
+    derivative again is refused, at the user's line (it named the generated file)."""
+    assert pf.forward_diff(bad.energy_of_a_model)(0.7)[1] == pytest.approx(
+        2 * 1.5 * 0.7 + math.cos(0.7), rel=1e-15)
+    with pytest.raises(errors.NoRuleError) as info:
+        pf.derivative(bad.energy_of_a_model, order=2)(0.7)
+    assert marked("return self.predict(x)") + ": a method of an object known only when the " \
+        "code runs (.predict)" in str(info.value)
 
 
 def total_of_squares(xs):

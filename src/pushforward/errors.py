@@ -94,6 +94,17 @@ class Problem:
     col: int  # 0-based, as in ast
     hint: str = ""
 
+    def in_users_code(self):
+        """This problem, or the same at the user's statement if it was found in code
+        pushforward generated (a derivative differentiated again)."""
+        found = _user_line(self.filename, self.lineno)
+        if found is None or found[0].startswith(_PACKAGE):
+            return self
+        path, line = found
+        text = linecache.getline(path, line)
+        return Problem(self.kind, self.message, path, line, len(text) - len(text.lstrip()),
+                       self.hint)
+
     def format(self) -> str:
         where = "%s:%d:%d" % (self.filename, self.lineno, self.col + 1)
         lines = ["%s: %s" % (where, self.message)]
@@ -115,12 +126,10 @@ def at_run_time(cls, message, hint=""):
     the code pushforward generates from its own rules, as in a second derivative)."""
     frame = sys._getframe(1)
     while frame is not None:
-        found = _user_line(frame.f_code.co_filename, frame.f_lineno)
-        if found is not None and not found[0].startswith(_PACKAGE):
-            path, line = found
-            text = linecache.getline(path, line)
-            col = len(text) - len(text.lstrip())
-            return cls(Problem(cls, message, path, line, col, hint).format())
+        here = frame.f_code.co_filename
+        problem = Problem(cls, message, here, frame.f_lineno, 0, hint).in_users_code()
+        if problem.filename != here:
+            return cls(problem.format())
         frame = frame.f_back
     return cls(message + ("\n  " + hint if hint else ""))
 

@@ -1421,6 +1421,14 @@ class Forward:
                          "build the list or dict with item assignments instead",
                          kind=errors.NoRuleError)
             return e, None
+        ufunc = self.ctx.resolution.lookup(e.func.value)
+        if isinstance(ufunc, np.ufunc) and active_args:
+            self.problem(e.func, "no tangent rule for the method '.%s' of the ufunc numpy.%s"
+                         % (method, ufunc.__name__),
+                         "call a NumPy function with a rule instead: np.max(x, axis=0) for "
+                         "np.maximum.reduce(x), np.sum for np.add.reduce, np.cumsum for "
+                         "np.add.accumulate", errors.NoRuleError)
+            return e, None
         if dreceiver is None and kind == "unknown" and active_args and not e.keywords \
                 and not self.ctx.batch:  # self.predict(x): pf.jvp of the method when it runs
             tmp = self.namer.temp()
