@@ -277,6 +277,17 @@ def nested_layer_of_a_constant_and_of_x(x):
 register(nested_layer_of_a_constant_and_of_x, [Array((3,), -1.0, 1.0)], active=[0])
 
 
+def numpy_functions_of_lists_of_entries(x, y):
+    """NumPy functions given Python lists of differentiated numbers (in vector mode their
+    tangents are lists of batches, given to NumPy as one batch)."""
+    return (np.sum([x[0], y, x[1] * y]) + np.linalg.norm([x[0], x[2]])
+            + np.mean([y, 2.0 * y]) * np.max([x[1], 0.5]) + np.prod((x[2], y)))
+
+
+register(numpy_functions_of_lists_of_entries, [Array((3,), 1.0, 2.0), (-1.0, 1.0)],
+         active=[0, 1])
+
+
 def _first_half(a):
     return a[:2]
 

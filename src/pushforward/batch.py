@@ -695,7 +695,8 @@ def array(obj, dtype=None, *, copy=True, **kwargs):
         return obj.copy() if copy else obj
     n = _batch_size([obj]) if isinstance(obj, (list, tuple)) else None
     if n is None:
-        return np.array(obj, dtype=dtype, copy=copy, **kwargs)
+        return np.array(obj, dtype=dtype, **kwargs) if copy else np.asarray(obj, dtype=dtype,
+                                                                               **kwargs)
     return Batch(_gather(obj, n))
 
 

@@ -1221,7 +1221,7 @@ class Forward:
         template = (rule.variants.get(nargs) or rule.variants["*"])[1]
         by_name = {k.arg: k.value for k in e.keywords}
         order = list(e.args) + [by_name[p] for p in params[len(e.args):]]
-        pts = self.operands(order)
+        pts = self._batch_operands(rule, self.operands(order))
         npos, func = len(e.args), e.func
         kwnames = params[npos:]
 
@@ -1230,6 +1230,18 @@ class Forward:
                              keywords=[gast.keyword(arg=k, value=v) for k, v in zip(kwnames, ps[npos:])])
 
         return self.apply(template, params, pts, primal, root, namespace=rule.namespace)
+
+    def _batch_operands(self, rule, pts):
+        """Vector mode: a NumPy function given a list of tangents gets them as one batch
+        (``np.sum([dx, dy])``: NumPy would convert the list, which a batch refuses)."""
+        if not self.ctx.batch or rule.func in UNDISPATCHED or rule.func in SEQUENCES \
+                or not (getattr(rule.func, "__module__", None) or "").startswith("numpy"):
+            return pts
+        scalars = value_kinds(self.ctx).scalars
+        asarray = self.ctx.bind("asarray", batch.asarray)
+        return [(p, T.expr("a(t)", a=T.clone(asarray), t=t))
+                if t is not None and (isinstance(p, (gast.List, gast.Tuple)) or isinstance(
+                    p, gast.Name) and p.id not in scalars) else (p, t) for p, t in pts]
 
     def _pattern_call(self, e, rule, root):
         """``log(n / d)``: the rule for calls of a quotient or product takes the operands'
@@ -1249,7 +1261,7 @@ class Forward:
                 self.problem(k.value, "a differentiated keyword argument of %s" % rule.name,
                              "pass it by position", errors.NoRuleError)
                 return e, None
-        pts = self.operands(e.args)
+        pts = self._batch_operands(rule, self.operands(e.args))
         # other arguments give shapes, axes or counts: np.full_like(x, v) does not depend on x
         positions = [i for i in rule.linear if i < len(pts) and pts[i][1] is not None]
         if not positions:
@@ -1323,7 +1335,7 @@ class Forward:
         """``f(x, *rest, **kw)`` (or ``x.f(*rest, **kw)`` with ``receiver``): the tangent is
         ``helper(x, dx, ans, *rest, **kw)``, with every option as in the primal call."""
         args = list(e.args) if receiver is None else [receiver] + list(e.args)
-        pts = self.operands(args)
+        pts = self._batch_operands(rule, self.operands(args))
         if any(t is not None for _, t in pts[1:]) or any(self.act.is_active(k.value)
                                                          for k in e.keywords):
             self.problem(e, "%s is differentiated only in its first argument" % rule.name,
