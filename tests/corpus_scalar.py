@@ -1897,6 +1897,23 @@ def nested_function_appends_to_its_callers_list(x):
 register(nested_function_appends_to_its_callers_list, [(-1.0, 1.0)])
 
 
+def _bump(lst):
+    lst[0] = lst[0] + 1.0
+    return 2.0
+
+
+def reads_items_before_a_call_changes_them(x):
+    """Python reads c[0] before _bump(c) changes it, and xs[-1] before xs.pop() takes it
+    away: so do the value and the derivative."""
+    c = [x]
+    y = c[0] * 10.0 + _bump(c) * math.sin(x)
+    xs = [x, 2.0 * x]
+    return y + xs[-1] + xs.pop() + c[0] * xs[0]
+
+
+register(reads_items_before_a_call_changes_them, [(-1.0, 1.0)])
+
+
 BUFFER_LOG = []
 
 

@@ -443,6 +443,26 @@ class Forward:
         return before + [gast.Expr(value=primal),
                          gast.Expr(value=simplify(tangent, self.float_info))]
 
+    def _read_now(self, p, t):
+        """An operand and its tangent, stored in temporaries if they read items or attributes
+        (a call evaluated next may change them)."""
+        if not (self._reads_items(p) or self._reads_items(t)):
+            return p, t
+        p, t = self.hoist(p, t)
+        if self._reads_items(t):  # dxs[-1]: simple, which hoist leaves in place
+            dtmp = self.namer.tangent(p.id)
+            self.pre.append(T.assign(dtmp, t))
+            t = T.name(dtmp)
+        return p, t
+
+    def _reads_items(self, node):
+        """Whether ``node`` reads an item or an attribute of a local value (a module's
+        constants do not change)."""
+        return node is not None and any(
+            isinstance(n, (gast.Subscript, gast.Attribute)) and not isinstance(
+                self._module(getattr(_root(n), "id", None)), types.ModuleType)
+            for n in T.walk(node))
+
     def _reads_state(self, node):
         """Whether ``node`` reads something a store into a primal object could change: an item
         or an attribute of a primal value (a tangent is another object; a module's constant
@@ -947,10 +967,14 @@ class Forward:
         """(primal, tangent) of several operands, in evaluation order.
 
         An operand that calls a function with possible side effects is stored in a temporary
-        before later operands' hoisted statements, so calls keep their order.
+        before later operands' hoisted statements, so calls keep their order; so are the items
+        and attributes earlier operands read, before a call that may change them
+        (``c[0] * 10.0 + bump(c)``, ``xs[-1] + xs.pop()``).
         """
         out = []
         for node in nodes:
+            if out and not is_pure(node, self.ctx):
+                out = [self._read_now(p, t) for p, t in out]
             p, t = self.expr(node)
             if not self.simple(p) and not is_pure(p, self.ctx):
                 p, t = self.hoist(p, t)
