@@ -1118,6 +1118,34 @@ def test_call_without_a_taylor_rule_is_refused(f):
     assert type(info.value) is not pf.PushforwardError  # a specific subclass
 
 
+def t_generator(x):
+    yield x * 2.0
+    yield x * x
+
+
+@pytest.mark.parametrize("x", [0.5, np.array([0.5, 1.5])])
+def test_a_generator_is_refused_at_its_yield(x):
+    """First order refused generators; Taylor mode returned [<generator>, 0.0, 0.0]."""
+    with pytest.raises(pf.errors.UnsupportedSyntaxError, match=r"test_taylor.py:\d+:5: 'yield' "
+                       r"is not supported"):
+        pf.taylor(t_generator, order=2)((x,), (np.ones_like(x),))
+
+
+def t_returns_nothing(x):
+    y = x * 2.0  # noqa: F841 (no return)
+
+
+def test_a_function_returning_none_has_no_coefficients_and_no_hessian():
+    """None has no coefficients (forward_diff gives it no derivative): they were 0.0, and its
+    Hessian was NaN."""
+    assert pf.taylor(t_returns_nothing, order=2)((0.5,), (1.0,)) == [None, None, None]
+    assert pf.forward_diff(t_returns_nothing)(0.5) == (None, None)
+    with pytest.raises(pf.errors.InputTypeError, match="returned a NoneType"):
+        pf.hessian(t_returns_nothing)(np.ones(2))
+    with pytest.raises(pf.errors.TangentMismatchError, match="must return a number"):
+        pf.hvp(t_returns_nothing, (np.ones(2),), (np.ones(2),))
+
+
 # -- the written-out recurrences ------------------------------------------------------------
 
 @pytest.mark.parametrize("name", sorted(recurrences.RECURRENCES))

@@ -232,13 +232,6 @@ class Forward:
     # -- statements ----------------------------------------------------------------------------
     def function(self, fdef):
         """The transformed body of the function being differentiated."""
-        if isinstance(fdef, gast.AsyncFunctionDef):
-            self.problem(fdef, "an async function cannot be differentiated",
-                         "differentiate the synchronous computation it awaits")
-        for node in own_nodes(fdef):
-            if isinstance(node, (gast.Yield, gast.YieldFrom, gast.Await)):
-                self.problem(node, "'%s' is not supported in a differentiated function"
-                             % _describe(node), _advice(node))
         self._closures_passed_elsewhere(fdef)
         refuse_lost_derivatives(fdef, self.ctx, self.act)
         if self.ctx.resolution.walrus:  # tests (if, while, assert...) are not differentiated
@@ -1826,11 +1819,24 @@ def refuse_lost_derivatives(fdef, ctx, act):
     """Problems where a derivative would be lost without a trace, for every mode (first
     order, Taylor series, Taylor code for numbers); the writes outside the function
     (``outside_roots``), which Taylor mode needs too."""
+    generators(fdef, ctx)
     numbers_read_from_text(fdef, ctx, act)
     redefined_functions(fdef, ctx)
     roots = outside_roots(fdef, ctx)
     outside_written_and_read(fdef, roots, ctx, act)
     return roots
+
+
+def generators(fdef, ctx):
+    """``yield`` and ``await``: the values come out of a generator or a coroutine, which
+    carries no derivative (a problem at each)."""
+    if isinstance(fdef, gast.AsyncFunctionDef):
+        ctx.problem(fdef, "an async function cannot be differentiated",
+                    "differentiate the synchronous computation it awaits")
+    for node in own_nodes(fdef):
+        if isinstance(node, (gast.Yield, gast.YieldFrom, gast.Await)):
+            ctx.problem(node, "'%s' is not supported in a differentiated function"
+                        % _describe(node), _advice(node))
 
 
 def redefined_functions(fdef, ctx):

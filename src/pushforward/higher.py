@@ -98,7 +98,7 @@ def hessian(f, wrt=None):
             dx, ddx = vector.Batch(dx.a.reshape(-1)), vector.Batch(ddx.a.reshape(-1))
         with vector.size(len(rows)):
             value, second = run(values, [dx], [ddx])
-        if isinstance(value, (list, tuple, dict)):
+        if isinstance(value, (list, tuple, dict)) or value is None:
             raise api.InputTypeError(
                 "pf.hessian of %s: f returned a %s; the Hessian is of a number or an array "
                 "(return np.array([...]), or take the Hessian of each output)"
@@ -147,7 +147,7 @@ def hvp(f, primals, tangents):
         ddxs.append(_repeat(api._order_like(primals[i], tangents[i]), total))
     with vector.size(total):
         value, second = run(_bind(f, primals, {}), dxs, ddxs)
-    if np.ndim(value) != 0 or isinstance(value, (list, tuple, dict)):
+    if np.ndim(value) != 0 or isinstance(value, (list, tuple, dict)) or value is None:
         raise TangentMismatchError("hvp of %s: f must return a number (it returned %r)"
                                    % (api._describe(f), type(value).__name__))
     grad = api._columns(value, second, total)

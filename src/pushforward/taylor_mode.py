@@ -315,7 +315,7 @@ def _coefficient(out, k, n):
         return float(c) if c.ndim == 0 else c
     if type(out) is series.Taylor:
         return float(out.c[k])
-    if k == 0:
+    if k == 0 or out is None:  # no result has no coefficients, as forward_diff gives None
         return out
     return 0.0 if np.ndim(out) == 0 else np.zeros(np.shape(out))
 
