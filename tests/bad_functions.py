@@ -260,3 +260,9 @@ SCALED = Scaled(1.5)
 
 def energy_of_a_model(x):
     return Scaled.energy(SCALED, x)
+
+
+def stores_into_an_int_array(x):
+    y = numpy.zeros(3, dtype=int)
+    y[0] = x * 2.7  # ERR: y[0]
+    return y * 1.0

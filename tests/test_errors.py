@@ -80,6 +80,8 @@ CASES = [
      "the nested function 'g' has another definition, at line"),
     (bad.reduces_with_a_ufunc_method, errors.NoRuleError, ["numpy.maximum.reduce"],
      "no tangent rule for the method '.reduce' of the ufunc numpy.maximum"),
+    (bad.stores_into_an_int_array, errors.UnsupportedSyntaxError, ["y[0]"],
+     "a differentiated value stored into 'y', an array with dtype=int: NumPy truncates it"),
     (bad.builds_a_dataclass, errors.NoRuleError, ["Settings"],
      "an object of the class Settings made of differentiated values: pushforward "
      "differentiates namedtuples"),

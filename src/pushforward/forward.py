@@ -1790,6 +1790,37 @@ def numbers_read_from_text(fdef, ctx, act):
                         "use the value itself (round(x, 3) for a rounded one)")
 
 
+def integer_arrays_written(fdef, ctx, act):
+    """A differentiated value stored into an array made with an integer dtype (``y =
+    np.zeros(3, dtype=int); y[0] = 2.7 * x``): NumPy truncates it, and the derivative of the
+    truncation is 0, not the value's (a problem at the store)."""
+    if not ctx.resolution.uses_numpy:
+        return
+    lookup = ctx.resolution.lookup
+    integer = {}
+    for node in own_nodes(fdef):
+        if isinstance(node, gast.Assign) and isinstance(node.value, gast.Call):
+            dtype = next((k.value for k in node.value.keywords if k.arg == "dtype"), None)
+            kind = lookup(dtype) if dtype is not None else None
+            if isinstance(kind, type) and issubclass(kind, (int, np.integer, np.bool_)):
+                integer.update((t.id, kind.__name__) for t in node.targets
+                               if isinstance(t, gast.Name))
+    if not integer:
+        return
+    for node in own_nodes(fdef):
+        if isinstance(node, (gast.Assign, gast.AugAssign)):
+            targets = node.targets if isinstance(node, gast.Assign) else [node.target]
+            for t in targets:
+                root = _root(t)
+                if t is not root and isinstance(root, gast.Name) and root.id in integer \
+                        and act.is_active(node.value):
+                    ctx.problem(t, "a differentiated value stored into '%s', an array with "
+                                "dtype=%s: NumPy truncates it, and the truncation has the "
+                                "derivative 0" % (root.id, integer[root.id]),
+                                "make the array of floats (dtype=float), or store int(...) of "
+                                "the value if the truncation is meant")
+
+
 def outside_roots(fdef, ctx):
     """The root names of the item and attribute targets of ``fdef`` (and of the receivers of
     mutating methods) bound outside the function and not to a module, with what each
@@ -1821,6 +1852,7 @@ def refuse_lost_derivatives(fdef, ctx, act):
     (``outside_roots``), which Taylor mode needs too."""
     generators(fdef, ctx)
     numbers_read_from_text(fdef, ctx, act)
+    integer_arrays_written(fdef, ctx, act)
     redefined_functions(fdef, ctx)
     roots = outside_roots(fdef, ctx)
     outside_written_and_read(fdef, roots, ctx, act)
