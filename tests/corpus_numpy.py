@@ -288,6 +288,27 @@ register(numpy_functions_of_lists_of_entries, [Array((3,), 1.0, 2.0), (-1.0, 1.0
          active=[0, 1])
 
 
+def list_variable_with_a_constant_array(x):
+    """A list variable of a differentiated and a constant array, given to np.array, np.mean
+    and np.max (the constant's tangent is zeros of its shape, not 0.0)."""
+    parts = [x ** 2, np.ones(3)]
+    return np.sum(np.array(parts)) * np.mean(parts) + np.max(parts, axis=0) @ x
+
+
+register(list_variable_with_a_constant_array, [Array((3,), 1.2, 2.0)], active=[0])
+
+
+def fortran_order_flattening(X):
+    """ravel, flatten, reshape and copy in Fortran order (vector mode flattens each tangent
+    in that order too)."""
+    w = np.arange(6.0)
+    return (np.ravel(X, order="F") @ w + X.flatten("F") @ w ** 2
+            + X.reshape((3, 2), order="F").ravel() @ w + X.copy(order="F").ravel() @ w)
+
+
+register(fortran_order_flattening, [Array((2, 3), -1.0, 1.0)], active=[0])
+
+
 def _first_half(a):
     return a[:2]
 

@@ -174,7 +174,7 @@ class Batch:
         raise TypeError("a batch of tangents cannot be converted to one array")
 
     # -- array methods: the NumPy functions of the same name ------------------------------
-    def copy(self):
+    def copy(self, order="C"):  # a tangent's values are the same in any memory order
         return type(self)(self.a.copy())
 
     def astype(self, dtype, **kwargs):
@@ -198,8 +198,8 @@ class Batch:
     def transpose(self, *axes):
         return np.transpose(self, axes[0] if len(axes) == 1 else (axes or None))
 
-    def flatten(self):
-        return type(self)(self.a.reshape(self.a.shape[0], -1).copy())
+    def flatten(self, order="C"):
+        return type(self)(_reshape_items(self.a, (-1,), order).copy())
 
     def conj(self):
         return type(self)(self.a.conj())
@@ -415,7 +415,21 @@ def _cumsum(x, axis=None, dtype=None, out=None):
 def _reshape(x, shape=None, order="C", *, newshape=None, copy=None):
     shape = newshape if shape is None else shape
     shape = (shape,) if isinstance(shape, numbers.Integral) else tuple(shape)
-    return Batch(np.reshape(x.a, x.a.shape[:1] + shape, order=order))
+    return Batch(_reshape_items(x.a, shape, order))
+
+
+def _reshape_items(a, shape, order="C"):
+    """Each tangent of the batch ``a`` reshaped to ``shape`` in ``order``: 'F' reads and
+    writes a tangent's first index fastest, as NumPy does an array's ('A' and 'K' read
+    tangents as 'C': they follow no array's memory)."""
+    if order != "F":
+        return a.reshape(a.shape[:1] + tuple(shape))
+
+    def reverse(ndim):  # the axes of each tangent in reverse order, the batch axis first
+        return (0,) + tuple(range(ndim, 0, -1))
+
+    flipped = a.transpose(reverse(a.ndim - 1)).reshape(a.shape[:1] + tuple(shape)[::-1])
+    return flipped.transpose(reverse(len(shape)))
 
 
 def _transpose(x, axes=None):
@@ -673,7 +687,7 @@ def _real(val):
 
 FUNCTIONS = {
     np.sum: _reduction("sum"), np.mean: _reduction("mean"), np.cumsum: _cumsum,
-    np.reshape: _reshape, np.ravel: lambda a, order="C": Batch(_flat(a)),
+    np.reshape: _reshape, np.ravel: lambda a, order="C": Batch(_reshape_items(a.a, (-1,), order)),
     np.transpose: _transpose, np.squeeze: _squeeze, np.expand_dims: _expand_dims,
     np.concatenate: _concatenate, np.stack: _stack, np.hstack: _hstack, np.vstack: _vstack,
     np.atleast_1d: _atleast(1), np.atleast_2d: _atleast(2), np.broadcast_to: _broadcast_to,

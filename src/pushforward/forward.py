@@ -104,6 +104,7 @@ class Forward:
         # expression can change a name in the middle of a statement.
         self.by_value = not ctx.resolution.walrus
         self.local_jvps = {}  # nested def name -> (generated name, [(param, tangent name)])
+        self._list_names = None  # see _lists
 
     # -- helpers -----------------------------------------------------------------------------
     def dname(self, ident, ctx=None):
@@ -1249,16 +1250,39 @@ class Forward:
         return self.apply(template, params, pts, primal, root, namespace=rule.namespace)
 
     def _batch_operands(self, rule, pts):
-        """Vector mode: a NumPy function given a list of tangents gets them as one batch
-        (``np.sum([dx, dy])``: NumPy would convert the list, which a batch refuses)."""
-        if not self.ctx.batch or rule.func in UNDISPATCHED or rule.func in SEQUENCES \
-                or not (getattr(rule.func, "__module__", None) or "").startswith("numpy"):
-            return pts
+        """The tangents of a NumPy function's operands that may be lists: a list variable's
+        have its members' shapes (``members(parts, dparts)``: a constant member's tangent is
+        0.0 until here, which ``np.array(parts)`` would not stack); in vector mode a list of
+        tangents is one batch (``np.sum([dx, dy])``: NumPy would convert the list, which a
+        batch refuses)."""
+        if rule.func in SEQUENCES or not (
+                getattr(rule.func, "__module__", None) or "").startswith("numpy"):
+            return pts  # (sequences: _linear_tangent gives them their members)
         scalars = value_kinds(self.ctx).scalars
-        asarray = self.ctx.bind("asarray", batch.asarray)
-        return [(p, T.expr("a(t)", a=T.clone(asarray), t=t))
-                if t is not None and (isinstance(p, (gast.List, gast.Tuple)) or isinstance(
-                    p, gast.Name) and p.id not in scalars) else (p, t) for p, t in pts]
+        out = []
+        for p, t in pts:
+            listed = t is not None and (isinstance(p, (gast.List, gast.Tuple)) or isinstance(
+                p, gast.Name) and p.id not in scalars)
+            if listed and isinstance(p, gast.Name) and p.id in self._lists():
+                t = T.expr("m(p, t)", m=self.ctx.bind("members", members), p=T.clone(p), t=t)
+            if listed and self.ctx.batch and rule.func not in UNDISPATCHED:
+                t = T.expr("a(t)", a=self.ctx.bind("asarray", batch.asarray), t=t)
+            out.append((p, t))
+        return out
+
+    def _lists(self):
+        """The names the function assigns a list display or comprehension, or appends to:
+        lists, which may hold arrays and constants."""
+        if self._list_names is None:
+            self._list_names = set()
+            for n in T.walk(self.ctx.fdef):
+                if isinstance(n, gast.Assign) and isinstance(n.value, (gast.List, gast.ListComp)):
+                    self._list_names.update(t.id for t in n.targets if isinstance(t, gast.Name))
+                elif isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute) \
+                        and n.func.attr in ("append", "extend", "insert") \
+                        and isinstance(n.func.value, gast.Name):
+                    self._list_names.add(n.func.value.id)
+        return self._list_names
 
     def _pattern_call(self, e, rule, root):
         """``log(n / d)``: the rule for calls of a quotient or product takes the operands'
@@ -1639,10 +1663,15 @@ def _root(node):
 
 
 def _refers(node):
-    """An expression naming an existing object (``x``, ``x[1:]``, ``x.T``, ``np.asarray(x)``),
-    not computing one."""
-    while isinstance(node, gast.Call) and node.args and callee_name(node) in VIEW_FUNCTIONS:
-        node = node.args[0]
+    """An expression naming an existing object (``x``, ``x[1:]``, ``x.T``, ``np.asarray(x)``,
+    ``members(xs, dxs)``, which is ``dxs`` unless it is a list), not computing one."""
+    while isinstance(node, gast.Call) and node.args:
+        if callee_name(node) in VIEW_FUNCTIONS:
+            node = node.args[0]
+        elif callee_name(node) == "members" and len(node.args) == 2:
+            node = node.args[1]
+        else:
+            break
     return isinstance(_root(node), gast.Name)
 
 
