@@ -528,6 +528,10 @@ def npl_diagonal(A):
     return np.diagonal(A)
 
 
+def npl_take_along_axis(x):
+    return np.take_along_axis(x, np.array([[2, 0, 1], [1, 1, 0]]), axis=1)
+
+
 def npl_take(x):
     return np.take(x, [2, 0])
 
@@ -573,6 +577,7 @@ row(L(np.flip), npl_flip, [V3])
 row(L(np.roll), npl_roll, [V4])
 row(L(np.diagonal), npl_diagonal, [M33])
 row(L(np.take), npl_take, [V3])
+row(L(np.take_along_axis), npl_take_along_axis, [M23])
 row(L(np.moveaxis), npl_moveaxis, [M23])
 row(L(np.atleast_1d), npl_atleast_1d, [(-2.0, 2.0)])
 row(L(np.atleast_2d), npl_atleast_2d, [V3])

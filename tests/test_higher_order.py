@@ -257,6 +257,13 @@ def test_hessian_of_a_sorted_array():
     np.testing.assert_allclose(pf.hvp(cube_of_largest, (x,), (np.ones(3),))[0],
                                expected @ np.ones(3), rtol=1e-14)
 
+    def sorted_squares(x):  # sort of a nonlinear value: np.take_along_axis at second order
+        return np.sort(x * x) @ np.array([1.0, 2.0, 3.0])
+
+    # sorted squares of (0.7, 1.1, 0.3): 0.09, 0.49, 1.21 with weights 1, 2, 3 on x3, x1, x2
+    np.testing.assert_allclose(pf.hessian(sorted_squares)(x), np.diag([4.0, 6.0, 2.0]),
+                               rtol=1e-14)
+
 
 def test_hessian_of_a_float_function_and_of_an_array_output():
     def f(x, y):

@@ -280,7 +280,7 @@ linear(np.sum, np.mean, np.cumsum, np.reshape, np.transpose, np.swapaxes, np.rav
        np.expand_dims, np.concatenate, np.stack, np.hstack, np.vstack, np.broadcast_to,
        np.tile, np.repeat, np.flip, np.roll, np.diff, np.trace, np.copy, np.asarray, np.array,
        np.negative, np.positive, np.real, np.diagonal, np.take, np.moveaxis, np.atleast_1d,
-       np.atleast_2d, np.diag, np.triu, np.tril)
+       np.atleast_2d, np.diag, np.triu, np.tril, np.take_along_axis)
 linear(np.full, np.full_like, at=(1,))
 linear(np.dot, np.matmul, np.inner, np.outer, np.kron, np.cross, np.tensordot, at=(0, 1))
 linear(np.einsum, at=(1, 2, 3, 4, 5))
