@@ -1627,6 +1627,23 @@ def namedtuple_midpoint_steps(theta, damping):
 register(namedtuple_midpoint_steps, [(-1.0, 1.0), (0.1, 0.5)], active=[0, 1])
 
 
+Bins = collections.namedtuple("Bins", "counts scale")
+
+
+def namedtuple_fields_written_and_listed(x, y):
+    """Writes through a namedtuple's list field (an item, an append), and a list of
+    namedtuples of which one is constant where only x is differentiated."""
+    b = Bins([x, 1.0], 2.0)
+    b.counts[0] = b.counts[0] * 3.0
+    b.counts.append(x * y)
+    points = [Point2(x, 1.0), Point2(y, 2.0)]
+    p = points[1 if x > 0 else 0]
+    return sum(b.counts) * b.scale + p.x * p.y * x
+
+
+register(namedtuple_fields_written_and_listed, [(0.2, 1.0), (-1.0, 1.0)], active=[0, 1])
+
+
 def namedtuple_argument(s, c):
     """A namedtuple as a differentiated argument (its tangent is one too): unpacked, indexed,
     as a dict (_asdict), and in a result, with a collections.namedtuple field left to its

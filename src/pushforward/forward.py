@@ -105,6 +105,7 @@ class Forward:
         self.by_value = not ctx.resolution.walrus
         self.local_jvps = {}  # nested def name -> (generated name, [(param, tangent name)])
         self._list_names = None  # see _lists
+        self.records = set()  # temporaries holding namedtuples
 
     # -- helpers -----------------------------------------------------------------------------
     def dname(self, ident, ctx=None):
@@ -154,6 +155,9 @@ class Forward:
         self.pre.append(T.assign(tmp, p))
         if float_valued(p, self.floats, self.float_info.call):
             self.floats.add(tmp)
+        elif isinstance(p, gast.Call) and (is_record(self.ctx.resolution.lookup(p.func)) or (
+                isinstance(p.func, gast.Attribute) and p.func.attr == "_replace")):
+            self.records.add(tmp)  # its zero is a namedtuple of zeros, not 0.0
 
     def zero_of(self, p):
         """A zero tangent with the structure of the primal expression ``p``."""
@@ -178,7 +182,7 @@ class Forward:
         if isinstance(p, gast.Constant) and p.value is None:
             return T.const(None)
         if isinstance(p, gast.Name) and p.id not in self.ctx.resolution.containers \
-                and p.id not in self.act.filled:
+                and p.id not in self.act.filled and p.id not in self.records:
             return T.const(0.0)  # never indexed, iterated, measured or filled: a number
         return T.expr("zeros_like(p)", p=p, zeros_like=self.ctx.bind("zeros_like", zeros_like))
 
@@ -212,9 +216,7 @@ class Forward:
             inner = self.tangent_target(target.value)
             return None if inner is None else gast.Starred(value=inner, ctx=gast.Store())
         if isinstance(target, gast.Subscript):
-            root = target
-            while isinstance(root, gast.Subscript):
-                root = root.value
+            root = _field_root(target)
             if not (isinstance(root, gast.Name) and self.act.is_name_active(root.id)):
                 return None
             value = T.load(target.value)
@@ -225,8 +227,13 @@ class Forward:
         return None
 
     def _tangent_chain(self, node):
+        """The tangent of an item chain (``dxs[i][j]``), through namedtuples' fields
+        (``ds.w[0]``)."""
         if isinstance(node, gast.Name):
             return self.dname(node.id)
+        if isinstance(node, gast.Attribute):
+            return gast.Attribute(value=self._tangent_chain(node.value), attr=node.attr,
+                                  ctx=gast.Load())
         return gast.Subscript(value=self._tangent_chain(node.value), slice=T.clone(node.slice),
                               ctx=gast.Load())
 
@@ -412,9 +419,7 @@ class Forward:
         return [s]
 
     def _receiver_active(self, receiver):
-        root = receiver
-        while isinstance(root, gast.Subscript):
-            root = root.value
+        root = _field_root(receiver)
         return isinstance(root, gast.Name) and self.act.is_name_active(root.id)
 
     def _mutate(self, call, method):
@@ -1653,6 +1658,15 @@ def _formats(node):
     return isinstance(node.op, gast.Mod) \
         and isinstance(node.left, (gast.Constant, gast.JoinedStr)) \
         and isinstance(getattr(node.left, "value", ""), str)
+
+
+def _field_root(node):
+    """The object an item chain starts from, through namedtuples' fields (``w`` of
+    ``w.xs[0]``); an attribute of another kind (``x.T[0]``) ends it."""
+    while isinstance(node, gast.Subscript) or (
+            isinstance(node, gast.Attribute) and node.attr not in VALUE_ATTRIBUTES):
+        node = node.value
+    return node
 
 
 def _root(node):
