@@ -226,3 +226,23 @@ def test_dump_o_of_a_try_block_re_raises_errors_of_the_derivative(tmp_path):
                             timeout=60, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split("\n")[:2] == ["(2.0, 0.25)", "raised"]
+
+
+def test_dump_o_defines_the_namedtuples_the_code_builds(tmp_path):
+    """A namedtuple class of the user's module is defined in the dumped module (it imported
+    it from the CLI's private module name, which no one can import)."""
+    source = tmp_path / "states.py"
+    source.write_text("import collections\nfrom typing import NamedTuple\n\n"
+                      "P = collections.namedtuple('P', 'x y')\n\n\n"
+                      "class S(NamedTuple):\n    pos: float\n    vel: float = 0.5\n\n\n"
+                      "def f(x):\n    p = P(x, 2.0)\n    s = S(p.x * p.y)\n"
+                      "    return s._replace(vel=s.vel * x).vel + s.pos\n")
+    target = tmp_path / "out.py"
+    assert run("dump", "%s:f" % source, "-o", target).returncode == 0
+    probe = ("import sys\nsys.modules['pushforward'] = None\nsys.path.insert(0, %r)\n"
+             "import out\nprint(out.f_jvp(1.5, 1.0))\n" % str(tmp_path))
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            timeout=60, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    # f(x) = 0.5 x + 2 x: value 3.75, derivative 2.5
+    assert result.stdout.strip() == "(3.75, 2.5)"

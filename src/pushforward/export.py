@@ -90,6 +90,15 @@ class _Module:
                 raise ExportError("cannot export %s: it calls %s, a closure; define it at "
                                   "module level" % (where, value.__qualname__))
             self.add_function(source, value.__globals__, name, value.__name__)
+        elif special.is_record(value):  # a namedtuple class: its fields and defaults
+            defaults = tuple(value._field_defaults[f] for f in value._fields
+                             if f in value._field_defaults)
+            if not _literal(defaults):
+                raise ExportError("cannot export %s: the namedtuple %s has defaults that are "
+                                  "not literals" % (where, value.__qualname__))
+            self.imports.append("import collections")
+            self.constants.append("%s = collections.namedtuple(%r, %r, defaults=%r)"
+                                  % (name, value.__name__, value._fields, defaults))
         elif callable(value) and getattr(value, "__module__", None) and \
                 getattr(value, "__name__", None):
             mod = value.__module__
