@@ -1931,6 +1931,18 @@ def reads_items_before_a_call_changes_them(x):
 register(reads_items_before_a_call_changes_them, [(-1.0, 1.0)])
 
 
+def calls_read_a_list_before_and_after_it_changes(x, y):
+    """sum(c) and len(xs) are read on each side of a call that changes c or xs: each read
+    sees the list as it is then (the second one was taken for the first)."""
+    c = [x, y]
+    xs = [x, 2.0]
+    return sum(c) + _bump(c) * y + sum(c) + len(xs) * x + xs.pop() * len(xs)
+
+
+register(calls_read_a_list_before_and_after_it_changes, [(-1.0, 1.0), (-1.0, 1.0)],
+         active=[0, 1])
+
+
 BUFFER_LOG = []
 
 

@@ -456,10 +456,11 @@ class Forward:
 
     def _reads_items(self, node):
         """Whether ``node`` reads an item or an attribute of a local value (a module's
-        constants do not change)."""
+        constants do not change), or calls a function on one (``np.sum(a)``, ``len(xs)``)."""
         return node is not None and any(
             isinstance(n, (gast.Subscript, gast.Attribute)) and not isinstance(
                 self._module(getattr(_root(n), "id", None)), types.ModuleType)
+            or isinstance(n, gast.Call) and any(isinstance(a, gast.Name) for a in n.args)
             for n in T.walk(node))
 
     def _reads_state(self, node):
@@ -972,9 +973,12 @@ class Forward:
         """
         out = []
         for node in nodes:
-            if out and not is_pure(node, self.ctx):
+            impure = not is_pure(node, self.ctx)
+            if out and impure:
                 out = [self._read_now(p, t) for p, t in out]
             p, t = self.expr(node)
+            if impure:  # values stored before it may have changed: not to be reused after it
+                self.hoisted, self.computed, self.available = {}, {}, {}
             if not self.simple(p) and not is_pure(p, self.ctx):
                 p, t = self.hoist(p, t)
             out.append((p, t))
