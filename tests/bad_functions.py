@@ -266,3 +266,7 @@ def stores_into_an_int_array(x):
     y = numpy.zeros(3, dtype=int)
     y[0] = x * 2.7  # ERR: y[0]
     return y * 1.0
+
+
+def einsum_with_sublists(A, B):
+    return numpy.einsum(A, [0, 1], B, [0, 1], [0])  # ERR: numpy.einsum

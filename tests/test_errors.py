@@ -82,6 +82,8 @@ CASES = [
      "no tangent rule for the method '.reduce' of the ufunc numpy.maximum"),
     (bad.stores_into_an_int_array, errors.UnsupportedSyntaxError, ["y[0]"],
      "a differentiated value stored into 'y', an array with dtype=int: NumPy truncates it"),
+    (bad.einsum_with_sublists, errors.NoRuleError, ["numpy.einsum"],
+     "numpy.einsum with its operands' subscripts as lists"),
     (bad.builds_a_dataclass, errors.NoRuleError, ["Settings"],
      "an object of the class Settings made of differentiated values: pushforward "
      "differentiates namedtuples"),

@@ -1768,6 +1768,10 @@ def call_problem(rule, e):
         return ("star-arguments in a call to %s" % rule.name, "pass the arguments one by one",
                 errors.UnsupportedSyntaxError)
     keywords = [k.arg for k in e.keywords]
+    if rule.func is np.einsum and len(e.args) > 1 \
+            and isinstance(e.args[1], (gast.List, gast.Tuple)):  # its rule reads a string first
+        return ("numpy.einsum with its operands' subscripts as lists", "write the subscripts "
+                "as one string: np.einsum('ij,ij->i', A, B)", errors.NoRuleError)
     if "out" in keywords:
         return ("out= in a call of %s with differentiated arguments" % rule.name,
                 "assign the result instead (y = np.sum(x, axis=0))", errors.NoRuleError)
