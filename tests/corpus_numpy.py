@@ -329,6 +329,23 @@ def writes_through_views_made_by_functions(x):
 register(writes_through_views_made_by_functions, [Array((3,), -1.0, 1.0)], active=[0])
 
 
+def _as_matrix(v):
+    return np.reshape(v, (2, 2))
+
+
+def writes_through_a_view_a_helper_makes(x):
+    """A helper returns np.reshape of its argument: writes through it reach the argument, at
+    every order (its derivative code returns the view through a temporary)."""
+    a = np.zeros(4)
+    m = _as_matrix(a)
+    m[1, 0] = x[0] * x[1]
+    m[0, 1] = np.sin(x[0])
+    return np.sum(a * a)  # a number: its Hessian too
+
+
+register(writes_through_a_view_a_helper_makes, [Array((2,), -1.0, 1.0)], active=[0])
+
+
 class Frame(NamedTuple):
     points: np.ndarray
     weights: np.ndarray

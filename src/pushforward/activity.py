@@ -312,6 +312,8 @@ def _referred_names(node):
         names += _referred_names(node.func.value)
     if node.args and callee_name(node) in VIEW_FUNCTIONS:
         names += _referred_names(node.args[0])
+    elif len(node.args) == 2 and callee_name(node) in ("fit", "members"):  # generated code's
+        names += _referred_names(node.args[1])  # helpers give back their tangent argument
     return names
 
 
@@ -349,8 +351,23 @@ def _returned_arguments(call, ctx):
 
 
 def _returned_names(fdef):
-    return {name for r in own_nodes(fdef) if isinstance(r, gast.Return) and r.value is not None
-            for name in _referred_names(r.value)}
+    """The names whose objects ``fdef`` may return, through the local names it binds them to
+    (``t1 = np.reshape(v, (2, 2)); return t1``: ``v``)."""
+    bound, names = {}, set()
+    for node in own_nodes(fdef):
+        if isinstance(node, gast.Assign):
+            parts = _referred_names(node.value)
+            for name in (n for t in node.targets for n in _bound_names(t)):
+                bound.setdefault(name, set()).update(parts)
+        elif isinstance(node, gast.Return) and node.value is not None:
+            names.update(_referred_names(node.value))
+    todo = list(names)
+    while todo:
+        for name in bound.get(todo.pop(), ()):
+            if name not in names:
+                names.add(name)
+                todo.append(name)
+    return names
 
 
 def writes_into(func, param, seen=None):
