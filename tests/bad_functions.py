@@ -270,3 +270,15 @@ def stores_into_an_int_array(x):
 
 def einsum_with_sublists(A, B):
     return numpy.einsum(A, [0, 1], B, [0, 1], [0])  # ERR: numpy.einsum
+
+
+def _halve_first(c):
+    c[0] = c[0] * 0.5
+    return c[0]
+
+
+def updates_in_a_while_test(x):
+    c = [x + 10.0]
+    while _halve_first(c) > 1.0:  # ERR: _halve_first(c) > 1.0
+        pass
+    return c[0]

@@ -1943,6 +1943,24 @@ register(calls_read_a_list_before_and_after_it_changes, [(-1.0, 1.0), (-1.0, 1.0
          active=[0, 1])
 
 
+def _triple_first(c):
+    c[0] = c[0] * 3.0
+    return 1.0
+
+
+def calls_that_scale_a_list_where_their_values_are_constants(x):
+    """A call that scales a list of x in a test and inside int(): it runs its derivative
+    code there too (the derivative missed the scaling)."""
+    c = [x]
+    if _triple_first(c) > 0.0:
+        k = int(_triple_first(c))
+        return c[0] * k + x
+    return 0.0
+
+
+register(calls_that_scale_a_list_where_their_values_are_constants, [(-1.0, 1.0)])
+
+
 BUFFER_LOG = []
 
 

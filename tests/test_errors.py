@@ -84,6 +84,8 @@ CASES = [
      "a differentiated value stored into 'y', an array with dtype=int: NumPy truncates it"),
     (bad.einsum_with_sublists, errors.NoRuleError, ["numpy.einsum"],
      "numpy.einsum with its operands' subscripts as lists"),
+    (bad.updates_in_a_while_test, errors.UnsupportedSyntaxError, ["_halve_first(c) > 1.0"],
+     "a call that writes differentiated values into its arguments, in the test of a while"),
     (bad.builds_a_dataclass, errors.NoRuleError, ["Settings"],
      "an object of the class Settings made of differentiated values: pushforward "
      "differentiates namedtuples"),

@@ -106,7 +106,7 @@ class Activity:
         if info.kind == "zero":
             return False
         if info.kind == "local":
-            return info.target in self.local_returns or self._updates_state(info.target)
+            return info.target in self.local_returns or self.updates_state(info.target)
         if info.kind == "nested":  # the nested function's result depends on its closure
             return info.target[1] in self.local_returns or any(self.is_active(a) for a in args)
         if info.kind == "method":
@@ -118,7 +118,7 @@ class Activity:
             return self.is_active(node.func.value) or any(self.is_active(a) for a in args)
         return any(self.is_active(a) for a in args)
 
-    def _updates_state(self, name):
+    def updates_state(self, name):
         """Whether the nested function ``name`` stores into a container that carries tangents
         (``hist.append(v * x)`` of its caller's list): its calls run its derivative code, even
         where their results are constants."""
@@ -272,7 +272,7 @@ class Activity:
     def _filled(self, call, positional, writes):
         """Containers passed to a function that stores active values into them (an active
         argument beside them): active. ``positional``: the function's positional parameters."""
-        bound = _bound(call, positional)
+        bound = bound_arguments(call, positional)
         if not any(self.is_active(a) for _, a in bound):
             return False
         changed = False
@@ -347,7 +347,7 @@ def _returned_arguments(call, ctx):
         params, returned = code.co_varnames[:code.co_argcount], _RETURNS[code]
     else:
         return []
-    return [a for p, a in _bound(call, params) if p in returned]
+    return [a for p, a in bound_arguments(call, params) if p in returned]
 
 
 def _returned_names(fdef):
@@ -410,7 +410,7 @@ def _writes_in(fdef, param, namespace, seen):
                 code = callee.__code__
                 if any(a.__class__ is gast.Name and a.id == param and p is not None
                        and writes_into(callee, p, seen)
-                       for p, a in _bound(node, code.co_varnames[:code.co_argcount])):
+                       for p, a in bound_arguments(node, code.co_varnames[:code.co_argcount])):
                     return True
     return False
 
@@ -441,7 +441,7 @@ def _stored_roots(fdef):
     return roots - {None}
 
 
-def _bound(call, positional):
+def bound_arguments(call, positional):
     """[(parameter, argument)] of a call: positional ones by place, keywords by name (None
     for a ``**kwargs`` argument)."""
     return list(zip(positional, call.args)) + [(k.arg, k.value) for k in call.keywords]

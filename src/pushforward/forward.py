@@ -19,7 +19,7 @@ import numpy as np
 
 from . import errors
 from . import templates as T
-from .activity import iteration_parts, own_nodes
+from .activity import bound_arguments, iteration_parts, own_nodes, writes_into
 from .batch import UNDISPATCHED
 from .kinds import float_call, float_valued, value_kinds
 from .calls import callee_name, classify, is_pure, method_kind
@@ -500,7 +500,8 @@ class Forward:
         if self._outer_write(s.targets, s.value):
             return [s]
         if not self.act.is_active(s.value) and all(self.tangent_target(t) is None for t in s.targets):
-            return [s]
+            return [gast.Assign(targets=s.targets, value=self._updating_calls(s.value),
+                                type_comment=None)]
         if len(s.targets) > 1:
             p, t = self.expr(s.value)
             if t is None:
@@ -766,10 +767,14 @@ class Forward:
         return [gast.Delete(targets=targets)]
 
     def s_If(self, s):
-        return [gast.If(test=s.test, body=self.body(s.body) or [gast.Pass()],
+        return [gast.If(test=self._updating_calls(s.test), body=self.body(s.body) or [gast.Pass()],
                         orelse=self.body(s.orelse))]
 
     def s_While(self, s):
+        if any(isinstance(n, gast.Call) and self._updates(n) for n in T.walk(s.test)):
+            self.problem(s.test, "a call that writes differentiated values into its arguments, "
+                         "in the test of a while loop", "call it in the loop's body and test "
+                         "its value: while True: ... if not ...: break")
         return [gast.While(test=s.test, body=self.body(s.body), orelse=self.body(s.orelse))]
 
     def s_With(self, s):
@@ -810,7 +815,7 @@ class Forward:
         if any(self.act.is_active(p) for p in parts if p is not None):
             primal_iter, titer, ttarget = self._iteration(s.iter, s.target, inits, False)
         else:  # a constant iterable
-            primal_iter, titer = s.iter, None
+            primal_iter, titer = self._updating_calls(s.iter), None
             self._zero_target(s.target, inits)
         if titer is None:  # no tangent to iterate over
             return [gast.For(target=s.target, iter=primal_iter, body=inits + body, orelse=orelse,
@@ -945,6 +950,39 @@ class Forward:
                                 returns=None, type_comment=None, type_params=[])
         return [s, twin]
 
+    def _updates(self, call):
+        """Whether a call writes differentiated values into its arguments (or, a nested
+        function, into its caller's containers): it runs its derivative code wherever it is,
+        also where its value is a constant (``if bump(c) > 0:``, ``int(bump(c))``)."""
+        info = classify(call, self.ctx)
+        if info.kind == "local":
+            return info.target in self.local_jvps and self.act.updates_state(info.target)
+        if info.kind != "user" or not isinstance(info.target, types.FunctionType):
+            return False
+        code = info.target.__code__
+        return any(param is not None and self._receiver_active(arg)
+                   and writes_into(info.target, param)
+                   for param, arg in bound_arguments(call, code.co_varnames[:code.co_argcount]))
+
+    def _updating_calls(self, e):
+        """``e``, a constant expression, with its calls that write differentiated values
+        (see ``_updates``) running their derivative code: ``bump_jvp(c, dc)[0] > 0``."""
+        if not any(isinstance(n, gast.Call) and self._updates(n) for n in T.walk(e)):
+            return e
+        forward = self
+
+        class Calls(gast.NodeTransformer):
+            def visit_Call(self, node):
+                self.generic_visit(node)
+                if not forward._updates(node):
+                    return node
+                call, flat = forward._pair_call(node, classify(node, forward.ctx))
+                values = T.const(0) if not flat else gast.Slice(lower=None, upper=T.const(flat),
+                                                                step=None)
+                return gast.Subscript(value=call, slice=values, ctx=gast.Load())
+
+        return Calls().visit(e)
+
     def _local_active(self, fdef):
         params = [a.id for a in fdef.args.args + fdef.args.kwonlyargs]
         if fdef.name in self.act.local_returns or any(self.act.is_name_active(p) for p in params):
@@ -955,7 +993,7 @@ class Forward:
     def expr(self, e, root=False):
         """(primal, tangent) of an expression; tangent None when it is constant."""
         if not self.act.is_active(e):
-            return e, None
+            return self._updating_calls(e), None
         method = getattr(self, "e_" + type(e).__name__, None)
         if method is None:
             self.problem(e, "%s of a differentiated value is not supported" % _describe(e),
