@@ -329,6 +329,18 @@ def writes_through_views_made_by_functions(x):
 register(writes_through_views_made_by_functions, [Array((3,), -1.0, 1.0)], active=[0])
 
 
+def inplace_through_an_alias_of_the_argument(x):
+    """y is x, the argument, changed in place through y (the Hessian's code wrote into a
+    zero 0.0 for the argument's tangent's tangent)."""
+    y = x
+    y[0] = 5.0
+    y *= 2.0
+    return np.sum(y ** 2) + y @ x
+
+
+register(inplace_through_an_alias_of_the_argument, [Array((3,), -1.0, 1.0)], active=[0])
+
+
 def _as_matrix(v):
     return np.reshape(v, (2, 2))
 

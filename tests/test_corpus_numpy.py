@@ -39,7 +39,7 @@ IDS = [case.name for case in CASES]
 _CASE_BY_NAME = {case.name: case for case in CASES}
 
 # Corpus functions that modify their arguments in place on purpose.
-MUTATES_ARGUMENTS = {"inplace_on_argument"}
+MUTATES_ARGUMENTS = {"inplace_on_argument", "inplace_through_an_alias_of_the_argument"}
 
 
 def _atol(case, value, derivative):

@@ -182,8 +182,9 @@ class Forward:
         if isinstance(p, gast.Constant) and p.value is None:
             return T.const(None)
         if isinstance(p, gast.Name) and p.id not in self.ctx.resolution.containers \
-                and p.id not in self.act.filled and p.id not in self.records:
-            return T.const(0.0)  # never indexed, iterated, measured or filled: a number
+                and p.id not in self.act.filled and p.id not in self.act.written \
+                and p.id not in self.records:
+            return T.const(0.0)  # never indexed, iterated, measured or written into: a number
         return T.expr("zeros_like(p)", p=p, zeros_like=self.ctx.bind("zeros_like", zeros_like))
 
     def _computes(self, t):
