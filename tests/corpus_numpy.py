@@ -288,6 +288,19 @@ register(numpy_functions_of_lists_of_entries, [Array((3,), 1.0, 2.0), (-1.0, 1.0
          active=[0, 1])
 
 
+def numpy_rules_given_lists(x, y):
+    """np.clip and np.maximum of a list of differentiated numbers, and sorted of a dict's
+    values (the rules compared lists, or indexed a view)."""
+    a = np.clip([x, y], 0.0, 0.95)
+    b = np.maximum([x, y * y], 0.2)
+    d = {"p": x * y, "q": 2.0 * y}
+    return float(a[0] + 2.0 * a[1] + b @ np.array([1.0, 3.0])) + sorted(d.values())[1] * x
+
+
+register(numpy_rules_given_lists, [(0.3, 0.6), (0.5, 0.9)], active=[0, 1],
+         kinks=lambda x, y: min(abs(x * y - 2.0 * y), abs(y * y - 0.2), abs(y - 0.95)))
+
+
 def list_variable_with_a_constant_array(x):
     """A list variable of a differentiated and a constant array, given to np.array, np.mean
     and np.max (the constant's tangent is zeros of its shape, not 0.0)."""

@@ -1288,6 +1288,10 @@ class Forward:
         by_name = {k.arg: k.value for k in e.keywords}
         order = list(e.args) + [by_name[p] for p in params[len(e.args):]]
         pts = self._batch_operands(rule, self.operands(order))
+        if _numpy(rule.func):  # np.maximum([x, y], 0.0): its template compares arrays
+            np_ = self.ctx.bind("np", np)
+            pts = [(T.expr("n.asarray(p)", n=T.clone(np_), p=p), t)
+                   if isinstance(p, (gast.List, gast.Tuple)) else (p, t) for p, t in pts]
         npos, func = len(e.args), e.func
         kwnames = params[npos:]
 
@@ -1303,8 +1307,7 @@ class Forward:
         0.0 until here, which ``np.array(parts)`` would not stack); in vector mode a list of
         tangents is one batch (``np.sum([dx, dy])``: NumPy would convert the list, which a
         batch refuses)."""
-        if rule.func in SEQUENCES or not (
-                getattr(rule.func, "__module__", None) or "").startswith("numpy"):
+        if rule.func in SEQUENCES or not _numpy(rule.func):
             return pts  # (sequences: _linear_tangent gives them their members)
         scalars = value_kinds(self.ctx).scalars
         out = []
@@ -1701,6 +1704,11 @@ def _formats(node):
     return isinstance(node.op, gast.Mod) \
         and isinstance(node.left, (gast.Constant, gast.JoinedStr)) \
         and isinstance(getattr(node.left, "value", ""), str)
+
+
+def _numpy(func):
+    """Whether a primitive is NumPy's."""
+    return (getattr(func, "__module__", None) or "").startswith("numpy")
 
 
 def _field_root(node):

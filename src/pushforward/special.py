@@ -74,6 +74,8 @@ def sorted_tangent(xs, dxs, ans, key=None, reverse=False):
     the sort put their items; for a dict, whose sort gives its keys (constants), zeros."""
     if isinstance(xs, dict):
         return [0.0] * len(xs)
+    if not isinstance(xs, (list, tuple, np.ndarray)):  # d.values(), a set: in their order
+        xs, dxs = list(xs), list(dxs)
     return [dxs[i] for i in sort_order(xs, key, reverse)]
 
 
@@ -374,6 +376,7 @@ def sort_tangent(x, dx, ans, axis=-1):
 
 def clip_tangent(x, lo, hi, dx, dlo, dhi):
     """Tangent of clip: dx inside the bounds (the bounds included), a bound's tangent outside."""
+    x = np.asarray(x)  # np.clip([x, y], 0.0, 1.0) of a list
     t = dx
     if lo is not None:
         t = np.where(x < lo, dlo, t)
