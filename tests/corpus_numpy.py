@@ -301,6 +301,16 @@ register(numpy_rules_given_lists, [(0.3, 0.6), (0.5, 0.9)], active=[0, 1],
          kinks=lambda x, y: min(abs(x * y - 2.0 * y), abs(y * y - 0.2), abs(y - 0.95)))
 
 
+def concatenates_a_list_variable_and_a_constant(x):
+    """np.concatenate of a list variable plus a display of a constant array (its tangent was
+    0.0, which np.concatenate refused)."""
+    parts = [x ** 2]
+    return np.sum(np.concatenate(parts + [np.zeros(2)]) * np.arange(1.0, 6.0))
+
+
+register(concatenates_a_list_variable_and_a_constant, [Array((3,), -1.0, 1.0)], active=[0])
+
+
 def list_variable_with_a_constant_array(x):
     """A list variable of a differentiated and a constant array, given to np.array, np.mean
     and np.max (the constant's tangent is zeros of its shape, not 0.0)."""

@@ -1943,6 +1943,18 @@ register(calls_read_a_list_before_and_after_it_changes, [(-1.0, 1.0), (-1.0, 1.0
          active=[0, 1])
 
 
+def concatenates_tuples_and_lists(x, y):
+    """A tuple variable and a list display concatenated with differentiated items (at second
+    order the tuple's zero tangent was 0.0, added to a tuple)."""
+    p = (x, y)
+    q = p + (x * y,)
+    r = [x] + [2.0, y]
+    return q[2] * q[0] + r[2] * r[0] * r[1]
+
+
+register(concatenates_tuples_and_lists, [(-1.0, 1.0), (-1.0, 1.0)], active=[0, 1])
+
+
 def _triple_first(c):
     c[0] = c[0] * 3.0
     return 1.0

@@ -1118,8 +1118,9 @@ class Forward:
             template = BINOPS["Square"]
         pts = self.operands([e.left, e.right])
         if isinstance(e.op, gast.Add) and any(isinstance(p, T.SEQUENCE_DISPLAYS) for p, _ in pts):
-            # list concatenation: a constant part's tangent keeps its length (ys + [c])
-            pts = [(p, self.zero_of(p) if t is None else t) for p, t in pts]
+            # list concatenation: a constant part's tangent keeps its length (ys + [c]), and
+            # its arrays' shapes (parts + [np.zeros(2)])
+            pts = [self._concatenated_zero(p) if t is None else (p, t) for p, t in pts]
         op = e.op
         return self.apply(template, ("l", "r"), pts,
                           lambda ps: gast.BinOp(left=ps[0], op=op, right=ps[1]), root)
@@ -1595,6 +1596,17 @@ class Forward:
                     gast.keyword(arg=k, value=p) for k, (p, _) in zip(names, kws)]),
                 gast.Call(func=T.clone(e.func), args=tangents[:n], keywords=[
                     gast.keyword(arg=k, value=t) for k, t in zip(names + defaults, tangents[n:])]))
+
+    def _concatenated_zero(self, p):
+        """A constant part of a concatenation (``ys + [c]``, ``parts + [np.zeros(2)]``, ``dp +
+        (...)``) and its zero tangent: its length, and a zero like each item that may be an
+        array (``[zeros_like(t1)]``), or like the whole (``zeros_like(dp)``)."""
+        if not isinstance(p, (gast.List, gast.Tuple)):
+            p, zero = self._zero_tangent(p, None)
+            return p, zero if zero is not None else self.zero_of(p)
+        items = [self._zero_tangent(e, None) for e in p.elts]
+        return (type(p)(elts=[e for e, _ in items], ctx=gast.Load()),
+                type(p)(elts=[T.const(0.0) if z is None else z for _, z in items], ctx=gast.Load()))
 
     def _zero_tangent(self, p, t):
         """``(p, t)``, an argument and its tangent; for a constant that is not surely a number,
