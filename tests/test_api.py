@@ -357,3 +357,21 @@ def test_a_module_edited_but_not_reloaded_is_refused_with_advice(tmp_path, monke
             pf.forward_diff(moved_model.f)
     finally:
         sys.modules.pop("moved_model", None)
+
+
+def nested_array_results(x):
+    y = x[0] + np.zeros(3)
+    return y, [y * 2.0, np.ones(2)], {"k": y, "c": np.ones(2)}
+
+
+def test_jvp_tangents_of_arrays_inside_list_and_dict_results_have_their_shapes():
+    """Each array of a result, also inside a returned list or dict, has a tangent of its
+    shape (a constant one's was 0.0, y's inside containers a scalar)."""
+    x = np.array([0.5, -1.0])
+    value, tangent = pf.jvp(nested_array_results, (x,), (np.array([1.0, 0.0]),))
+    flat = [(value[0], tangent[0]), (value[1][0], tangent[1][0]), (value[1][1], tangent[1][1]),
+            (value[2]["k"], tangent[2]["k"]), (value[2]["c"], tangent[2]["c"])]
+    for v, t in flat:
+        assert np.shape(t) == np.shape(v)
+    np.testing.assert_array_equal(tangent[1][0], np.full(3, 2.0))
+    np.testing.assert_array_equal(tangent[2]["c"], np.zeros(2))

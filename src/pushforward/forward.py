@@ -900,12 +900,18 @@ class Forward:
             fit_ = self.ctx.bind("fit", fit)
             if isinstance(p, gast.Tuple) and isinstance(t, gast.Tuple):
                 for i, (v, d) in enumerate(zip(p.elts, t.elts)):
-                    if not isinstance(v, gast.Name) and _is_number_zero(d):  # a zero shaped
-                        v, _ = self.hoist(v, None)  # like an array result, which may be indexed
+                    # a zero shaped like an array result, which may be indexed; the arrays in
+                    # a list or a dict result too
+                    if not isinstance(v, gast.Name) and (
+                            _is_number_zero(d) or isinstance(v, (gast.List, gast.Dict))):
+                        v, _ = self.hoist(v, None)
                         p.elts[i] = v
                 t.elts = [T.expr("f(v, d)", f=fit_, v=T.clone(v), d=d)
                           if isinstance(v, gast.Name) else d for v, d in zip(p.elts, t.elts)]
-            elif not isinstance(p, (gast.List, gast.Dict, gast.Tuple)):
+            elif isinstance(p, (gast.List, gast.Dict)):
+                p, t = self.hoist(p, t)
+                t = T.expr("f(v, d)", f=fit_, v=T.clone(p), d=t)
+            elif not isinstance(p, gast.Tuple):
                 if not self.simple(p):
                     p, t = self.hoist(p, t)
                 t = T.expr("f(v, d)", f=fit_, v=T.clone(p), d=t)

@@ -175,6 +175,10 @@ def fit(value, tangent):
     smaller tangent until here)."""
     if isinstance(value, np.ndarray) and np.shape(tangent) != value.shape:
         return np.broadcast_to(tangent, value.shape).astype(float)
+    if isinstance(value, (list, tuple)) and isinstance(tangent, (list, tuple)):  # a result
+        return rebuild(tangent, [fit(v, t) for v, t in zip(value, tangent)])  # holding arrays
+    if isinstance(value, dict) and isinstance(tangent, dict):
+        return {k: fit(value[k], t) for k, t in tangent.items()}
     return tangent
 
 
