@@ -1562,3 +1562,19 @@ def test_string_formatting_and_float_attributes_in_coefficient_code():
 def test_a_direction_for_star_args_is_refused_by_name():
     with pytest.raises(pf.errors.TangentMismatchError, match=r"primal 0 goes to \*args"):
         pf.taylor(_forms, order=2)((1.5,), (1.0,))
+
+
+def t_sorts_its_own_copy(xs):
+    xs = list(xs)
+    xs.sort()
+    xs[0] = xs[0] * 2.0
+    return xs[0] * xs[1] + xs[2]
+
+
+def test_writes_into_an_argument_rebound_to_a_copy_are_the_functions_own():
+    """xs = list(xs), then writes into xs: the copy the refusal's hint asks for (it was
+    refused all the same); coefficients against the closed form of the sorted order."""
+    x, v = [1.3, 0.7, 2.0], [1.0, 0.0, 1.0]
+    # sorted: [0.7, 1.3 + t, 2.0 + t] -> 1.4 (1.3 + t) + 2 + t = 3.82 + 2.4 t
+    assert pf.taylor(t_sorts_its_own_copy, order=2)((x,), (v,)) == pytest.approx(
+        [3.82, 2.4, 0.0], rel=1e-14, abs=1e-15)

@@ -117,6 +117,7 @@ class _Rewrite(T.Transformer):
     def __init__(self, ctx, act, gen, outside):
         self.ctx, self.act, self.gen = ctx, act, gen
         self.outside = {id(root) for root, _ in outside}  # roots of writes outside the function
+        self._stores = None  # name -> the first line that assigns it
 
     def series(self, attr):
         return gast.Attribute(value=self.ctx.bind("series", series), attr=attr, ctx=gast.Load())
@@ -131,12 +132,23 @@ class _Rewrite(T.Transformer):
         root = target
         while isinstance(root, (gast.Subscript, gast.Attribute)):
             root = root.value
-        if root is not target and isinstance(root, gast.Name) and root.id in self.gen.params:
+        if root is not target and isinstance(root, gast.Name) and root.id in self.gen.params \
+                and not self._rebound_before(root.id, target.lineno):
             self.gen.entry_problems.append(errors.Problem(
                 errors.UnsupportedSyntaxError,
                 "Taylor mode cannot write into the argument '%s' in place" % root.id,
                 self.ctx.filename, target.lineno, target.col_offset,
                 "work on a copy: %s = %s.copy()" % (root.id, root.id)))
+
+    def _rebound_before(self, name, line):
+        """Whether the argument ``name`` is assigned anew on a line before ``line`` (``xs =
+        xs.copy()``): writes after it go into the function's own object."""
+        if self._stores is None:
+            self._stores = {}
+            for n in T.walk(self.ctx.fdef):
+                if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store):
+                    self._stores[n.id] = min(self._stores.get(n.id, n.lineno), n.lineno)
+        return self._stores.get(name, line) < line
 
     def visit_BinOp(self, node):  # "%.3f" % x formats the value
         self.generic_visit(node)
