@@ -42,6 +42,7 @@ Tolerances
 Not tested here: cost (benchmarks live in ``bench/``, never timed tests) and ``hypot``.
 """
 
+import collections
 import math
 import random
 import zlib
@@ -1578,3 +1579,24 @@ def test_writes_into_an_argument_rebound_to_a_copy_are_the_functions_own():
     # sorted: [0.7, 1.3 + t, 2.0 + t] -> 1.4 (1.3 + t) + 2 + t = 3.82 + 2.4 t
     assert pf.taylor(t_sorts_its_own_copy, order=2)((x,), (v,)) == pytest.approx(
         [3.82, 2.4, 0.0], rel=1e-14, abs=1e-15)
+
+
+def t_sorts_by_math_keys_and_tuples(x, y):
+    xs = [x, y]
+    xs.sort(key=lambda v: math.sin(v))
+    pairs = sorted([(3.0, x), (1.0, y)])
+    points = sorted([Pt(x, 2.0), Pt(y, 1.0)], key=lambda p: p.b)
+    return xs[0] * xs[1] ** 2 + pairs[0][1] * pairs[1][1] + points[0].a
+
+
+Pt = collections.namedtuple("Pt", "a b")
+
+
+def test_sorts_of_series_compare_their_values():
+    """A sort key that calls math functions, sorted tuples and namedtuples of series: they
+    are ordered by the values (a math function of a series raised TypeError, and sorted saw
+    one array of the list). Coefficients against the closed form along (1, 0)."""
+    x, y = 0.7, 1.3  # sin 0.7 < sin 1.3: xs = [x, y]; pairs = [(1, y), (3, x)]; points[0] = y
+    c = pf.taylor(t_sorts_by_math_keys_and_tuples, order=2)((x, y), (1.0, None))
+    # f(x + t) = (x + t) y^2 + y (x + t) + y
+    assert c == pytest.approx([x * y * y + y * x + y, y * y + y, 0.0], rel=1e-14, abs=1e-15)

@@ -446,7 +446,7 @@ def value(x):
     if isinstance(x, list):
         return [value(v) for v in x]
     if isinstance(x, tuple):
-        return tuple(value(v) for v in x)
+        return special.rebuild(x, [value(v) for v in x])
     return x
 
 
@@ -1003,8 +1003,20 @@ def sort_copy(xs, *, key=None, reverse=False):
     their values, an array's series along its last axis (as ``special.sort_copy``)."""
     if isinstance(xs, Series) and key is None and reverse is False:
         return _sort(xs)
-    return special.sort_copy(xs if not isinstance(xs, Series) else xs.a[0], key=key,
-                             reverse=reverse)  # the sort of a list, or the array's error
+    if isinstance(xs, Series):  # the array's own error for a key
+        return special.sort_copy(xs.a[0], key=key, reverse=reverse)
+    return special.sort_copy(xs, key=_by_value(key), reverse=reverse)
+
+
+def sorted_(xs, key=None, reverse=False):
+    """``sorted`` of series (numbers, tuples or namedtuples of them): by their values."""
+    return sorted(xs, key=_by_value(key), reverse=reverse)
+
+
+def _by_value(key):
+    """A sort key on the values of series: a key may call math functions, which take
+    numbers, or read a namedtuple's fields."""
+    return value if key is None else (lambda s: key(value(s)))
 
 
 def _reduce_product(a, axis=None, keepdims=False, **kwargs):

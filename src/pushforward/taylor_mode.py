@@ -53,13 +53,13 @@ MATH = {math.sin: "sin", math.cos: "cos", math.tan: "tan", math.sinh: "sinh",
         math.radians: "radians", math.fsum: "fsum", math.prod: "prod", math.gamma: "gamma",
         math.lgamma: "lgamma", builtins.sum: "sum_",
         builtins.float: "to_float", np.array: "array", np.asarray: "asarray", np.full: "full",
-        np.full_like: "full_like", special.sort_copy: "sort_copy"}
+        np.full_like: "full_like", special.sort_copy: "sort_copy", builtins.sorted: "sorted_"}
 for _name in ("exp2", "cbrt"):
     if hasattr(math, _name):
         MATH[getattr(math, _name)] = _name
 #: primitives a series handles as it is: containers, iteration, and Python's own protocols
-AS_WRITTEN = {builtins.list, builtins.tuple, builtins.reversed, builtins.sorted,
-              builtins.min, builtins.max, builtins.abs, builtins.pow, builtins.divmod}
+AS_WRITTEN = {builtins.list, builtins.tuple, builtins.reversed, builtins.min, builtins.max,
+              builtins.abs, builtins.pow, builtins.divmod}
 ITERATORS = (builtins.zip, builtins.enumerate)  # over containers of series
 #: methods of containers of series that only move them (``for k, v in d.items()``)
 AS_WRITTEN_METHODS = {"items", "is_integer", "_replace", "_asdict"}  # series objects, and
