@@ -223,7 +223,8 @@ class Activity:
         through = not self.written.isdisjoint(active)
         roots = _referred_names(value) if isinstance(target, gast.Name) or through else []
         if through and isinstance(value, gast.Call):
-            roots += [r for a in _returned_arguments(value, self.ctx) for r in _shared_roots(a, self.ctx)]
+            roots += [r for a in _returned_arguments(value, self.ctx)
+                      for r in _shared_roots(a, self.ctx)]
         roots = {r for r in roots if r in self.ctx.resolution.locals}
         new = roots - self.names
         self.names |= new
@@ -431,7 +432,8 @@ def _stored_roots(fdef):
     augmented assignments (in place for arrays and lists)."""
     roots = set()
     for node in T.walk(fdef):
-        if isinstance(node, (gast.Subscript, gast.Attribute)) and not isinstance(node.ctx, gast.Load):
+        if isinstance(node, (gast.Subscript, gast.Attribute)) \
+                and not isinstance(node.ctx, gast.Load):
             roots.add(_referred(node))
         elif isinstance(node, gast.AugAssign):
             roots.add(_referred(node.target))

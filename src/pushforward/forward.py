@@ -1582,7 +1582,7 @@ class Forward:
     def _record_call(self, e, cls):
         """``State(p, vel=v)``, a namedtuple: its tangent is the namedtuple of the tangents,
         ``State(dp, vel=0.0)``, with a zero for each field left to its default."""
-        if any(isinstance(a, gast.Starred) for a in e.args) or any(k.arg is None for k in e.keywords):
+        if _star_arguments(e):
             self.problem(e, "star-arguments in a call of %s with differentiated arguments"
                          % cls.__name__, "pass the fields one by one")
             return e, None
@@ -1652,7 +1652,7 @@ class Forward:
 
         A call with n == 0 returns the pair (value, tangent).
         """
-        if any(isinstance(a, gast.Starred) for a in e.args) or any(k.arg is None for k in e.keywords):
+        if _star_arguments(e):
             self.problem(e, "star-arguments in a call with differentiated arguments",
                          "pass the arguments one by one")
             return e, 0
@@ -1722,6 +1722,12 @@ def _formats(node):
     return isinstance(node.op, gast.Mod) \
         and isinstance(node.left, (gast.Constant, gast.JoinedStr)) \
         and isinstance(getattr(node.left, "value", ""), str)
+
+
+def _star_arguments(call):
+    """Whether a call passes ``*args`` or ``**kwargs``."""
+    return any(isinstance(a, gast.Starred) for a in call.args) \
+        or any(k.arg is None for k in call.keywords)
 
 
 def _numpy(func):
@@ -1829,7 +1835,7 @@ def call_problem(rule, e):
     """Why ``rule`` cannot differentiate the call ``e`` as it is written, whatever is
     differentiated: ``(message, hint, kind)``, or None. Taylor mode asks too, so that both
     modes refuse such a call at its line."""
-    if any(isinstance(a, gast.Starred) for a in e.args) or any(k.arg is None for k in e.keywords):
+    if _star_arguments(e):
         return ("star-arguments in a call to %s" % rule.name, "pass the arguments one by one",
                 errors.UnsupportedSyntaxError)
     keywords = [k.arg for k in e.keywords]
@@ -1850,8 +1856,8 @@ def call_problem(rule, e):
             errors.UnsupportedSyntaxError)
     params = rule.params(len(e.args) + len(keywords))
     if params is None:
-        return ("no tangent rule for %s with %d arguments" % (rule.name, len(e.args) + len(keywords)),
-                "", errors.NoRuleError)
+        return ("no tangent rule for %s with %d arguments"
+                % (rule.name, len(e.args) + len(keywords)), "", errors.NoRuleError)
     unexpected = sorted(set(keywords) - set(params[len(e.args):]))
     if unexpected:
         return ("unexpected keyword arguments %s for %s" % (unexpected, rule.name), "",
