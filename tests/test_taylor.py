@@ -43,6 +43,7 @@ Not tested here: cost (benchmarks live in ``bench/``, never timed tests) and ``h
 """
 
 import collections
+import inspect
 import math
 import random
 import zlib
@@ -1600,3 +1601,23 @@ def test_sorts_of_series_compare_their_values():
     c = pf.taylor(t_sorts_by_math_keys_and_tuples, order=2)((x, y), (1.0, None))
     # f(x + t) = (x + t) y^2 + y (x + t) + y
     assert c == pytest.approx([x * y * y + y * x + y, y * y + y, 0.0], rel=1e-14, abs=1e-15)
+
+
+Holder = collections.namedtuple("Holder", "w")
+
+
+def t_stores_into_a_field_array(x):
+    h = Holder(np.zeros(2))
+    h.w[0] = x
+    return np.sum(h.w ** 2)
+
+
+def test_a_series_stored_into_an_array_of_numbers_is_refused_at_its_line():
+    """An array Taylor mode did not make (a namedtuple's field) cannot hold a series: a
+    clear error at the store (it was a bare TypeError), while first order differentiates it."""
+    assert pf.forward_diff(t_stores_into_a_field_array)(0.7)[1] == pytest.approx(1.4, rel=1e-15)
+    line = inspect.getsourcelines(t_stores_into_a_field_array)[1] + 2
+    with pytest.raises(pf.errors.UnsupportedDerivativeError,
+                       match=r"test_taylor.py:%d:5: a Taylor series where a number is needed"
+                       % line):
+        pf.taylor(t_stores_into_a_field_array, order=2)((0.7,), (1.0,))

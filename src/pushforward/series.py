@@ -105,9 +105,12 @@ class _OnValue:
     def __trunc__(self):
         return math.trunc(self.value)
 
-    def __float__(self):
-        raise TypeError("a Taylor series is not a float: pushforward has no Taylor rule for "
-                        "the function that converted it")
+    def __float__(self):  # an array of numbers made outside the expanded code, a C function
+        raise errors.at_run_time(
+            errors.UnsupportedDerivativeError, "a Taylor series where a number is needed: "
+            "stored into an array of numbers that Taylor mode did not make (a namedtuple's "
+            "field), or converted by a function without a Taylor rule",
+            "keep the array in a variable of the function's own (w = np.zeros(2); w[0] = x)")
 
 
 class Series(_OnValue, Batch):
