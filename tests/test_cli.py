@@ -1,6 +1,7 @@
 """The pushforward command line, run as a user runs it: in a subprocess."""
 
 import json
+import math
 import pathlib
 import subprocess
 import sys
@@ -246,3 +247,18 @@ def test_dump_o_defines_the_namedtuples_the_code_builds(tmp_path):
     assert result.returncode == 0, result.stderr
     # f(x) = 0.5 x + 2 x: value 3.75, derivative 2.5
     assert result.stdout.strip() == "(3.75, 2.5)"
+
+
+def test_dump_o_writes_infinite_constants_python_can_read(tmp_path):
+    """-inf and inf among a module's constants are written float('-inf') and float('inf')
+    (repr wrote inf, an undefined name)."""
+    source = tmp_path / "bounds.py"
+    source.write_text("import math\n\nLOWER = -math.inf\nBOUNDS = (0.0, math.inf)\n\n\n"
+                      "def f(x):\n    if x > LOWER and x < BOUNDS[1]:\n        return 3.0 * x\n"
+                      "    return 0.0\n")
+    target = tmp_path / "out.py"
+    assert run("dump", "%s:f" % source, "-o", target).returncode == 0
+    namespace = {}
+    exec(compile(target.read_text(), str(target), "exec"), namespace)
+    assert namespace["f_jvp"](0.7, 1.0) == (3.0 * 0.7, 3.0)
+    assert namespace["LOWER"] == -math.inf and namespace["BOUNDS"] == (0.0, math.inf)

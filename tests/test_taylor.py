@@ -1621,3 +1621,33 @@ def test_a_series_stored_into_an_array_of_numbers_is_refused_at_its_line():
                        match=r"test_taylor.py:%d:5: a Taylor series where a number is needed"
                        % line):
         pf.taylor(t_stores_into_a_field_array, order=2)((0.7,), (1.0,))
+
+
+WIDE = np.random.default_rng(3).normal(size=(50, 200))
+
+
+def t_wide_product(x):
+    return WIDE @ x
+
+
+def t_concatenates_a_nested_list(x, s):
+    return np.concatenate([x, [s, 1.0]]).sum()
+
+
+def test_the_value_of_a_constant_matrix_times_a_series_is_the_primals_bit_for_bit():
+    """A product of the whole stack of coefficients rounds unlike M @ x (BLAS): c0 is now
+    computed as the primal is."""
+    x = np.random.default_rng(4).normal(size=200)
+    c = pf.taylor(t_wide_product, order=2)((x,), (np.ones(200),))
+    assert np.array_equal(c[0], WIDE @ x)
+    np.testing.assert_allclose(c[1], WIDE @ np.ones(200), rtol=1e-12)
+
+
+def test_a_series_numpy_would_convert_to_numbers_is_refused_at_its_line():
+    """np.concatenate([x, [s, 1.0]]) with x constant: NumPy converts the nested list, series
+    included, to numbers (a bare TypeError before)."""
+    line = inspect.getsourcelines(t_concatenates_a_nested_list)[1] + 1
+    with pytest.raises(pf.errors.UnsupportedDerivativeError,
+                       match=r"test_taylor.py:%d:5: a Taylor series where NumPy needs numbers"
+                       % line):
+        pf.taylor(t_concatenates_a_nested_list, order=2)((np.ones(2), 0.7), (None, 1.0))

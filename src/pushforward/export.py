@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 import builtins
 import inspect
+import math
 import os
 import textwrap
 import types
@@ -40,6 +41,23 @@ def _literal(value):
     if isinstance(value, dict):
         return all(_literal(k) and _literal(v) for k, v in value.items())
     return False
+
+
+def _source(value):
+    """Python source for a literal constant: ``repr``, but a float that is not finite as
+    ``float('inf')`` (``repr`` gives ``inf``, a name no module defines)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "float(%r)" % repr(value)
+    if isinstance(value, (tuple, list, set, frozenset)):
+        items = ", ".join(_source(v) for v in value)
+        if isinstance(value, tuple):
+            return "(%s%s)" % (items, "," if len(value) == 1 else "")
+        if isinstance(value, list):
+            return "[%s]" % items
+        return "%s([%s])" % (type(value).__name__, items)
+    if isinstance(value, dict):
+        return "{%s}" % ", ".join("%s: %s" % (_source(k), _source(v)) for k, v in value.items())
+    return repr(value)
 
 
 def _free_names(source):
@@ -109,7 +127,7 @@ class _Module:
         elif value is special.TANGENT_LINES:  # pushforward's registry: this module's own
             self.constants.append(_TANGENT_LINES % name)
         elif _literal(value):
-            self.constants.append("%s = %r" % (name, value))
+            self.constants.append("%s = %s" % (name, _source(value)))
         else:
             raise ExportError("cannot export %s: it reads the global %r, a %s; a standalone "
                               "module can hold modules, functions and literal constants"

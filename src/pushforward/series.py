@@ -230,7 +230,7 @@ class Series(_OnValue, Batch):
         return _as_series(out)
 
     def __array__(self, dtype=None, copy=None):
-        raise TypeError("a Taylor series cannot be converted to one array")
+        raise _in_an_array()
 
     # -- array methods with a rule of their own ------------------------------------------
     def clip(self, min=None, max=None, **kwargs):  # the array method's keywords
@@ -351,7 +351,7 @@ class Taylor(_OnValue):
         return func(*_arrays(args), **{k: _arrays(v) for k, v in kwargs.items()})
 
     def __array__(self, dtype=None, copy=None):
-        raise TypeError("a Taylor series cannot be converted to one array")
+        raise _in_an_array()
 
 
 def _arrays(x):
@@ -438,6 +438,16 @@ def _value(x):
     if isinstance(x, Batch):
         return x.a[0]
     return x.c[0] if type(x) is Taylor else x
+
+
+def _in_an_array():
+    """The error of a series NumPy would make part of an array of numbers: written into an
+    array Taylor mode did not make, or in a nested list of constants."""
+    return errors.at_run_time(
+        errors.UnsupportedDerivativeError, "a Taylor series where NumPy needs numbers: written "
+        "into an array that holds numbers (one in a list or a namedtuple), or in a nested list "
+        "of constants", "keep the array in a variable of the function's own (w = np.zeros(2); "
+        "w[0] = x), or build the array of series first (np.array([s, 1.0]))")
 
 
 def value(x):
@@ -634,9 +644,14 @@ def _bilinear(func, x, y, *rest, **kwargs):
     product of calls on their coefficients; with one, the call on each coefficient."""
     if not (isinstance(x, Series) and isinstance(y, Series)):
         if func is np.matmul:
-            return _as_series(batch._matmul(x, y))
-        return _as_series(Batch.__array_function__(x if isinstance(x, Series) else y, func, (),
-                                                   (x, y) + rest, kwargs))
+            out = _as_series(batch._matmul(x, y))
+        else:
+            out = _as_series(Batch.__array_function__(x if isinstance(x, Series) else y, func,
+                                                      (), (x, y) + rest, kwargs))
+        # the value as the primal computes it: a product of the whole stack of coefficients
+        # may round otherwise (BLAS)
+        out.a[0] = func(value(x), value(y), *rest, **kwargs)
+        return out
     return _multilinear(lambda a, b: func(a, b, *rest, **kwargs), (x, y))
 
 
