@@ -375,3 +375,18 @@ def test_jvp_tangents_of_arrays_inside_list_and_dict_results_have_their_shapes()
         assert np.shape(t) == np.shape(v)
     np.testing.assert_array_equal(tangent[1][0], np.full(3, 2.0))
     np.testing.assert_array_equal(tangent[2]["c"], np.zeros(2))
+
+
+def zero_d_alias(x):
+    y = np.zeros(())
+    w = y
+    y += x[1]  # in place: w sees it
+    return w + y
+
+
+def test_an_in_place_update_of_a_0d_array_reaches_its_aliases():
+    """A 0-d array is updated in place like any array: its tangent is a 0-d array too (it was
+    0.0, rebound by the update, so the alias kept a zero derivative)."""
+    x = np.array([0.3, 0.7])
+    value, tangent = pf.jvp(zero_d_alias, (x,), (np.array([0.0, -0.5]),))
+    assert value == zero_d_alias(x.copy()) == 1.4 and tangent == -1.0

@@ -50,7 +50,8 @@ def zeros_like(x, zeros=None):
         return rebuild(x, [zeros_like(v, zeros) for v in x])
     if isinstance(x, dict):
         return {k: zeros_like(v, zeros) for k, v in x.items()}
-    if hasattr(x, "shape") and hasattr(x, "dtype") and x.shape != ():
+    if isinstance(x, np.ndarray) or hasattr(x, "shape") and hasattr(x, "dtype") and x.shape != ():
+        # a 0-d array too: it is updated in place (y += v), and its aliases see it
         return np.zeros_like(x, dtype=float) if zeros is None else zeros(x)
     return 0.0
 
