@@ -1651,3 +1651,19 @@ def test_a_series_numpy_would_convert_to_numbers_is_refused_at_its_line():
                        match=r"test_taylor.py:%d:5: a Taylor series where NumPy needs numbers"
                        % line):
         pf.taylor(t_concatenates_a_nested_list, order=2)((np.ones(2), 0.7), (None, 1.0))
+
+
+def t_powers_by_an_array(x):
+    return x ** np.array([2.0, 3.0, 2.0])
+
+
+def test_whole_powers_from_an_array_of_exponents_at_a_zero_base():
+    """x ** [2, 3, 2] with an entry of x at 0: exact products, not the recurrence that divides
+    by the base (NaN before). (x + t v) ** n expands by the binomial theorem."""
+    x, v = np.array([0.0, 0.7, -0.4]), np.array([1.0, -0.5, 2.0])
+    c = pf.taylor(t_powers_by_an_array, order=3)((x,), (v,))
+    n = np.array([2, 3, 2])
+    for k in range(4):
+        expected = [math.comb(int(m), k) * xi ** (m - k) * vi ** k if k <= m else 0.0
+                    for xi, vi, m in zip(x, v, n)]
+        np.testing.assert_allclose(c[k], expected, rtol=1e-14, atol=1e-15)

@@ -631,6 +631,14 @@ def power(x, r, prim=operator.pow):
                                            and abs(r) < 2 ** 31):
         out = _int_power(x, int(r))
         return _result(lambda a: prim(a, r), (x,), np.array(out.a))
+    whole = np.asarray(r)
+    if whole.size and np.all(whole == np.round(whole)) and np.all(np.abs(whole) < 2 ** 31):
+        # an array of whole exponents: each by exact products (the recurrence divides by the
+        # base, which may be 0), chosen elementwise
+        out = np.zeros(np.broadcast_shapes(x.a.shape, (1,) + whole.shape))
+        for n in np.unique(whole):
+            out = np.where(whole == n, _int_power(x, int(n)).a, out)
+        return _result(lambda a: prim(a, r), (x,), out)
     return _result(lambda a: prim(a, r), (x,), _power_of(x.a, r))
 
 
