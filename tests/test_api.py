@@ -386,7 +386,9 @@ def zero_d_alias(x):
 
 def test_an_in_place_update_of_a_0d_array_reaches_its_aliases():
     """A 0-d array is updated in place like any array: its tangent is a 0-d array too (it was
-    0.0, rebound by the update, so the alias kept a zero derivative)."""
+    0.0, rebound by the update, so the alias kept a zero derivative), and so is its series."""
     x = np.array([0.3, 0.7])
     value, tangent = pf.jvp(zero_d_alias, (x,), (np.array([0.0, -0.5]),))
     assert value == zero_d_alias(x.copy()) == 1.4 and tangent == -1.0
+    # Taylor mode too: a 0-d array's series is updated in place (its value was 0.7)
+    assert pf.taylor(zero_d_alias, order=2)((x,), (np.array([0.0, -0.5]),)) == [1.4, -1.0, 0.0]

@@ -180,7 +180,7 @@ class Series(_OnValue, Batch):
     def _inplace(self, result):
         """``x op= y``: an array's series is updated in place (its views see it); a number's
         is not (numbers are immutable: ``s = v; s += w`` leaves ``v`` alone)."""
-        if self.a.ndim == 1:
+        if self.a.ndim == 1 and type(self) is not ArraySeries:
             return result
         if not isinstance(result, Batch):  # a constant (``//=``): zero higher coefficients
             result = _embed(result, self.a.shape[0])
@@ -248,6 +248,13 @@ class Series(_OnValue, Batch):
 
 
 # -- a number's series: Python floats ----------------------------------------------------------
+
+class ArraySeries(Series):
+    """The series of a 0-d array (``np.zeros(())``, an argument): updated in place, as the
+    array is, where a number's series (a NumPy scalar's) is rebound."""
+
+    __slots__ = ()
+
 
 class Taylor(_OnValue):
     """The Taylor coefficients of a number, as a list of floats: arithmetic on them is plain
@@ -490,7 +497,8 @@ def constant(c):
     """An array ``c`` as a series with zero higher coefficients, so that series can be
     written into it; anything else (numbers, lists, series) as it is."""
     if isinstance(c, np.ndarray) and not isinstance(c, Batch):
-        return _embed(c, batch._current())
+        out = _embed(c, batch._current())
+        return ArraySeries(out.a) if c.ndim == 0 else out
     return c
 
 

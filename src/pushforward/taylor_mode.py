@@ -313,7 +313,7 @@ def _seed(p, d, n):
     a = np.zeros((n,) + np.shape(p))
     a[0] = p
     a[1:2] = d
-    return series.Series(a)
+    return series.ArraySeries(a) if np.ndim(p) == 0 else series.Series(a)
 
 
 def _coefficient(out, k, n):
