@@ -1667,3 +1667,22 @@ def test_whole_powers_from_an_array_of_exponents_at_a_zero_base():
         expected = [math.comb(int(m), k) * xi ** (m - k) * vi ** k if k <= m else 0.0
                     for xi, vi, m in zip(x, v, n)]
         np.testing.assert_allclose(c[k], expected, rtol=1e-14, atol=1e-15)
+
+
+def t_writes_into_arrays_in_a_list(x):
+    rows = [np.zeros(2) for _ in range(2)]
+    rows[0][1] = x[0] ** 2
+    pair = [np.ones(2), np.zeros(2)]
+    pair[1][0] = x[1] * x[0]
+    return rows[0] + rows[1] + pair[0] * pair[1]
+
+
+def test_series_are_written_into_constant_arrays_held_in_a_list():
+    """A list of constant arrays, built by a comprehension or a display, then written with
+    series: each array becomes a series first (NumPy raised a bare ValueError)."""
+    x, v = np.array([0.6, -0.3]), np.array([1.0, 0.5])
+    c = pf.taylor(t_writes_into_arrays_in_a_list, order=2)((x,), (v,))
+    # entry 0: (x0 + t)(x1 + t/2) = x0 x1 + (x1 + x0/2) t + t^2/2; entry 1: (x0 + t)^2
+    np.testing.assert_allclose(c[0], [0.6 * -0.3, 0.36], rtol=1e-15)
+    np.testing.assert_allclose(c[1], [-0.3 + 0.3, 1.2], rtol=1e-15, atol=1e-16)
+    np.testing.assert_allclose(c[2], [0.5, 1.0], rtol=1e-15)

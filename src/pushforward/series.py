@@ -494,11 +494,13 @@ def _order(items):
 
 
 def constant(c):
-    """An array ``c`` as a series with zero higher coefficients, so that series can be
-    written into it; anything else (numbers, lists, series) as it is."""
+    """An array ``c`` (or each of a list's) as a series with zero higher coefficients, so
+    that series can be written into it; anything else (numbers, series) as it is."""
     if isinstance(c, np.ndarray) and not isinstance(c, Batch):
         out = _embed(c, batch._current())
         return ArraySeries(out.a) if c.ndim == 0 else out
+    if isinstance(c, list):  # a list of arrays: each may be written into
+        return [constant(v) for v in c]
     return c
 
 

@@ -252,6 +252,9 @@ class _Rewrite(T.Transformer):
             kind, _ = method_kind(info.target)
             if kind == "unknown" and info.target not in AS_WRITTEN_METHODS:
                 self.no_rule(node, "." + info.target)
+            elif kind == "mutate" and receiver:  # rows.append(np.zeros(2)): series may be
+                node.args = [a if on else self.call_series("constant", [a])  # written into it
+                             for a, on in zip(node.args, active)]
             return node
         if info.kind == "local" or info.kind == "unknown" and (
                 any(info.target is i for i in ITERATORS) or special.is_record(info.target)):
