@@ -1973,6 +1973,22 @@ def calls_that_scale_a_list_where_their_values_are_constants(x):
 register(calls_that_scale_a_list_where_their_values_are_constants, [(-1.0, 1.0)])
 
 
+def augmented_steps_some_of_which_raise(xs):
+    """total += ... in a try block whose primal raises for some items: the handler's update
+    replaces that step's (the step's tangent was added before it raised)."""
+    total = 0.0
+    for x in xs:
+        try:
+            total += math.log(x)  # its tangent, dx / x, does not raise
+        except ValueError:
+            total -= 0.5 * x * x
+    return total
+
+
+register(augmented_steps_some_of_which_raise, [FloatList(4, -2.0, 2.0)],
+         kinks=lambda xs: min(abs(x) for x in xs))
+
+
 BUFFER_LOG = []
 
 

@@ -106,6 +106,7 @@ class Forward:
         self.local_jvps = {}  # nested def name -> (generated name, [(param, tangent name)])
         self._list_names = None  # see _lists
         self.records = set()  # temporaries holding namedtuples
+        self.in_try = False  # in the body of a try statement
 
     # -- helpers -----------------------------------------------------------------------------
     def dname(self, ident, ctx=None):
@@ -735,9 +736,15 @@ class Forward:
         if tangent is None:
             return [primal]
         tangent = self._finish(tangent)
+        before = []
+        if self.in_try:  # the primal may raise into a handler: the tangent is stored after it
+            held = self.namer.tangent(self.namer.temp())
+            before, tangent = [T.assign(held, tangent)], T.name(held)
         if isinstance(tt, gast.Name):
             tangent = T.expr("update(v, d, new)", v=T.load(s.target), d=T.load(tt), new=tangent,
                              update=self.ctx.bind("update", update))
+        if before:
+            return before + [primal, T.assign(tt, tangent)]
         return [T.assign(tt, tangent), primal]
 
     def s_AnnAssign(self, s):
@@ -788,7 +795,9 @@ class Forward:
         """An exception the derivative raises in the try block (math.sqrt(x) has no derivative
         at 0) is not the handlers' to catch: each re-raises it, and the primal runs as it
         would without pushforward."""
+        outer, self.in_try = self.in_try, True
         body = self.body(s.body)
+        self.in_try = outer
         guarded = any(isinstance(n, gast.Name) and self.act.is_name_active(n.id)
                       for st in s.body for n in T.walk(st))
         handlers = []
