@@ -282,3 +282,9 @@ def updates_in_a_while_test(x):
     while _halve_first(c) > 1.0:  # ERR: _halve_first(c) > 1.0
         pass
     return c[0]
+
+
+def appends_to_what_setdefault_returns(x):
+    groups = {}
+    groups.setdefault("a", []).append(x * 2.0)  # ERR: groups.setdefault("a", []).append
+    return groups["a"][0]

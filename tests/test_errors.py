@@ -86,6 +86,9 @@ CASES = [
      "numpy.einsum with its operands' subscripts as lists"),
     (bad.updates_in_a_while_test, errors.UnsupportedSyntaxError, ["_halve_first(c) > 1.0"],
      "a call that writes differentiated values into its arguments, in the test of a while"),
+    (bad.appends_to_what_setdefault_returns, errors.NoRuleError,
+     ['groups.setdefault("a", []).append'],
+     "a differentiated value given to '.append' of the object a call returns"),
     (bad.builds_a_dataclass, errors.NoRuleError, ["Settings"],
      "an object of the class Settings made of differentiated values: pushforward "
      "differentiates namedtuples"),

@@ -405,6 +405,14 @@ class Forward:
                 receiver = v.func.value
                 if self._receiver_active(receiver):
                     return self._mutate(v, info.target)
+                if not isinstance(_field_root(receiver), gast.Name) and any(
+                        self.act.is_active(a) for a in v.args):
+                    self.problem(v.func, "a differentiated value given to '.%s' of the object "
+                                 "a call returns" % info.target, "name the object: d[k].%s(...) "
+                                 "for d.get(k).%s(...) or d.setdefault(k, []).%s(...), after "
+                                 "d[k] = [] where k is new" % ((info.target,) * 3),
+                                 errors.NoRuleError)
+                    return [s]
             if info.kind == "local" and info.target in self.local_jvps:
                 # a nested function with derivative code may update differentiated state
                 return [gast.Expr(value=self._pair_call(v, info)[0])]
