@@ -1989,6 +1989,21 @@ register(augmented_steps_some_of_which_raise, [FloatList(4, -2.0, 2.0)],
          kinks=lambda xs: min(abs(x) for x in xs))
 
 
+def groups_values_in_defaultdicts(xs):
+    """collections.defaultdict of lists and of floats, filled with differentiated values
+    (the tangent of a defaultdict is one too: its missing keys get tangents)."""
+    groups = collections.defaultdict(list)
+    totals = collections.defaultdict(float)
+    for i, x in enumerate(xs):
+        key = "even" if i % 2 == 0 else "odd"
+        groups[key].append(x * x)
+        totals[key] += math.sin(x)
+    return sum(groups["even"]) * totals["odd"] + groups["odd"][0]
+
+
+register(groups_values_in_defaultdicts, [FloatList(4, -1.0, 1.0)])
+
+
 BUFFER_LOG = []
 
 

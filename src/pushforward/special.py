@@ -1,10 +1,11 @@
 """Special functions that tangent rules need and the ``math`` module lacks.
 
-Helpers here are plain Python on floats and arrays, importing only ``math`` and ``numpy``: the
-CLI copies their source into standalone dumped modules, which never import pushforward. The
-exception is ``method_jvp``, which calls ``pushforward.jvp`` and which the CLI refuses to export.
+Helpers here are plain Python on floats and arrays, importing only the standard library and
+NumPy: the CLI copies their source into standalone dumped modules, which never import
+pushforward. The exception is ``method_jvp``, which calls ``pushforward.jvp`` and which the CLI refuses to export.
 """
 
+import collections
 import math
 import types
 
@@ -49,7 +50,10 @@ def zeros_like(x, zeros=None):
     if isinstance(x, (list, tuple)):
         return rebuild(x, [zeros_like(v, zeros) for v in x])
     if isinstance(x, dict):
-        return {k: zeros_like(v, zeros) for k, v in x.items()}
+        out = {k: zeros_like(v, zeros) for k, v in x.items()}
+        if isinstance(x, collections.defaultdict):  # its missing keys get tangents the same way
+            return collections.defaultdict(x.default_factory, out)
+        return out
     if isinstance(x, np.ndarray) or hasattr(x, "shape") and hasattr(x, "dtype") and x.shape != ():
         # a 0-d array too: it is updated in place (y += v), and its aliases see it
         return np.zeros_like(x, dtype=float) if zeros is None else zeros(x)
