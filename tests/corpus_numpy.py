@@ -364,6 +364,20 @@ def inplace_through_an_alias_of_the_argument(x):
 register(inplace_through_an_alias_of_the_argument, [Array((3,), -1.0, 1.0)], active=[0])
 
 
+def power_iteration_from_a_constant_vector(s):
+    """The largest eigenvalue of a matrix of s by power iteration: v starts as a constant
+    array computed before the loop (its zero tangent was 0.0, which A @ dv refused)."""
+    A = np.array([[2.0, 1.0], [1.0, 3.0]]) + s * np.eye(2)
+    v = np.ones(2) / np.sqrt(2.0)
+    for _ in range(30):
+        w = A @ v
+        v = w / np.linalg.norm(w)
+    return v @ A @ v
+
+
+register(power_iteration_from_a_constant_vector, [(-0.5, 0.5)], active=[0])
+
+
 def _as_matrix(v):
     return np.reshape(v, (2, 2))
 

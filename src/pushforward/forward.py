@@ -88,6 +88,10 @@ class Forward:
         # literals beside them in tangents are written as floats (see cleanup.simplify)
         self.float_info = Floats(self.floats, float_call(ctx.bindings, ctx.func.__globals__))
         self.plain = kinds.scalars | kinds.private  # no array care needed: nothing aliases them
+        # ... but a zero 0.0 cannot stand for an array that is an operand of @ (A @ dv)
+        self.plain -= {side.id for n in T.walk(ctx.fdef)
+                       if isinstance(n, gast.BinOp) and isinstance(n.op, gast.MatMult)
+                       for side in (n.left, n.right) if isinstance(side, gast.Name)}
         self.arrays = ctx.resolution.uses_numpy or bool(kinds.updated - self.plain)
         self.pre = []
         self.hoisted = {}  # T.key of a constant expression -> its temporary, per statement
