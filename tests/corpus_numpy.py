@@ -378,6 +378,16 @@ def power_iteration_from_a_constant_vector(s):
 register(power_iteration_from_a_constant_vector, [(-0.5, 0.5)], active=[0])
 
 
+def unpacks_weights_by_a_variable_shape(theta, n):
+    """theta.reshape(n, 4) with n an int argument: a method's argument, not an array it views
+    (n was taken for one and made differentiated: refused)."""
+    W = theta.reshape(n, 4)
+    return np.sum(np.tanh(W @ np.arange(1.0, 5.0) * 0.1) ** 2)
+
+
+register(unpacks_weights_by_a_variable_shape, [Array((12,), -1.0, 1.0), Const(3)], active=[0])
+
+
 def _as_matrix(v):
     return np.reshape(v, (2, 2))
 

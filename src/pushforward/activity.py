@@ -221,7 +221,8 @@ class Activity:
         if not active:
             return False
         through = not self.written.isdisjoint(active)
-        roots = _referred_names(value) if isinstance(target, gast.Name) or through else []
+        module = _resolved_modules(self.ctx)
+        roots = _referred_names(value, module) if isinstance(target, gast.Name) or through else []
         if through and isinstance(value, gast.Call):
             roots += [r for a in _returned_arguments(value, self.ctx)
                       for r in _shared_roots(a, self.ctx)]
@@ -297,32 +298,46 @@ def _referred(node):
     return names[0] if names else None
 
 
-def _referred_names(node):
-    """The names ``node`` may be (a part or view of): a call of a view's name may be a method
-    (``a.reshape(4)``) or a function (``np.reshape(a, 4)``), and gives the names of both."""
+def _referred_names(node, module=lambda name: False):
+    """The names ``node`` may be (a part or view of). A call of a view's name is a function's
+    (``np.reshape(a, 4)``) where ``module(name)`` says the name it is called on is a module's,
+    else a method's (``a.reshape(n, 4)``)."""
     while isinstance(node, (gast.Subscript, gast.Attribute)):
         node = node.value
     if isinstance(node, gast.Name):
         return [node.id]
     if isinstance(node, (gast.Tuple, gast.List)):  # return xs, dxs: both are returned
-        return [n for e in node.elts for n in _referred_names(e)]
+        return [n for e in node.elts for n in _referred_names(e, module)]
     if not isinstance(node, gast.Call):
         return []
-    names = []
-    if isinstance(node.func, gast.Attribute) and node.func.attr in VIEW_METHODS:
-        names += _referred_names(node.func.value)
-    if node.args and callee_name(node) in VIEW_FUNCTIONS:
-        names += _referred_names(node.args[0])
-    elif len(node.args) == 2 and callee_name(node) in ("fit", "members"):  # generated code's
-        names += _referred_names(node.args[1])  # helpers give back their tangent argument
-    return names
+    func = node.func
+    method = isinstance(func, gast.Attribute) and not (
+        isinstance(func.value, gast.Name) and module(func.value))
+    if method and func.attr in VIEW_METHODS:
+        return _referred_names(func.value, module)
+    if not method and node.args and callee_name(node) in VIEW_FUNCTIONS:
+        return _referred_names(node.args[0], module)
+    if len(node.args) == 2 and callee_name(node) in ("fit", "members"):  # generated code's
+        return _referred_names(node.args[1], module)  # helpers give back their tangent
+    return []
+
+
+def _resolved_modules(ctx):
+    """``module(name)`` for _referred_names, in the function being transformed."""
+    return lambda name: isinstance(ctx.resolution.lookup(name), types.ModuleType)
+
+
+def _module_names(namespace):
+    """``module(name)`` for _referred_names: whether a Name node is a module's in
+    ``namespace`` (a function's globals)."""
+    return lambda name: isinstance(namespace.get(name.id), types.ModuleType)
 
 
 def _shared_roots(node, ctx):
     """The local names whose objects ``node``'s value may be, or be a part or view of: also
     through a call of the user's function that returns (a part of) an argument, ``b =
     ident(a)``."""
-    names = _referred_names(node)
+    names = _referred_names(node, _resolved_modules(ctx))
     if isinstance(node, gast.Call):
         names += [r for a in _returned_arguments(node, ctx) for r in _shared_roots(a, ctx)]
     return names
@@ -337,12 +352,14 @@ def _returned_arguments(call, ctx):
     info = classify(call, ctx)
     if info.kind == "local":
         fdef = ctx.local_defs[info.target]
-        params, returned = [a.id for a in fdef.args.args], _returned_names(fdef)
+        params = [a.id for a in fdef.args.args]
+        returned = _returned_names(fdef, _module_names(ctx.func.__globals__))
     elif info.kind == "user" and isinstance(info.target, types.FunctionType):
         code = info.target.__code__
         if code not in _RETURNS:
             try:
-                _RETURNS[code] = _returned_names(parse.parse(info.target).node)
+                _RETURNS[code] = _returned_names(parse.parse(info.target).node,
+                                                 _module_names(info.target.__globals__))
             except PushforwardError:  # the callee's own transformation reports it
                 _RETURNS[code] = set()
         params, returned = code.co_varnames[:code.co_argcount], _RETURNS[code]
@@ -351,17 +368,17 @@ def _returned_arguments(call, ctx):
     return [a for p, a in bound_arguments(call, params) if p in returned]
 
 
-def _returned_names(fdef):
+def _returned_names(fdef, module):
     """The names whose objects ``fdef`` may return, through the local names it binds them to
     (``t1 = np.reshape(v, (2, 2)); return t1``: ``v``)."""
     bound, names = {}, set()
     for node in own_nodes(fdef):
         if isinstance(node, gast.Assign):
-            parts = _referred_names(node.value)
+            parts = _referred_names(node.value, module)
             for name in (n for t in node.targets for n in _bound_names(t)):
                 bound.setdefault(name, set()).update(parts)
         elif isinstance(node, gast.Return) and node.value is not None:
-            names.update(_referred_names(node.value))
+            names.update(_referred_names(node.value, module))
     todo = list(names)
     while todo:
         for name in bound.get(todo.pop(), ()):
