@@ -1686,3 +1686,20 @@ def test_series_are_written_into_constant_arrays_held_in_a_list():
     np.testing.assert_allclose(c[0], [0.6 * -0.3, 0.36], rtol=1e-15)
     np.testing.assert_allclose(c[1], [-0.3 + 0.3, 1.2], rtol=1e-15, atol=1e-16)
     np.testing.assert_allclose(c[2], [0.5, 1.0], rtol=1e-15)
+
+
+def t_heat_step_on_a_copy(u, alpha):
+    u = u.copy()
+    u[1:-1] += alpha * u[1:-1]
+    return np.sum(u ** 2)
+
+
+def test_a_copy_of_an_argument_held_constant_takes_series():
+    """u = u.copy() of an array held constant, then updated in place with a differentiated
+    value: the copy becomes a series (the update was refused as numpy.add with out=).
+    f = 2 + 2 (1 + a)^2 along a."""
+    for direction in (None, np.ones(4)):
+        c = pf.taylor(t_heat_step_on_a_copy, order=2)((np.ones(4), 0.3), (direction, 1.0))
+        if direction is None:
+            assert c == pytest.approx([2 + 2 * 1.3 ** 2, 4 * 1.3, 2.0], rel=1e-14)
+    assert t_heat_step_on_a_copy(np.ones(4), 0.3) == c[0]

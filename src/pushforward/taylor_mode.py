@@ -191,8 +191,13 @@ class _Rewrite(T.Transformer):
         for t in node.targets:
             self._writes_argument(t)
         names = [t for t in node.targets if isinstance(t, gast.Name)]
+        # a constant array that series will be written into; a copy too (u = u.copy() of an
+        # argument held constant is an array of numbers, although u is differentiated later)
+        copy = isinstance(node.value, gast.Call) and isinstance(node.value.func, gast.Attribute) \
+            and node.value.func.attr == "copy" and not node.value.args
         lift = (names and any(self.act.is_name_active(t.id) for t in names)
-                and not self.act.is_active(node.value) and not isinstance(node.value, gast.Constant))
+                and (copy or not self.act.is_active(node.value))
+                and not isinstance(node.value, gast.Constant))
         keep_value = self.act.is_active(node.value) and any(
             id(n) in self.outside for t in node.targets for n in T.walk(t))
         self.generic_visit(node)
