@@ -392,3 +392,21 @@ def test_an_in_place_update_of_a_0d_array_reaches_its_aliases():
     assert value == zero_d_alias(x.copy()) == 1.4 and tangent == -1.0
     # Taylor mode too: a 0-d array's series is updated in place (its value was 0.7)
     assert pf.taylor(zero_d_alias, order=2)((x,), (np.array([0.0, -0.5]),)) == [1.4, -1.0, 0.0]
+
+
+LOG = __import__("logging").getLogger("pushforward-tests")
+
+
+def logs_a_value(x):
+    y = math.exp(x)
+    LOG.info("y = %s", y)
+    return y * 2.0
+
+
+def test_logging_a_differentiated_value_writes_the_value(caplog):
+    """log.info("y = %s", y) of a differentiated y: the message holds the value, and the
+    call has no derivative (pf.jvp of Logger.info was refused, naming logging's file)."""
+    with caplog.at_level("INFO", logger="pushforward-tests"):
+        value, derivative = pf.forward_diff(logs_a_value)(0.5)
+    assert (value, derivative) == (math.exp(0.5) * 2.0, math.exp(0.5) * 2.0)
+    assert caplog.messages == ["y = %s" % math.exp(0.5)]

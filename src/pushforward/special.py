@@ -143,22 +143,30 @@ def method_jvp(obj, name, primals, tangents):
     """``(value, tangent)`` of ``obj.name(*primals)``: a method of an object known only when
     the code runs (``self.predict(x)``), differentiated by ``pushforward.jvp`` (its function
     is transformed at the first call for the object's class, then cached)."""
+    import logging
+
     from .api import jvp  # the API is built on this module
+    from .errors import PushforwardError, SourceUnavailableError, TransformError, at_run_time
 
     method = getattr(obj, name)
+    if isinstance(obj, (logging.Logger, logging.LoggerAdapter)):  # log.info("%s", y): the
+        return method(*primals), None  # values are written, and have no derivative
     if isinstance(method, types.BuiltinMethodType) and not isinstance(obj, types.ModuleType):
         # d.update(...), s.add(...): C code
-        from .errors import SourceUnavailableError
-
-        raise SourceUnavailableError(
-            "the method '.%s' of a %s, called with differentiated arguments, has no tangent "
-            "rule (it is C code): write it out with item assignments (d[k] = v) or a loop"
-            % (name, type(obj).__name__))
+        raise at_run_time(
+            SourceUnavailableError, "the method '.%s' of a %s, called with differentiated "
+            "arguments, has no tangent rule (it is C code)" % (name, type(obj).__name__),
+            "write it out with item assignments (d[k] = v) or a loop")
     func = getattr(method, "__func__", None)
-    if getattr(method, "__self__", None) is obj and isinstance(func, types.FunctionType):
-        # the class's function, the object a constant argument: one JVP for every instance
-        return jvp(func, (obj,) + primals, (None,) + tangents)
-    return jvp(method, primals, tangents)
+    try:
+        if getattr(method, "__self__", None) is obj and isinstance(func, types.FunctionType):
+            # the class's function, the object a constant argument: one JVP for every instance
+            return jvp(func, (obj,) + primals, (None,) + tangents)
+        return jvp(method, primals, tangents)
+    except TransformError:  # located in the method's source already
+        raise
+    except PushforwardError as exc:  # about the call: at the user's line that makes it
+        raise at_run_time(type(exc), "calling .%s(...): %s" % (name, exc)) from None
 
 
 def update(value, tangent, new):
