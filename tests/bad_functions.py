@@ -288,3 +288,7 @@ def appends_to_what_setdefault_returns(x):
     groups = {}
     groups.setdefault("a", []).append(x * 2.0)  # ERR: groups.setdefault("a", []).append
     return groups["a"][0]
+
+
+def calls_a_numpy_function_without_a_rule(A):
+    return numpy.linalg.slogdet(A)[1]  # ERR: numpy.linalg.slogdet

@@ -89,6 +89,8 @@ CASES = [
     (bad.appends_to_what_setdefault_returns, errors.NoRuleError,
      ['groups.setdefault("a", []).append'],
      "a differentiated value given to '.append' of the object a call returns"),
+    (bad.calls_a_numpy_function_without_a_rule, errors.NoRuleError,
+     ["numpy.linalg.slogdet"], "no tangent rule for numpy.linalg.slogdet"),
     (bad.builds_a_dataclass, errors.NoRuleError, ["Settings"],
      "an object of the class Settings made of differentiated values: pushforward "
      "differentiates namedtuples"),

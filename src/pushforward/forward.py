@@ -1266,6 +1266,11 @@ class Forward:
                          "with several wrt arguments (or defaults): it cannot be differentiated "
                          "again" % name, "decorate a function of one argument, or call the "
                          "function itself and differentiate the whole", errors.NoRuleError)
+        elif _numpy(info.target):  # a NumPy function without a rule (most are dispatchers)
+            self.problem(e.func, "no tangent rule for %s" % _qualified(info.target),
+                         "write it with NumPy functions that have one (docs/rules.md lists "
+                         "them), or register a rule with @pushforward.defjvp(%s)" % name,
+                         errors.NoRuleError)
         elif inspect.ismethod(info.target) or hasattr(info.target, "__wrapped__"):
             if inspect.ismethod(info.target):
                 how, fix = "a method bound to %r" % (info.target.__self__,), \
@@ -1749,6 +1754,12 @@ def _star_arguments(call):
     """Whether a call passes ``*args`` or ``**kwargs``."""
     return any(isinstance(a, gast.Starred) for a in call.args) \
         or any(k.arg is None for k in call.keywords)
+
+
+def _qualified(func):
+    """``numpy.linalg.slogdet``: a function's module and name."""
+    module = getattr(func, "__module__", None) or ""
+    return "%s.%s" % (module.split("._")[0], getattr(func, "__name__", "?"))  # not ._linalg
 
 
 def _numpy(func):
