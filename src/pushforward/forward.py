@@ -89,9 +89,7 @@ class Forward:
         self.float_info = Floats(self.floats, float_call(ctx.bindings, ctx.func.__globals__))
         self.plain = kinds.scalars | kinds.private  # no array care needed: nothing aliases them
         # ... but a zero 0.0 cannot stand for an array that is an operand of @ (A @ dv)
-        self.plain -= {side.id for n in T.walk(ctx.fdef)
-                       if isinstance(n, gast.BinOp) and isinstance(n.op, gast.MatMult)
-                       for side in (n.left, n.right) if isinstance(side, gast.Name)}
+        self.plain -= ctx.resolution.matmul_operands
         self.arrays = ctx.resolution.uses_numpy or bool(kinds.updated - self.plain)
         self.pre = []
         self.hoisted = {}  # T.key of a constant expression -> its temporary, per statement
@@ -1039,7 +1037,8 @@ class Forward:
         """
         out = []
         for node in nodes:
-            impure = not is_pure(node, self.ctx)
+            impure = not isinstance(node, (gast.Name, gast.Constant)) and not is_pure(node,
+                                                                                    self.ctx)
             if out and impure:
                 out = [self._read_now(p, t) for p, t in out]
             p, t = self.expr(node)

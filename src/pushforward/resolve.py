@@ -60,6 +60,7 @@ class Resolution:
         self.lowerable = False  # has comprehensions, lambdas or sorts (for normalize)
         self.containers = set()  # names indexed, iterated, measured or with methods called
         self.walrus = set()  # names assigned by assignment expressions, (h := h + 1)
+        self.matmul_operands = set()  # names that are operands of @ (arrays, whatever else)
         args = fdef.args
         for a in args.args + args.posonlyargs + args.kwonlyargs + [args.vararg, args.kwarg]:
             if a is not None:
@@ -94,8 +95,11 @@ class Resolution:
                 self.containers.add(node.value.id)
             elif isinstance(node, (gast.ListComp, gast.GeneratorExp, gast.DictComp, gast.Lambda)):
                 self.lowerable = True
-            elif isinstance(node, gast.MatMult):
+            elif isinstance(node, gast.MatMult):  # a @ b, a @= b
                 array_syntax = True
+            elif isinstance(node, gast.BinOp) and isinstance(node.op, gast.MatMult):
+                self.matmul_operands.update(side.id for side in (node.left, node.right)
+                                            if isinstance(side, gast.Name))
             elif isinstance(node, (gast.FunctionDef, gast.ClassDef, gast.AsyncFunctionDef)):
                 self.names.add(node.name)
                 if node is not fdef:
