@@ -1319,7 +1319,7 @@ class Forward:
         template = (rule.variants.get(nargs) or rule.variants["*"])[1]
         by_name = {k.arg: k.value for k in e.keywords}
         order = list(e.args) + [by_name[p] for p in params[len(e.args):]]
-        pts = self._batch_operands(rule, self.operands(order))
+        pts = self._list_operands(rule, self.operands(order))
         if _numpy(rule.func):  # np.maximum([x, y], 0.0): its template compares arrays
             np_ = self.ctx.bind("np", np)
             pts = [(T.expr("n.asarray(p)", n=T.clone(np_), p=p), t)
@@ -1333,7 +1333,7 @@ class Forward:
 
         return self.apply(template, params, pts, primal, root, namespace=rule.namespace)
 
-    def _batch_operands(self, rule, pts):
+    def _list_operands(self, rule, pts):
         """The tangents of a NumPy function's operands that may be lists: a list variable's
         have its members' shapes (``members(parts, dparts)``: a constant member's tangent is
         0.0 until here, which ``np.array(parts)`` would not stack); in vector mode a list of
@@ -1385,7 +1385,7 @@ class Forward:
                 self.problem(k.value, "a differentiated keyword argument of %s" % rule.name,
                              "pass it by position", errors.NoRuleError)
                 return e, None
-        pts = self._batch_operands(rule, self.operands(e.args))
+        pts = self._list_operands(rule, self.operands(e.args))
         # other arguments give shapes, axes or counts: np.full_like(x, v) does not depend on x
         positions = [i for i in rule.linear if i < len(pts) and pts[i][1] is not None]
         if not positions:
@@ -1459,7 +1459,7 @@ class Forward:
         """``f(x, *rest, **kw)`` (or ``x.f(*rest, **kw)`` with ``receiver``): the tangent is
         ``helper(x, dx, ans, *rest, **kw)``, with every option as in the primal call."""
         args = list(e.args) if receiver is None else [receiver] + list(e.args)
-        pts = self._batch_operands(rule, self.operands(args))
+        pts = self._list_operands(rule, self.operands(args))
         if any(t is not None for _, t in pts[1:]) or any(self.act.is_active(k.value)
                                                          for k in e.keywords):
             self.problem(e, "%s is differentiated only in its first argument" % rule.name,
