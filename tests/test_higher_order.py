@@ -14,11 +14,12 @@ from checks import _is_interval
 
 
 def _float_only(case):
-    """Cases whose arguments are all float intervals, with a plain signature."""
+    """Cases whose arguments are all float intervals (defaults and keyword-only parameters
+    included, not *args or **kwargs)."""
     if not case.supported or not all(_is_interval(spec) for spec in case.domain):
         return False
     params = inspect.signature(case.func).parameters.values()
-    return all(p.kind is p.POSITIONAL_OR_KEYWORD and p.default is p.empty for p in params)
+    return all(p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY) for p in params)
 
 
 # bisection_root's derivative program branches on comparisons at full precision (its first
@@ -98,12 +99,47 @@ def test_second_derivative_reads_values_the_first_stored():
                                       rel=1e-14)
 
 
-def test_nesting_a_function_with_defaults_is_refused_clearly():
-    def h(x, scale=2.0):
-        return scale * x * x
+def _defaults(x, scale=2.0, *, shift=0.5, power=3):
+    return scale * math.sin(x) + shift * x ** power
 
-    with pytest.raises(pf.PushforwardError, match="nested derivatives"):
-        pf.forward_diff(pf.forward_diff(h))
+
+def _defaults_d2(x, scale=2.0, shift=0.5, power=3):
+    return -scale * math.sin(x) + shift * power * (power - 1) * x ** (power - 2)
+
+
+def _defaults_d4(x, scale=2.0, shift=0.5, power=3):
+    return scale * math.sin(x) + shift * power * (power - 1) * (power - 2) * (power - 3) * x ** (power - 4)
+
+
+@pytest.mark.parametrize("args, kwargs", [((0.7,), {}), ((0.7, 1.5), {"power": 4}),
+                                          ((0.7,), {"scale": -1.0, "shift": 2.0})])
+def test_nested_derivatives_of_a_function_with_defaults_and_keyword_only_parameters(args, kwargs):
+    expected = _defaults_d2(*args, **kwargs)
+    assert pf.derivative(_defaults, order=2)(*args, **kwargs) == pytest.approx(expected, rel=1e-14)
+    (_, d1), (_, d2) = pf.forward_diff(pf.forward_diff(_defaults))(*args, **kwargs)
+    assert d2 == pytest.approx(expected, rel=1e-14)
+    assert d1 == pf.forward_diff(_defaults)(*args, **kwargs)[1]
+    fourth = pf.derivative(pf.derivative(_defaults, order=2), order=2)(*args, **kwargs)
+    assert fourth == pytest.approx(_defaults_d4(*args, **kwargs), rel=1e-13)
+    assert "def _defaults_d_deriv(x, scale=2.0, *, shift=0.5, power=3):" in \
+        pf.derivative(_defaults, order=2).source
+
+
+def test_nesting_a_function_with_star_parameters_or_two_wrt_is_refused_clearly():
+    def h(x, *scales):
+        return sum(scales) * x * x
+
+    def k(x, y):
+        return x * y
+
+    for made in pf.forward_diff(h), pf.forward_diff(k, wrt=("x", "y")):
+        with pytest.raises(pf.PushforwardError, match=r"nested derivatives take one wrt "
+                                                      r"argument and no \*args"):
+            pf.forward_diff(made)
+    assert pf.derivative(h)(0.5, 1.0, 2.0) == 3.0
+    with pytest.raises(pf.PushforwardError, match="cannot differentiate the function "
+                                                  "pf.derivative returned"):
+        pf.forward_diff(pf.derivative(h))
 
 
 def test_order_must_be_positive():

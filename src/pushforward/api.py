@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import inspect
+import math
 import numbers
 from collections.abc import Hashable
 from copy import deepcopy
@@ -378,16 +379,66 @@ def _as_python(f):
     if f in _NESTED:
         return _NESTED[f]
     gen, names = made
-    if not gen.positional or len(names) != 1:
+    if len(names) != 1 or _star_params(gen.func):
         raise SourceUnavailableError(
-            "differentiating %s again: nested derivatives are supported for functions with "
-            "plain parameters (no defaults or keyword-only ones) and one wrt argument"
-            % _describe(gen.func))
+            "differentiating %s again: nested derivatives take one wrt argument and no *args "
+            "or **kwargs parameters (pf.hessian and pf.hvp give second derivatives with "
+            "respect to several)" % _describe(gen.func))
     gen.compile()
-    nested = _caller(gen, gen.params, gen.params + ["1.0"], names[0])
+    params, args = _forwarding(gen.func)
+    seed = "1.0" if gen.positional else "%s=1.0" % gen.tangent_params[names[0]]
+    nested = _with_defaults(_caller(gen, params, args + [seed], names[0]), gen.func)
     if not pipeline.transient(gen.func):
         _NESTED[f] = nested
     return nested
+
+
+def _forwarding(func, skip=0):
+    """``func``'s parameters as source (``x, y=2.0, *rest, k, **kw``) and the arguments that
+    pass each of them on (``x, y, *rest, k=k, **kw``), without its first ``skip`` positional
+    ones. Defaults are written when they are all numbers, strings or None, for the reader:
+    ``_with_defaults`` sets them."""
+    code = func.__code__
+    n, kw = code.co_argcount, code.co_kwonlyargcount
+    positional, kwonly = code.co_varnames[skip:n], code.co_varnames[n:n + kw]
+    defaults = dict(zip(reversed(code.co_varnames[:n]), reversed(func.__defaults__ or ())))
+    defaults.update(func.__kwdefaults__ or {})
+    shown = all(type(v) in (int, bool, str, type(None)) or type(v) is float and math.isfinite(v)
+                for v in defaults.values())
+
+    def param(p):
+        return "%s=%r" % (p, defaults[p]) if shown and p in defaults else p
+
+    params, args = [param(p) for p in positional], list(positional)
+    extra = iter(code.co_varnames[n + kw:])
+    if code.co_flags & inspect.CO_VARARGS:
+        star = next(extra)
+        params.append("*" + star)
+        args.append("*" + star)
+    elif kwonly:
+        params.append("*")
+    params += [param(k) for k in kwonly]
+    args += ["%s=%s" % (k, k) for k in kwonly]
+    if code.co_flags & inspect.CO_VARKEYWORDS:
+        star = next(extra)
+        params.append("**" + star)
+        args.append("**" + star)
+    return params, args
+
+
+def _star_params(func):
+    return func.__code__.co_flags & (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS)
+
+
+def _with_defaults(fn, func, skip=0):
+    """``fn``, a function written with ``_forwarding(func, skip)``, given ``func``'s defaults
+    and docstring."""
+    code = func.__code__
+    defaults = func.__defaults__ or ()
+    fn.__defaults__ = defaults[max(0, len(defaults) - (code.co_argcount - skip)):] or None
+    fn.__kwdefaults__ = dict(func.__kwdefaults__ or {}) or None
+    fn.__doc__ = func.__doc__
+    return fn
 
 
 def _method_caller(m):
@@ -396,26 +447,12 @@ def _method_caller(m):
     energy(self, x)``, with the method's other parameters and defaults."""
     func = m.__func__
     code = func.__code__
-    names = list(code.co_varnames[:code.co_argcount + code.co_kwonlyargcount])
     if not code.co_argcount:
         raise SourceUnavailableError("cannot differentiate %r: the method takes no parameter "
                                      "for its instance" % (m,))
-    first, positional = names[0], names[1:code.co_argcount]
-    kwonly = names[code.co_argcount:]
-    params, args = list(positional), list(positional)
-    extra = iter(code.co_varnames[len(names):])
-    if code.co_flags & inspect.CO_VARARGS:
-        star = next(extra)
-        params.append("*" + star)
-        args.append("*" + star)
-    elif kwonly:
-        params.append("*")
-    params += kwonly
-    args += ["%s=%s" % (k, k) for k in kwonly]
-    if code.co_flags & inspect.CO_VARKEYWORDS:
-        star = next(extra)
-        params.append("**" + star)
-        args.append("**" + star)
+    first = code.co_varnames[0]
+    params, args = _forwarding(func, skip=1)
+    names = code.co_varnames[:code.co_argcount + code.co_kwonlyargcount]
     # named after the class (Model_energy): its JVP's name is then not the method's JVP's
     wrapper = func.__qualname__.replace(".<locals>", "").replace(".", "_")
     callee = func.__name__
@@ -424,10 +461,8 @@ def _method_caller(m):
     source = "def %s(%s):\n    return %s(%s)\n" % (
         wrapper, ", ".join(params), callee, ", ".join([first] + args))
     fn = pipeline.loader.load(source, {callee: func, first: m.__self__}, func, wrapper)
-    defaults = func.__defaults__ or ()
-    fn.__defaults__ = defaults[max(0, len(defaults) - len(positional)):] or None
-    fn.__kwdefaults__ = func.__kwdefaults__
-    fn.__qualname__, fn.__doc__, fn._pf_method = func.__qualname__, func.__doc__, m
+    _with_defaults(fn, func, skip=1)
+    fn.__qualname__, fn._pf_method = func.__qualname__, m
     return fn
 
 
@@ -535,10 +570,10 @@ def derivative(f, order=1, wrt=None):
     g = f
     for _ in range(order):
         g = forward_diff(g, wrt=wrt)
-    made = getattr(g, "_pf_derivative", None)
-    if made is not None and made[0].positional:
-        nth = _picker(_as_python(f), g, made[0].params, order)
-    else:  # defaults or keyword-only parameters (order 1), or callees not defined yet
+    python = _as_python(f)
+    if getattr(g, "_pf_derivative", None) is not None and not _star_params(python):
+        nth = _picker(python, g, order)
+    else:  # *args or **kwargs, or callees not defined yet: not differentiated again
         @functools.wraps(f)
         def nth(*args, **kwargs):
             out = g(*args, **kwargs)
@@ -551,19 +586,18 @@ def derivative(f, order=1, wrt=None):
     return nth
 
 
-def _picker(f, g, params, order):
+def _picker(f, g, order):
     """``def f_d2(x, y): return f_deriv(x, y)[1][1]``: the derivative ``g`` of ``f`` picked
     out of its (value, derivative) pairs by a function with source, which pushforward can
     differentiate again (pf.derivative(pf.derivative(f, order=2)), pf.taylor of it)."""
     name = (f.__name__ if f.__name__.isidentifier() else "lambda") + "_d%d" % order
+    params, args = _forwarding(f)
     callee = "derivative_of_" + name
-    while callee in params:
+    while callee in f.__code__.co_varnames:
         callee += "_"
     source = "def %s(%s):\n    return %s(%s)%s\n" % (name, ", ".join(params), callee,
-                                                      ", ".join(params), "[1]" * order)
-    fn = pipeline.loader.load(source, {callee: g}, f, name)
-    fn.__doc__ = f.__doc__
-    return fn
+                                                      ", ".join(args), "[1]" * order)
+    return _with_defaults(pipeline.loader.load(source, {callee: g}, f, name), f)
 
 
 def source(f, wrt=None):
