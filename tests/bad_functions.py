@@ -292,3 +292,11 @@ def appends_to_what_setdefault_returns(x):
 
 def calls_a_numpy_function_without_a_rule(A):
     return numpy.linalg.slogdet(A)[1]  # ERR: numpy.linalg.slogdet
+
+
+trapezoid = getattr(numpy, "trapezoid", None) or numpy.trapz  # NumPy 1: trapz
+
+
+def integrates_over_differentiated_points(x):
+    y = numpy.sin(x)
+    return trapezoid(y, x)  # ERR: trapezoid(y, x)

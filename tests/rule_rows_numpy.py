@@ -564,7 +564,42 @@ def npl_tril(A):
     return np.tril(A, -1)
 
 
+def npl_flipud(x):
+    return np.flipud(x)
+
+
+def npl_fliplr(x):
+    return np.fliplr(x)
+
+
+def npl_rot90(x):
+    return np.rot90(x, 3)
+
+
+def npl_deg2rad(x):
+    return np.deg2rad(x)
+
+
+def npl_rad2deg(x):
+    return np.rad2deg(x)
+
+
+def npl_degrees(x):
+    return np.degrees(x)
+
+
+def npl_radians(x):
+    return np.radians(x)
+
+
 row(L(np.reshape), npl_reshape, [M23])
+row(L(np.flipud), npl_flipud, [M23])
+row(L(np.fliplr), npl_fliplr, [M23])
+row(L(np.rot90), npl_rot90, [M23])
+row(L(np.deg2rad), npl_deg2rad, [V3])
+row(L(np.rad2deg), npl_rad2deg, [V3])
+row(L(np.degrees), npl_degrees, [M23])
+row(L(np.radians), npl_radians, [(-2.0, 2.0)])
 row(L(np.transpose), npl_transpose, [M23])
 row(L(np.swapaxes), npl_swapaxes, [M23])
 row(L(np.ravel), npl_ravel, [M23])
@@ -651,7 +686,17 @@ def npl_stack_list_variable(a, b):
     return np.stack(parts)
 
 
+def npl_column_stack(a, b):
+    return np.column_stack([a, b])
+
+
+def npl_dstack(a, b):
+    return np.dstack((a, b))
+
+
 row(L(np.concatenate), npl_concatenate, [V3, Array((2,))])
+row(L(np.column_stack), npl_column_stack, [V3, Array((3, 2))])
+row(L(np.dstack), npl_dstack, [M23, M23])
 # the list in a variable, one array constant: its tangent must be a zero array, not 0.0
 row(L(np.concatenate), npl_concatenate_list_variable, [V3, Array((2,))], active=(0,))
 row(L(np.stack), npl_stack_list_variable, [V3, V3], active=(1,))
@@ -718,7 +763,23 @@ def npl_einsum_three(A, B, x):
     return np.einsum("ij,jk,k->i", A, B, x)
 
 
+def npl_vdot(A, B):
+    return np.vdot(A, B)
+
+
+def npl_trapezoid(y):
+    return np.trapezoid(y, dx=0.5)
+
+
+def npl_trapezoid_x(y):
+    return np.trapezoid(y, np.array([0.0, 0.5, 1.5]), axis=1)
+
+
 row(L(np.dot), npl_dot, [M23, V3])
+row(L(np.vdot), npl_vdot, [M23, M23])
+if hasattr(np, "trapezoid"):  # NumPy 2
+    row(L(np.trapezoid), npl_trapezoid, [V4])
+    row(L(np.trapezoid), npl_trapezoid_x, [M23])
 row(L(np.dot), npl_dot_vectors, [V3, V3])
 row(L(np.matmul), npl_matmul, [M23, Array((3, 2))])
 row(L(np.inner), npl_inner, [V3, V3])

@@ -91,6 +91,8 @@ CASES = [
      "a differentiated value given to '.append' of the object a call returns"),
     (bad.calls_a_numpy_function_without_a_rule, errors.NoRuleError,
      ["numpy.linalg.slogdet"], "no tangent rule for numpy.linalg.slogdet"),
+    (bad.integrates_over_differentiated_points, errors.NoRuleError, ["trapezoid(y, x)"],
+     "with a differentiated argument 1: its rule is linear in argument 0 only"),
     (bad.builds_a_dataclass, errors.NoRuleError, ["Settings"],
      "an object of the class Settings made of differentiated values: pushforward "
      "differentiates namedtuples"),
@@ -126,6 +128,13 @@ def test_taylor_mode_gives_the_same_advice_for_map():
 def test_taylor_mode_refuses_what_first_order_refuses_for_a_lost_derivative(func, words):
     with pytest.raises(errors.UnsupportedSyntaxError, match=words):
         pf.taylor(func, order=2)((0.5,), (1.0,))
+
+
+def test_taylor_mode_refuses_a_differentiated_argument_a_linear_rule_is_not_linear_in():
+    with pytest.raises(errors.NoRuleError, match="with a differentiated argument 1: its rule is "
+                       "linear in argument 0 only"):
+        pf.taylor(bad.integrates_over_differentiated_points, order=2)(
+            (np.linspace(0.0, 1.0, 4),), (np.ones(4),))
 
 
 def test_a_c_method_of_a_container_with_differentiated_arguments_is_refused_by_name():

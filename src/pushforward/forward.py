@@ -1297,7 +1297,8 @@ class Forward:
         return e, None
 
     def _rule_call(self, e, rule, root):
-        refused = call_problem(rule, e)
+        refused = call_problem(rule, e, [self.act.is_active(a) for a in
+                                         e.args + [k.value for k in e.keywords]])
         if refused is not None:
             self.problem(e, *refused)
             return e, None
@@ -1380,11 +1381,6 @@ class Forward:
     def _linear_call(self, e, rule):
         """A primitive linear in some arguments: the tangent applies it to their tangents, one
         argument at a time (the product rule for multilinear ones), the rest as in the call."""
-        for k in e.keywords:
-            if self.act.is_active(k.value):
-                self.problem(k.value, "a differentiated keyword argument of %s" % rule.name,
-                             "pass it by position", errors.NoRuleError)
-                return e, None
         pts = self._list_operands(rule, self.operands(e.args))
         # other arguments give shapes, axes or counts: np.full_like(x, v) does not depend on x
         positions = [i for i in rule.linear if i < len(pts) and pts[i][1] is not None]
@@ -1862,10 +1858,26 @@ _ADVICE = {
 }
 
 
-def call_problem(rule, e):
-    """Why ``rule`` cannot differentiate the call ``e`` as it is written, whatever is
-    differentiated: ``(message, hint, kind)``, or None. Taylor mode asks too, so that both
-    modes refuse such a call at its line."""
+def _nonlinear_argument(rule, e, active):
+    """A differentiated argument of a linear rule's call that is not one it is linear in."""
+    for i, on in enumerate(active[:len(e.args)]):
+        if on and i not in rule.linear + rule.constant_in:
+            return ("%s with a differentiated argument %d: its rule is linear in argument%s %s "
+                    "only" % (rule.name, i, "s" * (len(rule.linear) > 1),
+                              ", ".join(map(str, rule.linear))),
+                    "hold that argument constant, or write the computation with functions "
+                    "that have rules", errors.NoRuleError)
+    for k, on in zip(e.keywords, active[len(e.args):]):
+        if on:
+            return ("a differentiated keyword argument of %s" % rule.name,
+                    "pass it by position" if k.arg != "initial" else "", errors.NoRuleError)
+    return None
+
+
+def call_problem(rule, e, active):
+    """Why ``rule`` cannot differentiate the call ``e`` as it is written: ``(message, hint,
+    kind)``, or None. ``active``: whether each argument is differentiated, positional ones
+    then keywords. Taylor mode asks too, so that both modes refuse such a call at its line."""
     if _star_arguments(e):
         return ("star-arguments in a call to %s" % rule.name, "pass the arguments one by one",
                 errors.UnsupportedSyntaxError)
@@ -1878,7 +1890,7 @@ def call_problem(rule, e):
         return ("out= in a call of %s with differentiated arguments" % rule.name,
                 "assign the result instead (y = np.sum(x, axis=0))", errors.NoRuleError)
     if rule.linear is not None:
-        return None
+        return _nonlinear_argument(rule, e, active)
     if rule.helper is not None:
         return _options_problem(rule, len(e.args) - 1, keywords)
     if rule.builder is not None:

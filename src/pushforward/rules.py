@@ -61,6 +61,7 @@ class Rule:
     builder: object = None  # function(args, ans, helper) -> tangent node, for variadic rules
     namespace: dict = None  # what the templates' other names refer to (default: HELPERS)
     linear: tuple = None  # argument positions the primitive is (multi)linear in
+    constant_in: tuple = ()  # ... and positions it reads shapes, orders or places from only
     helper: object = None  # a function of (x, dx, ans, *rest, **keywords) giving the tangent
     # for a call of one quotient or product, "Div"/"Mult" -> (params, template): the tangent of
     # log(n / d) is dn / n - dd / d, with no tangent of the quotient on the way
@@ -133,14 +134,16 @@ def helper(func, tangent):
     _entry(func).helper = tangent
 
 
-def linear(*funcs, at=(0,)):
+def linear(*funcs, at=(0,), constant_in=()):
     """Primitives linear in the arguments at positions ``at`` (multilinear if several): the
     tangent applies the primitive to the tangents, one argument at a time, with every other
     argument and keyword as in the primal call (``np.sum(dx, axis=0)``,
-    ``np.dot(dA, x) + np.dot(A, dx)``)."""
+    ``np.dot(dA, x) + np.dot(A, dx)``). The other arguments give axes and counts, or at
+    positions ``constant_in`` arrays read for their shapes, orders or places only (piecewise
+    constant: no tangent); a differentiated value anywhere else is refused."""
     for func in funcs:
         if func is not None:
-            _entry(func).linear = tuple(at)
+            _entry(func).linear, _entry(func).constant_in = tuple(at), tuple(constant_in)
 
 
 def _maybe(module, name):
@@ -280,25 +283,33 @@ linear(np.sum, np.mean, np.cumsum, np.reshape, np.transpose, np.swapaxes, np.rav
        np.expand_dims, np.concatenate, np.stack, np.hstack, np.vstack, np.broadcast_to,
        np.tile, np.repeat, np.flip, np.roll, np.diff, np.trace, np.copy, np.asarray, np.array,
        np.negative, np.positive, np.real, np.diagonal, np.take, np.moveaxis, np.atleast_1d,
-       np.atleast_2d, np.diag, np.triu, np.tril, np.take_along_axis)
-linear(np.full, np.full_like, at=(1,))
+       np.atleast_2d, np.diag, np.triu, np.tril, np.take_along_axis, np.flipud, np.fliplr,
+       np.rot90, np.column_stack, np.dstack, np.deg2rad, np.rad2deg, np.degrees, np.radians,
+       _maybe(np, "trapezoid"), _maybe(np, "trapz"))
+linear(np.vdot, at=(0, 1))
+linear(np.full, at=(1,))
+linear(np.full_like, at=(1,), constant_in=(0,))
 linear(np.dot, np.matmul, np.inner, np.outer, np.kron, np.cross, np.tensordot, at=(0, 1))
 linear(np.einsum, at=(1, 2, 3, 4, 5))
 #: linear primitives taking a sequence of arrays as their first argument
-SEQUENCES = (np.concatenate, np.stack, np.hstack, np.vstack)
+SEQUENCES = (np.concatenate, np.stack, np.hstack, np.vstack, np.column_stack, np.dstack)
 # -- pushforward's own helpers, which generated code calls: so that it can be differentiated
 # again (a second derivative differentiates the code written for the first) -------------------
 zero(special.zeros_like, special.sign, special.sort_order, special.position)
 linear(special.fresh)
-linear(special.members, special.sorted_tangent, special.sort_copy_tangent, at=(1,))
+linear(special.members, at=(1,), constant_in=(0,))
+# (x, dx, ans): the order or place of the largest comes from x and ans
+linear(special.sorted_tangent, special.sort_copy_tangent, special.max_tangent, special.min_tangent,
+       at=(1,), constant_in=(0, 2))
 helper(builtins.sorted, special.sorted_tangent)
 helper(special.sort_copy, special.sort_copy_tangent)  # xs.sort(): xs[:] = sort_copy(xs)
-linear(special.fit, special.max_tangent, special.min_tangent, at=(1,))
+linear(special.fit, at=(1,), constant_in=(0,))
 jvp(special.update, "value, tangent, new", "update(value, dtangent, dnew)")
 # ... and vector mode's versions of them (a Hessian differentiates vector-mode code)
 zero(batch.zeros_like)
 linear(batch.fresh, batch.array, batch.asarray)
-linear(batch.fit, batch.full, batch.full_like, at=(1,))
+linear(batch.fit, batch.full_like, at=(1,), constant_in=(0,))
+linear(batch.full, at=(1,))
 jvp(batch.update, "value, tangent, new", "update(value, dtangent, dnew)")
 jvp(special.pow_log, "base, power", "dpower * pow_log(base, 1.0) + dbase * power / base")
 # -- NumPy: reductions whose tangent needs the result --------------------------------------

@@ -1220,6 +1220,8 @@ UFUNCS = {
     np.logaddexp2: lambda a, b, **kw: _result(np.logaddexp2, (a, b),
                                               _logaddexp(a, b, math.log(2.0))),
     np.hypot: lambda x, y, **kw: _result(np.hypot, (x, y), _hypot((x, y)).a),
+    **{f: (lambda f: lambda x, **kw: Series(f(x.a)))(f)  # linear: on each coefficient
+       for f in (np.deg2rad, np.rad2deg, np.degrees, np.radians)},
     np.abs: lambda x, **kw: _result(np.abs, (x,), np.sign(x.a[0]) * x.a),
     np.maximum: lambda a, b, **kw: _result(np.maximum, (a, b), np.array(
         _select(_value(b) > _value(a), b, a).a)),
@@ -1246,10 +1248,20 @@ FUNCTIONS = {
     np.prod: _reduce_product, np.cumprod: _cumprod, np.var: _var, np.std: _std,
     np.linalg.norm: _norm, np.linalg.inv: _inv, np.linalg.solve: _solve, np.linalg.det: _det,
     **{f: (lambda f: lambda x, y, *r, **k: _bilinear(f, x, y, *r, **k))(f)
-       for f in (np.dot, np.inner, np.outer, np.kron, np.cross, np.tensordot)},
+       for f in (np.dot, np.vdot, np.inner, np.outer, np.kron, np.cross, np.tensordot)},
+    np.column_stack: lambda seq: _joined(np.column_stack, seq),
+    np.dstack: lambda seq: _joined(np.dstack, seq),
     np.einsum: lambda subscripts, *ops, **k: _multilinear(
         lambda *xs: np.einsum(subscripts, *xs, **k), ops),
 }
+
+
+def _joined(func, seq):
+    """``func(seq)`` for a function joining a sequence of arrays (np.column_stack): each
+    coefficient joins the coefficients of the series and of the constants (their value, then
+    zeros)."""
+    items = _embed_all(list(seq), _order(list(seq)))
+    return Series(np.stack([func([x.a[k] for x in items]) for k in range(items[0].a.shape[0])]))
 
 
 def _multilinear(func, operands):
@@ -1277,7 +1289,7 @@ def _multilinear(func, operands):
 
 
 #: linear NumPy functions where constants may stand beside series (np.concatenate([x, c]))
-MIXING = {np.concatenate, np.stack, np.hstack, np.vstack, np.linspace}
+MIXING = {np.concatenate, np.stack, np.hstack, np.vstack, np.column_stack, np.dstack, np.linspace}
 
 
 def array(obj, dtype=None, *, copy=True, **kwargs):

@@ -74,12 +74,13 @@ def clear_cache():
 
 
 def _supported(rule):
-    """A NumPy primitive the Series protocols have a Taylor rule for (a linear one acts on
-    each coefficient)."""
+    """A NumPy primitive the Series protocols have a Taylor rule for (one linear in one
+    argument acts on each coefficient; a multilinear one needs its own, a Cauchy product)."""
     func = rule.func
     if isinstance(func, np.ufunc):
         return func in series.UFUNCS
-    return func in series.FUNCTIONS or func in series.MIXING or rule.linear is not None
+    return func in series.FUNCTIONS or func in series.MIXING or \
+        rule.linear is not None and len(rule.linear) == 1
 
 
 def generate(func, active, problems, caller=None, call=None):
@@ -244,7 +245,7 @@ class _Rewrite(T.Transformer):
                 node.func = self.series(MATH[func])
             elif func not in AS_WRITTEN and not _supported(info.target):
                 self.no_rule(node, info.target.name)
-            elif func not in AS_WRITTEN and (refused := call_problem(info.target, node)):
+            elif func not in AS_WRITTEN and (refused := call_problem(info.target, node, active)):
                 self.ctx.problem(node, *refused)  # np.sin(x, out=y): as at first order
             elif func not in series.MIXING:  # np.sum([x, y]): NumPy sees no series in a list
                 node.args = [self.call_series("operand", [a])
