@@ -1276,3 +1276,29 @@ def squares_in_place(x):
 
 
 register(squares_in_place, [Array((3,), -1.0, 1.0)], active=[0])
+
+
+def recurrent_state_from_a_constant_argument(h0, W, xs):
+    """An RNN's gradient with respect to its weights, the initial state given: h starts as
+    the constant array h0 (its zero tangent is an array, which W @ dh needs)."""
+    h = h0
+    for t in range(xs.shape[0]):
+        h = np.tanh(W @ h + xs[t])
+    return np.sum(h * h)
+
+
+register(recurrent_state_from_a_constant_argument,
+         [Array((2,), -1.0, 1.0), Array((2, 2), -0.6, 0.6), Array((3, 2), -0.5, 0.5)], active=[1])
+
+
+def steps_a_constant_argument_array(X, p):
+    """y = X, then a loop that reads y's shape (y.T, y[::-1]) and makes it a function of p."""
+    Y = X
+    y = X[0]
+    for _ in range(2):
+        Y = p * Y.T
+        y = p * y[::-1]
+    return Y @ y
+
+
+register(steps_a_constant_argument_array, [Array((2, 2), -1.0, 1.0), (0.5, 1.5)], active=[1])

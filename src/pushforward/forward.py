@@ -107,6 +107,7 @@ class Forward:
         self.by_value = not ctx.resolution.walrus
         self.local_jvps = {}  # nested def name -> (generated name, [(param, tangent name)])
         self._list_names = None  # see _lists
+        self._shaped_names = None  # see _shaped
         self.records = set()  # temporaries holding namedtuples
         self.in_try = False  # in the body of a try statement
 
@@ -184,11 +185,30 @@ class Forward:
                 return T.const(0.0)
         if isinstance(p, gast.Constant) and p.value is None:
             return T.const(None)
-        if isinstance(p, gast.Name) and p.id not in self.ctx.resolution.containers \
-                and p.id not in self.act.filled and p.id not in self.act.written \
-                and p.id not in self.records:
-            return T.const(0.0)  # never indexed, iterated, measured or written into: a number
+        if isinstance(p, gast.Name) and (p.id in self.scalars or p.id not in self._shaped()):
+            return T.const(0.0)  # surely a number, or a value no operation needs the shape of
         return T.expr("zeros_like(p)", p=p, zeros_like=self.ctx.bind("zeros_like", zeros_like))
+
+    def _shaped(self):
+        """The names whose zero tangent must have the value's shape (``zeros_like``): those
+        indexed, iterated, measured, written into, holding records, operands of ``@`` or
+        given to functions (``np.sum(v, axis=1)``, ``step(v)``), and the names copied into
+        one of them (``h = h0``: h0's zero becomes h's)."""
+        if self._shaped_names is None:
+            res = self.ctx.resolution
+            shaped = res.containers | res.matmul_operands | res.passed | self.act.filled \
+                | self.act.written | self.records
+            copies = [(t.id, v.id) for n in T.walk(self.ctx.fdef) if isinstance(n, gast.Assign)
+                      for t, v in _copied(n.targets, n.value)]
+            grown = True
+            while grown:
+                grown = False
+                for target, source in copies:
+                    if target in shaped and source not in shaped:
+                        shaped.add(source)
+                        grown = True
+            self._shaped_names = shaped
+        return self._shaped_names
 
     def _computes(self, t):
         """Whether the zero tangent ``t`` evaluates a call or a comprehension of the primal
@@ -1872,6 +1892,17 @@ def _nonlinear_argument(rule, e, active):
             return ("a differentiated keyword argument of %s" % rule.name,
                     "pass it by position" if k.arg != "initial" else "", errors.NoRuleError)
     return None
+
+
+def _copied(targets, value):
+    """(target, source) pairs of the names an assignment copies: ``a = b``, ``a, b = b, a``."""
+    for t in targets:
+        if isinstance(t, gast.Name) and isinstance(value, gast.Name):
+            yield t, value
+        elif isinstance(t, (gast.Tuple, gast.List)) and isinstance(value, (gast.Tuple, gast.List)) \
+                and len(t.elts) == len(value.elts):
+            for pair in zip(t.elts, value.elts):
+                yield from _copied([pair[0]], pair[1])
 
 
 def call_problem(rule, e, active):

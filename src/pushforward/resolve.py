@@ -61,11 +61,15 @@ class Resolution:
         self.containers = set()  # names indexed, iterated, measured or with methods called
         self.walrus = set()  # names assigned by assignment expressions, (h := h + 1)
         self.matmul_operands = set()  # names that are operands of @ (arrays, whatever else)
+        self.passed = set()  # names given to a function that is not the math module's
+        calls = []
         args = fdef.args
         for a in args.args + args.posonlyargs + args.kwonlyargs + [args.vararg, args.kwarg]:
             if a is not None:
                 bound.add(a.id)
         for node in T.walk(fdef):  # one walk collects everything
+            if isinstance(node, gast.Call):
+                calls.append(node)
             if isinstance(node, gast.Name):
                 self.names.add(node.id)
                 if isinstance(node.ctx, gast.Load):
@@ -132,6 +136,10 @@ class Resolution:
             value = self._resolve(node)
             if value is not None:
                 self.table[node] = value
+        for call in calls:
+            if getattr(self.table.get(call.func), "__module__", None) != "math":
+                self.passed.update(a.id for a in call.args + [k.value for k in call.keywords]
+                                   if isinstance(a, gast.Name))
         # NumPy code: arrays may be updated in place and aliased, so tangents must follow
         self.uses_numpy = array_syntax or any(_from_numpy(v) for v in self.table.values())
 
