@@ -1302,3 +1302,18 @@ def steps_a_constant_argument_array(X, p):
 
 
 register(steps_a_constant_argument_array, [Array((2, 2), -1.0, 1.0), (0.5, 1.5)], active=[1])
+
+
+def writes_through_attribute_and_call_views(A, s):
+    """Item stores into views made in the target itself (A.T[0] = s, np.ravel(A)[5] += s,
+    A.T[2][0], b = ...): the view is stored in a name first, whose writes reach A's tangent."""
+    A = A.copy()
+    A.T[0] = s * s
+    A.T[1] *= s
+    np.ravel(A)[5] += np.sin(s)
+    A.T[2][0], b = s * A[0, 1], 2.0
+    return A * b
+
+
+register(writes_through_attribute_and_call_views, [Array((2, 3), -1.0, 1.0), (0.5, 1.5)],
+         active=[0, 1])

@@ -22,6 +22,7 @@ from . import templates as T
 from .activity import bound_arguments, iteration_parts, own_nodes, writes_into
 from .batch import UNDISPATCHED
 from .kinds import float_call, float_valued, value_kinds
+from .normalize import field_root
 from .calls import callee_name, classify, is_pure, method_kind
 from .codegen import operator_symbol
 from .cleanup import Floats, factor_tangents, simplify
@@ -240,7 +241,7 @@ class Forward:
             inner = self.tangent_target(target.value)
             return None if inner is None else gast.Starred(value=inner, ctx=gast.Store())
         if isinstance(target, gast.Subscript):
-            root = _field_root(target)
+            root = field_root(target)
             if not (isinstance(root, gast.Name) and self.act.is_name_active(root.id)):
                 return None
             value = T.load(target.value)
@@ -427,7 +428,7 @@ class Forward:
                 receiver = v.func.value
                 if self._receiver_active(receiver):
                     return self._mutate(v, info.target)
-                if not isinstance(_field_root(receiver), gast.Name) and any(
+                if not isinstance(field_root(receiver), gast.Name) and any(
                         self.act.is_active(a) for a in v.args):
                     self.problem(v.func, "a differentiated value given to '.%s' of the object "
                                  "a call returns" % info.target, "name the object: d[k].%s(...) "
@@ -451,7 +452,7 @@ class Forward:
         return [s]
 
     def _receiver_active(self, receiver):
-        root = _field_root(receiver)
+        root = field_root(receiver)
         return isinstance(root, gast.Name) and self.act.is_name_active(root.id)
 
     def _mutate(self, call, method):
@@ -1780,15 +1781,6 @@ def _qualified(func):
 def _numpy(func):
     """Whether a primitive is NumPy's."""
     return (getattr(func, "__module__", None) or "").startswith("numpy")
-
-
-def _field_root(node):
-    """The object an item chain starts from, through namedtuples' fields (``w`` of
-    ``w.xs[0]``); an attribute of another kind (``x.T[0]``) ends it."""
-    while isinstance(node, gast.Subscript) or (
-            isinstance(node, gast.Attribute) and node.attr not in VALUE_ATTRIBUTES):
-        node = node.value
-    return node
 
 
 def _root(node):

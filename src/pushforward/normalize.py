@@ -12,6 +12,8 @@ Contract: a transformation returning a new FunctionDef.
   keywords) is ``np.clip(x, lo, hi)``.
 - ``xs.sort(key=k)`` of a differentiated list or array is ``xs[:] = sort_copy(xs, key=k)``, an
   assignment of a sorted copy, which forward mode knows.
+- An item store into a view the target makes (``A.T[0] = s``, ``np.ravel(B)[1] += s``) stores
+  the view in a name first (``view1 = A.T; view1[0] = s``).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from . import special
 from . import templates as T
 from .activity import analyse
 from .calls import nesting_api
+from .rules import VALUE_ATTRIBUTES
 
 _SCOPES = (gast.FunctionDef, gast.Lambda, gast.ListComp, gast.GeneratorExp, gast.DictComp,
            gast.SetComp)
@@ -32,8 +35,9 @@ def run(fdef, ctx, active_params):
     """Normalise ``fdef`` in place (the pipeline's own freshly parsed tree); True if changed."""
     if any(v is f for v in ctx.resolution.table.values() for f in _CALLS):
         _Calls(ctx).visit(fdef)
+    views = _stores_into_views(fdef, ctx)
     if not ctx.resolution.lowerable:
-        return False
+        return views
     if _lambdas_to_defs(fdef):
         ctx.refresh_locals(fdef)
     act = analyse(fdef, ctx, active_params)
@@ -85,6 +89,41 @@ def _statement_lists(fdef):
             stmts = getattr(node, field, None)
             if isinstance(stmts, list):
                 yield stmts
+
+
+def field_root(node):
+    """The object an item chain starts from, through namedtuples' fields (``w`` of
+    ``w.xs[0]``); an attribute of another kind (``x.T[0]``) or a call ends it."""
+    while isinstance(node, gast.Subscript) or (
+            isinstance(node, gast.Attribute) and node.attr not in VALUE_ATTRIBUTES):
+        node = node.value
+    return node
+
+
+def _stores_into_views(fdef, ctx):
+    """``A.T[0] = s``, ``np.ravel(B)[1] += s``: the view first, in a name (``t1 = A.T; t1[0]
+    = s``), whose item stores forward mode follows; True if any was rewritten."""
+    changed = False
+    for stmts in _statement_lists(fdef):
+        out = []
+        for s in stmts:
+            targets = s.targets if isinstance(s, gast.Assign) else \
+                [s.target] if isinstance(s, gast.AugAssign) else []
+            views = []
+            for item in [n for t in targets for n in T.walk(t)
+                         if isinstance(n, gast.Subscript) and isinstance(n.ctx, gast.Store)]:
+                while isinstance(item.value, gast.Subscript):
+                    item = item.value
+                if not isinstance(field_root(item), gast.Name):
+                    view = ctx.namer.temp("view")
+                    views.append(gast.copy_location(gast.Assign(
+                        targets=[T.name(view, gast.Store())], value=item.value,
+                        type_comment=None), s))
+                    item.value = T.name(view)
+            out += views + [s]
+            changed = changed or bool(views)
+        stmts[:] = out
+    return changed
 
 
 def _lambdas_to_defs(fdef):
