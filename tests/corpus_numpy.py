@@ -1317,3 +1317,14 @@ def writes_through_attribute_and_call_views(A, s):
 
 register(writes_through_attribute_and_call_views, [Array((2, 3), -1.0, 1.0), (0.5, 1.5)],
          active=[0, 1])
+
+
+def augments_the_items_a_mask_of_itself_selects(x, s):
+    """y[y < 0] += s: the mask is computed once, before the update changes y."""
+    y = x * 1.0
+    y[y < 0.0] += s
+    return y * s
+
+
+register(augments_the_items_a_mask_of_itself_selects, [Array((5,), -1.0, 1.0), (0.6, 1.4)],
+         active=[0, 1], kinks=lambda x, s: _min_abs(x))

@@ -2061,3 +2061,22 @@ def pops_without_using_the_item(x):
 
 
 register(pops_without_using_the_item, [(-1.5, 1.5)])
+
+
+def augments_items_at_computed_indices(x):
+    """d[next_slot()] += v: the index is computed once, before the value, as Python does
+    (the tangent store must not call next_slot again)."""
+    slots = []
+
+    def next_slot():
+        slots.append(x)
+        return len(slots) - 1
+
+    d = [0.0, 0.0, 0.0, 0.0]
+    d[next_slot()] += x * x
+    M = [[0.0, 0.0], [0.0, 0.0], [0.0, 0.0]]
+    M[next_slot()][1] += math.sin(x)
+    return d[0] + 2.0 * d[1] + 3.0 * M[1][1] + 5.0 * M[2][1] + len(slots)
+
+
+register(augments_items_at_computed_indices, [(-1.5, 1.5)])

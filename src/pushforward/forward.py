@@ -656,11 +656,19 @@ class Forward:
         """``(target, p, t)`` with the unstable indices of ``target`` (see above) stored in
         temporaries before the store, after the value, as Python evaluates them: ``t1 = y <
         0.0``, then ``y[t1] = 0.0`` and ``dy[t1] = 0.0``."""
-        unstable = self._unstable_indices(target)
-        if not unstable:
+        if not self._unstable_indices(target):
             return target, p, t
         if not self.simple(p):
             p, t = self.hoist(p, t)
+        target, stores = self._stored_indices(target)
+        self.pre.extend(stores)
+        return target, p, t
+
+    def _stored_indices(self, target):
+        """``target`` with its unstable indices replaced by temporaries, and the assignments
+        that store them, outer object's index first."""
+        unstable = self._unstable_indices(target)
+        stores = []
 
         def rebuilt(node):  # copies on the path to the root only: resolution knows the rest
             if not isinstance(node, gast.Subscript):
@@ -674,14 +682,14 @@ class Forward:
                 for part in parts:
                     if not isinstance(part, gast.Slice):
                         tmp = self.namer.temp()
-                        self.pre.append(T.assign(tmp, part))
+                        stores.append(T.assign(tmp, part))
                         part = T.name(tmp)
                     stored.append(part)
                 index = gast.Tuple(elts=stored, ctx=gast.Load()) \
                     if isinstance(index, gast.Tuple) else stored[0]
             return T.shallow(node, {"value": inner, "slice": index})
 
-        return rebuilt(target), p, t
+        return rebuilt(target), stores
 
     def _assign_elementwise(self, target, value):
         pts = self.operands(value.elts)
@@ -722,6 +730,10 @@ class Forward:
         target_active = self.tangent_target(s.target) is not None
         if not target_active and not self.act.is_active(s.value):
             return [s]
+        if isinstance(s.target, gast.Subscript) and self._unstable_indices(s.target):
+            # d[k()] += x, y[y < 0] += x: the index once, before the value, as Python does
+            target, stores = self._stored_indices(s.target)
+            return stores + self.s_AugAssign(T.shallow(s, {"target": target}))
         if self.arrays and isinstance(s.target, gast.Name) and s.target.id not in self.plain \
                 and type(s.op).__name__ in INPLACE:
             return self._inplace(s)
@@ -734,10 +746,6 @@ class Forward:
                 # never in place: a tangent may share its object with another (``da = dx``)
                 tt = self.tangent_target(s.target)
                 return [primal, T.assign(tt, gast.BinOp(left=T.load(tt), op=s.op, right=t))]
-        if isinstance(s.target, gast.Subscript) and not is_pure(s.target.slice, self.ctx):
-            self.problem(s, "augmented assignment to an item whose index calls a function",
-                         "compute the index into a variable first")
-            return [s]
         as_assign = T.assign(T.store(s.target), gast.copy_location(
             gast.BinOp(left=T.load(s.target), op=s.op, right=s.value), s))
         return self.s_Assign(as_assign)
