@@ -809,6 +809,27 @@ def test_two_arguments_both_moving():
     assert_coefficients_close(taylor(t_exp_times_sin, (x0, y0), (a, b), order=K), expected)
 
 
+def t_atan2_of_x(x, y):
+    return math.atan2(y, x)
+
+
+def t_np_arctan2_of_x(x, y):
+    return np.arctan2(y, x)
+
+
+@pytest.mark.parametrize("x0, y0", [(1e-4, 2.0), (-8e-5, 2.0), (3.0, 1e-3), (-0.5, -2.0)])
+@pytest.mark.parametrize("f", [t_atan2_of_x, t_np_arctan2_of_x])
+def test_atan2_where_one_argument_is_small(f, x0, y0, taylor_path):
+    """atan2(y0, x0 + t) is atan(y0 / (x0 + t)) + const, whose derivatives are closed forms:
+    d/dt = -y0 / ((x0 + t)^2 + y0^2) = -Im(1 / (x0 + t - i y0)), so coefficient k >= 1 is
+    -Im((-1)^(k-1) / (k (x0 - i y0)^k)). A tiny x0 (or y0) must not make it cancel."""
+    c = taylor(f, (x0, y0), (1.0, None), order=8)
+    z = complex(x0, -y0)
+    expected = [math.atan2(y0, x0)] + [-((-1) ** (k - 1) / (k * z ** k)).imag for k in range(1, 9)]
+    for k, (got, want) in enumerate(zip(c, expected)):
+        assert float(np.ravel(got)[0]) == pytest.approx(want, rel=1e-9, abs=1e-14), k
+
+
 def t_np_sin(x):
     return np.sin(x)
 

@@ -882,17 +882,19 @@ def fmod(x, y):
 
 
 def _atan2(y, x):
-    """atan2 on the branch of the values: atan(y / x) plus a constant where x != 0, else
-    -atan(x / y) plus a constant (elementwise for arrays)."""
-    xv = _value(x)
+    """atan2 plus a constant (the value comes from atan2 itself): atan(y / x) where |x| >=
+    |y| and x != 0, else -atan(x / y), so that the quotient stays at most 1 (a tiny x would
+    make the coefficients of y / x huge and cancel); elementwise for arrays."""
+    xv, yv = _value(x), _value(y)
     if type(x) is Taylor or type(y) is Taylor:  # numbers
-        return atan(y / x) if xv != 0 else -atan(x / y)
-    if np.any(xv != 0):
+        return atan(y / x) if xv != 0 and abs(xv) >= abs(yv) else -atan(x / y)
+    by_x = (xv != 0) & (np.abs(xv) >= np.abs(yv))
+    if np.any(by_x):
         a = Series(_g(G_ATAN)(div(y, x).a if isinstance(x, Series) else (y / x).a))
-        if np.all(xv != 0):
+        if np.all(by_x):
             return a
     b = -Series(_g(G_ATAN)(div(x, y).a if isinstance(y, Series) else (x / y).a))
-    return _select(xv != 0, a, b) if np.any(xv != 0) else b
+    return _select(by_x, a, b) if np.any(by_x) else b
 
 
 atan2 = _or_plain(math.atan2)(_atan2)
