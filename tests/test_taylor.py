@@ -830,6 +830,20 @@ def test_atan2_where_one_argument_is_small(f, x0, y0, taylor_path):
         assert float(np.ravel(got)[0]) == pytest.approx(want, rel=1e-9, abs=1e-14), k
 
 
+def t_det(M):
+    return np.linalg.det(M)
+
+
+def test_det_at_a_singular_matrix_along_the_identity():
+    """det(S + t I) = det S + e2(S) t + tr(S) t^2 + t^3 (e2: the sum of the principal 2x2
+    minors); c0 is the primal's det, bit for bit, at a singular S too."""
+    S = np.array([[1.0, 2.0, 3.0], [2.0, 4.0, 6.0], [0.5, -1.0, 2.0]])  # rank 2
+    c = taylor(t_det, (S,), (np.eye(3),), order=4)
+    e2 = sum(S[i, i] * S[j, j] - S[i, j] * S[j, i] for i in range(3) for j in range(i + 1, 3))
+    assert c[0] == np.linalg.det(S)
+    assert [float(v) for v in c[1:]] == pytest.approx([e2, np.trace(S), 1.0, 0.0], abs=1e-12)
+
+
 def t_np_sin(x):
     return np.sin(x)
 

@@ -1159,7 +1159,9 @@ def _det(A):
     a = A.a
     n = a.shape[0]
     if not np.all(np.linalg.det(a[0])):
-        return _laplace(a)
+        out = _laplace(a)
+        out.a[0] = np.linalg.det(a[0])  # the value as the primal computes it
+        return out
     b = _inv(A).a
     # h = tr(inv(A) A') as a series of order n - 2, A' having coefficients (m + 1) A_{m+1}
     h = np.array([sum(np.trace(b[i] @ ((m - i + 1) * a[m - i + 1]), axis1=-2, axis2=-1)
