@@ -142,6 +142,15 @@ def test_nesting_a_function_with_star_parameters_or_two_wrt_is_refused_clearly()
         pf.forward_diff(pf.derivative(h))
 
 
+def test_derivative_takes_its_one_argument_named_in_a_tuple():
+    def f(x, y):
+        return x * x * math.sin(y)
+
+    for order, expected in (1, 2 * 0.5 * math.sin(0.3)), (2, 2 * math.sin(0.3)), (3, 0.0):
+        assert pf.derivative(f, order=order, wrt=("x",))(0.5, 0.3) == pytest.approx(expected)
+    assert pf.derivative(f, order=2, wrt=("y",))(0.5, 0.3) == pytest.approx(-0.25 * math.sin(0.3))
+
+
 def test_order_must_be_positive():
     with pytest.raises(pf.PushforwardError, match="positive int"):
         pf.derivative(math.sin, order=0)

@@ -557,7 +557,8 @@ def jacobian(f, wrt=None, *, chunk=None):
 
 
 def derivative(f, order=1, wrt=None):
-    """The ``order``-th derivative of ``f`` with respect to one float argument, as a function::
+    """The ``order``-th derivative of ``f`` with respect to one float argument (``wrt``: its
+    name or index, alone or in a tuple), as a function::
 
         d2 = pf.derivative(f, order=2)
         d2(0.5)   # f''(0.5)
@@ -567,6 +568,8 @@ def derivative(f, order=1, wrt=None):
     """
     if not isinstance(order, int) or isinstance(order, bool) or order < 1:
         raise WrtError("order=%r: the order of a derivative is a positive int" % (order,))
+    if isinstance(wrt, tuple) and len(wrt) == 1:  # the one argument, named in a tuple
+        wrt = wrt[0]
     g = f
     for _ in range(order):
         g = forward_diff(g, wrt=wrt)
