@@ -288,6 +288,25 @@ def test_errors_are_raised_before_user_code_runs():
     assert calls == []
 
 
+@pytest.mark.parametrize("wrt", [{"x"}, ("x", ["y"]), 1.5])
+def test_wrt_of_another_type_is_refused(wrt):
+    with pytest.raises(errors.WrtError, match="give a parameter's name or index"):
+        pf.forward_diff(bad.simple, wrt=wrt)
+
+
+@pytest.mark.parametrize("who", ["jvp", "hvp", "taylor"])
+def test_too_few_primals_are_refused(who):
+    def f(x, y, scale=2.0):
+        return scale * x * math.sin(y)
+
+    run = {"jvp": lambda p, t: pf.jvp(f, p, t), "hvp": lambda p, t: pf.hvp(f, p, t),
+           "taylor": lambda p, t: pf.taylor(f, order=2)(p, t)}[who]
+    for primals in (1.0,), ():
+        with pytest.raises(errors.TangentMismatchError, match=r"needs a primal for each "
+                           r"parameter without a default \(x, y\), %s got %d" % (who, len(primals))):
+            run(primals, (1.0,) * len(primals))
+
+
 def test_empty_wrt_and_malformed_jvp_arguments():
     with pytest.raises(errors.WrtError, match="names no parameter"):
         pf.forward_diff(bad.simple, wrt=())

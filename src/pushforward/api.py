@@ -512,6 +512,9 @@ def forward_diff(f=None, *, wrt=None):
     if f is None:
         return lambda g: forward_diff(g, wrt=wrt)
     f = _as_python(f)
+    if not all(isinstance(w, (str, int, type(None)))
+               for w in (wrt if isinstance(wrt, (tuple, list)) else [wrt])):
+        raise WrtError("wrt=%r: give a parameter's name or index, or a tuple of them" % (wrt,))
     key = (f, wrt if not isinstance(wrt, list) else tuple(wrt))
     cached = _FORWARD.get(key)
     if cached is not None:
@@ -785,6 +788,11 @@ def _check_positional(f, primals, tangents, who="jvp"):
     parameters, and those that go to its ``*args`` are constants (None tangents)."""
     code = f.__code__
     positional = code.co_varnames[:code.co_argcount]
+    required = positional[:len(positional) - len(f.__defaults__ or ())]
+    if len(primals) < len(required):
+        raise TangentMismatchError(
+            "%s needs a primal for each parameter without a default (%s), %s got %d"
+            % (f.__qualname__, ", ".join(required), who, len(primals)))
     if code.co_flags & inspect.CO_VARARGS:
         star = code.co_varnames[code.co_argcount + code.co_kwonlyargcount]
         given = [i for i in range(len(positional), len(primals)) if tangents[i] is not None]

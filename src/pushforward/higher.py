@@ -129,9 +129,9 @@ def hvp(f, primals, tangents):
     with api._about("hvp", f):
         api._sequences(primals, tangents)
         primals, tangents = tuple(primals), tuple(tangents)
-        if len(primals) != len(tangents) or len(primals) > len(params):
-            raise TangentMismatchError("give one tangent (or None) per primal, and at most %d "
-                                       "primals" % len(params))
+        if len(primals) != len(tangents):
+            raise TangentMismatchError("give one tangent (or None) per primal")
+        api._check_positional(f, primals, tangents, who="hvp")
         active_idx = [i for i, t in enumerate(tangents) if t is not None]
         for i in active_idx:
             api._leaves(primals[i], "", "primal %d" % i)
