@@ -108,6 +108,7 @@ def test_check_json():
     (("dump", "%s:loss" % (ROOT.parent / "README.md")),
      "is not a Python file"),
     (("dump", "%s:loss" % GOOD, "-o", "/no/such/folder/out.py"), "no directory /no/such/folder"),
+    (("dump", "%s:loss" % GOOD, "-o", str(ROOT)), "cannot write %s: Is a directory" % ROOT),
     (("check", "%s:loss" % GOOD, "--wrt", "z"), "names no parameter"),
 ])
 def test_cli_errors_are_one_clear_line(args, words):

@@ -95,8 +95,11 @@ def dump(args):
         folder = os.path.dirname(os.path.abspath(args.output))
         if not os.path.isdir(folder):
             raise CliError("cannot write %s: no directory %s" % (args.output, folder))
-        with open(args.output, "w") as fh:
-            fh.write(text)
+        try:
+            with open(args.output, "w") as fh:
+                fh.write(text)
+        except OSError as exc:  # a directory, a read-only place, a full disk
+            raise CliError("cannot write %s: %s" % (args.output, exc.strerror or exc)) from None
         sys.stderr.write("wrote %s: %s_jvp(...) -> (value, tangent)\n" % (args.output, func.__name__))
     else:
         sys.stdout.write(api.source(func, wrt=_wrt(args.wrt)))
