@@ -2080,3 +2080,19 @@ def augments_items_at_computed_indices(x):
 
 
 register(augments_items_at_computed_indices, [(-1.5, 1.5)])
+
+
+def reduces_one_pass_iterables(x, y):
+    """max, min and math.prod of iterators and dict views (reversed, zip, d.values()), and
+    sum with a list start (flattening rows): the rules index the items, the iterators are
+    used up by the primal."""
+    xs = [x, 2.0 * y, 0.5 * x * y]
+    d = {"a": x * x, "b": 3.0 * y}
+    rows = [[x, 2.0 * x], [x * y]]
+    flat = sum(rows, [])
+    return (max(reversed(xs)) + min(zip([x, 5.0], [y, x]))[1] + max(d.values())
+            + math.prod(d.values()) + math.prod(reversed(xs)) + flat[1] * flat[2]
+            + sum(xs, x * y))
+
+
+register(reduces_one_pass_iterables, [(0.5, 1.5), (-1.5, -0.5)])

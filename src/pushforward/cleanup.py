@@ -181,10 +181,15 @@ class _Simplify(T.Transformer):
 
     def visit_Call(self, node):
         self.generic_visit(node)
-        if isinstance(node.func, gast.Name) and node.func.id in ("sum", "list", "tuple") \
-                and node.args and T.is_zero(node.args[0]):
-            return T.zero()
-        return node
+        if not (isinstance(node.func, gast.Name) and node.func.id in ("sum", "list", "tuple")
+                and node.args):
+            return node
+        if node.func.id == "sum" and len(node.args) == 2:  # sum(dxs, dstart)
+            if T.is_zero(node.args[1]):
+                return T.shallow(node, {"args": node.args[:1]})
+            if T.is_zero(node.args[0]):
+                return node.args[1]
+        return T.zero() if T.is_zero(node.args[0]) else node
 
 
 def simplify(node, floats=None):

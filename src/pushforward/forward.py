@@ -1090,6 +1090,8 @@ class Forward:
             if holder is not p:
                 stored[holder.id] = p
             holders[param] = holder
+            if t is None and isinstance(p, (gast.List, gast.Tuple)):
+                t = self.zero_of(p)  # a display's zero has its structure: sum(rows, [])
             subs[param], subs["d" + param] = holder, (t if t is not None else T.zero())
         state = {}
 

@@ -18,6 +18,9 @@ Contract: a transformation returning a new FunctionDef.
 
 from __future__ import annotations
 
+import builtins
+import math
+
 import gast
 import numpy as np
 
@@ -33,11 +36,12 @@ _SCOPES = (gast.FunctionDef, gast.Lambda, gast.ListComp, gast.GeneratorExp, gast
 
 def run(fdef, ctx, active_params):
     """Normalise ``fdef`` in place (the pipeline's own freshly parsed tree); True if changed."""
+    calls = _Calls(ctx)
     if any(v is f for v in ctx.resolution.table.values() for f in _CALLS):
-        _Calls(ctx).visit(fdef)
+        calls.visit(fdef)
     views = _stores_into_views(fdef, ctx)
     if not ctx.resolution.lowerable:
-        return views
+        return calls.changed or views
     if _lambdas_to_defs(fdef):
         ctx.refresh_locals(fdef)
     act = analyse(fdef, ctx, active_params)
@@ -46,7 +50,7 @@ def run(fdef, ctx, active_params):
     return True
 
 
-def _dict_literal(node):
+def _dict_literal(node, ctx):
     """``dict(a=x, b=2.0)`` is the literal ``{'a': x, 'b': 2.0}``, which forward mode knows."""
     if node.args or any(k.arg is None for k in node.keywords):
         return node
@@ -54,7 +58,7 @@ def _dict_literal(node):
                      values=[k.value for k in node.keywords])
 
 
-def _clip_bounds(node):
+def _clip_bounds(node, ctx):
     """``np.clip(x, min=lo)``, NumPy 2's keywords: the bounds by position, as the rule takes
     them (a call NumPy refuses stays as it is)."""
     keywords = {k.arg: k.value for k in node.keywords}
@@ -67,18 +71,41 @@ def _clip_bounds(node):
 
 
 #: calls written in a form the passes know, by the function called
-_CALLS = {dict: _dict_literal, np.clip: _clip_bounds}
+_ONE_PASS = ("reversed", "zip", "enumerate", "map", "filter", "iter")
+
+
+def _listed_iterable(node, ctx):
+    """``max(reversed(xs))``, ``math.prod(d.values())``: the iterable as a list, which the
+    rule indexes (a one-pass iterator would be used up by the primal); the same items, in
+    the same order."""
+    if len(node.args) != 1 or node.keywords or not isinstance(node.args[0], gast.Call):
+        return node
+    it = node.args[0].func
+    if isinstance(it, gast.Name) and it.id in _ONE_PASS and \
+            ctx.resolution.lookup(it) is getattr(builtins, it.id) or \
+            isinstance(it, gast.Attribute) and it.attr in ("values", "items", "keys"):
+        listed = gast.copy_location(gast.Call(func=ctx.bind("list", list), args=node.args,
+                                              keywords=[]), node.args[0])
+        return T.shallow(node, {"args": [listed]})
+    return node
+
+
+_CALLS = {dict: _dict_literal, np.clip: _clip_bounds, builtins.max: _listed_iterable,
+          builtins.min: _listed_iterable, math.prod: _listed_iterable}
 
 
 class _Calls(gast.NodeTransformer):
     def __init__(self, ctx):
         self.ctx = ctx
+        self.changed = False
 
     def visit_Call(self, node):
         self.generic_visit(node)
         func = self.ctx.resolution.lookup(node.func)
         rewrite = next((r for f, r in _CALLS.items() if f is func), None)
-        return node if rewrite is None else gast.copy_location(rewrite(node), node)
+        new = node if rewrite is None else rewrite(node, self.ctx)
+        self.changed = self.changed or new is not node
+        return gast.copy_location(new, node)
 
 
 def _statement_lists(fdef):

@@ -216,7 +216,7 @@ jvp(math.prod,  "xs",   "sum([d * math.prod(xs[:i]) * math.prod(xs[i + 1:]) for 
 # -- builtins -------------------------------------------------------------------------------
 jvp(builtins.abs,   "x",        "dx * sign(x)")  # abs takes arrays too
 jvp(builtins.sum,   "xs",       "sum(dxs)")
-jvp(builtins.sum,   "xs, start", "sum(dxs) + dstart")
+jvp(builtins.sum,   "xs, start", "sum(dxs, dstart)")
 jvp(builtins.pow,   "l, r",     POW)
 jvp(builtins.float, "x",        "dx")
 jvp(builtins.divmod, "x, y",    "(0.0 * dx, dx - dy * ans[0])")
