@@ -2096,3 +2096,28 @@ def reduces_one_pass_iterables(x, y):
 
 
 register(reduces_one_pass_iterables, [(0.5, 1.5), (-1.5, -0.5)])
+
+
+def updates_in_place_in_a_try_block_whose_primal_raises(x):
+    """a /= b and a **= -1.0 that raise ZeroDivisionError into a handler, and a *= a: in a try
+    block the tangent is computed after the primal, from the values before it."""
+    a = x * 3.0
+    b = x * 0.0
+    try:
+        a /= b
+    except ZeroDivisionError:
+        a = x * x
+    c = x - x
+    try:
+        c **= -1.0
+    except ZeroDivisionError:
+        c = math.sin(x)
+    try:
+        a *= a
+        a /= x
+    except ZeroDivisionError:
+        a = 0.0
+    return a + c
+
+
+register(updates_in_place_in_a_try_block_whose_primal_raises, [(0.5, 2.0)])

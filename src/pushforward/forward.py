@@ -766,6 +766,21 @@ class Forward:
         p, t = self._augmented_value(s)
         old = T.load(s.target)
         told = self._tangent_chain(old) if self.tangent_target(s.target) is not None else None
+        kept = []
+        if self.in_try:
+            # the primal may raise into a handler (a /= 0.0): the tangent is computed after
+            # it, from copies of the values before (a *= a reads a on both sides)
+            def kept_copy(v):
+                name = self.namer.temp()
+                kept.append(T.assign(name, T.expr("fresh(v)", v=v,
+                                                  fresh=self.ctx.bind("fresh", fresh))))
+                return T.name(name)
+
+            before = old
+            if "l" in _template_names(template):
+                old = kept_copy(old)
+            if _names_loaded(p) & _names_stored(s.target):
+                p = old if T.key(p) == T.key(before) and old is not before else kept_copy(p)
         new, tangent = self.apply(template, ("l", "r"), [(old, told), (p, t)],
                                   lambda ps: gast.BinOp(left=ps[0], op=s.op, right=ps[1]), False)
         primal = gast.AugAssign(target=s.target, op=s.op, value=new.right)  # r, once
@@ -775,15 +790,11 @@ class Forward:
         if tangent is None:
             return [primal]
         tangent = self._finish(tangent)
-        before = []
-        if self.in_try:  # the primal may raise into a handler: the tangent is stored after it
-            held = self.namer.tangent(self.namer.temp())
-            before, tangent = [T.assign(held, tangent)], T.name(held)
         if isinstance(tt, gast.Name):
             tangent = T.expr("update(v, d, new)", v=T.load(s.target), d=T.load(tt), new=tangent,
                              update=self.ctx.bind("update", update))
-        if before:
-            return before + [primal, T.assign(tt, tangent)]
+        if self.in_try:  # the tangent after the primal, which may raise into a handler
+            return kept + [primal, T.assign(tt, tangent)]
         return [T.assign(tt, tangent), primal]
 
     def s_AnnAssign(self, s):
