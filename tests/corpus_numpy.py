@@ -1328,3 +1328,15 @@ def augments_the_items_a_mask_of_itself_selects(x, s):
 
 register(augments_the_items_a_mask_of_itself_selects, [Array((5,), -1.0, 1.0), (0.6, 1.4)],
          active=[0, 1], kinks=lambda x, s: _min_abs(x))
+
+
+def returns_an_array_the_float_does_not_reach(x, s):
+    """No NumPy call, an array argument, and a result that does not depend on s: its
+    derivative with respect to s is a zero array of the result's shape, not 0.0."""
+    if s > 10.0:
+        return x * s
+    return x * 2.0
+
+
+register(returns_an_array_the_float_does_not_reach, [Array((3,), -1.0, 1.0), (0.5, 1.5)],
+         active=[1])

@@ -955,6 +955,12 @@ class Forward:
                 p, _ = self.hoist(p, None)
                 t = self.zero_of(p)
         t = self._finish(t)
+        if not self.arrays and _is_number_zero(t) and not isinstance(p, gast.Constant) \
+                and not (isinstance(p, gast.Name) and p.id in self.scalars):
+            # no NumPy here, but an argument may be an array (x * 2.0): a zero of its shape
+            if not self.simple(p):
+                p, _ = self.hoist(p, None)
+            t = T.expr("f(v, 0.0)", f=self.ctx.bind("fit", fit), v=T.clone(p))
         if self.arrays:  # an array result's tangent has its shape
             fit_ = self.ctx.bind("fit", fit)
             if isinstance(p, gast.Tuple) and isinstance(t, gast.Tuple):
