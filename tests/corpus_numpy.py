@@ -1340,3 +1340,12 @@ def returns_an_array_the_float_does_not_reach(x, s):
 
 register(returns_an_array_the_float_does_not_reach, [Array((3,), -1.0, 1.0), (0.5, 1.5)],
          active=[1])
+
+
+def std_over_an_axis_of_length_one(x):
+    """np.std over an axis of length 1 is 0 whatever x is: its derivative is 0 (it was NaN,
+    the tangent of var over 2 std), and the other rows' derivatives are not touched."""
+    return np.sum(np.std(x, axis=0) * x) + np.sum(np.std(x, axis=1))
+
+
+register(std_over_an_axis_of_length_one, [Array((1, 3), -1.0, 1.0)], active=[0])

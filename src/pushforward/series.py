@@ -1091,7 +1091,12 @@ def _var(a, axis=None, ddof=0, keepdims=False, **kwargs):
 
 
 def _std(a, axis=None, ddof=0, keepdims=False, **kwargs):
-    out = sqrt_np(_var(a, axis=axis, ddof=ddof, keepdims=keepdims))
+    """sqrt of var; zero coefficients where std is 0 (equal entries, an axis of length 1), as
+    the first-order tangent there."""
+    var = _var(a, axis=axis, ddof=ddof, keepdims=keepdims)
+    zero = var.a[0] == 0
+    out = sqrt_np(Series(np.where(zero, 1.0, var.a)) if np.any(zero) else var)
+    out.a = np.where(zero, 0.0, out.a)
     return _result(lambda w: np.std(w, axis=axis, ddof=ddof, keepdims=keepdims), (a,),
                    np.array(out.a))
 

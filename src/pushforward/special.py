@@ -286,8 +286,13 @@ def var_tangent(x, dx, ans, axis=None, ddof=0, keepdims=False):
 
 
 def std_tangent(x, dx, ans, axis=None, ddof=0, keepdims=False):
-    """Tangent of std: the tangent of var over 2 std."""
-    return var_tangent(x, dx, ans * ans, axis=axis, ddof=ddof, keepdims=keepdims) / (2.0 * ans)
+    """Tangent of std: the tangent of var over 2 std; 0 where std is 0 (equal entries, an
+    axis of length 1: var is at its minimum there, and its tangent is 0 too)."""
+    dvar = var_tangent(x, dx, ans * ans, axis=axis, ddof=ddof, keepdims=keepdims)
+    zero = ans == 0
+    if not np.any(zero):
+        return dvar / (2.0 * ans)
+    return np.where(zero, 0.0, dvar / (2.0 * np.where(zero, 1.0, ans)))
 
 
 def norm_tangent(x, dx, ans, ord=None, axis=None, keepdims=False):
