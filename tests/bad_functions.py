@@ -212,7 +212,10 @@ def updates_a_dict_with_x(x):
 def reads_a_number_from_text(x):
     label = "%.3f" % x
     rounded = float(f"{x:.3f}")  # ERR: float(f"{x:.3f}")
-    return rounded + float(str(x).strip()) * len(label)  # ERR: float(str(x).strip())
+    text = "%.4f" % x
+    back = float(text)  # ERR: float(text)
+    back += float("{}".format(x))  # ERR: float("{}".format(x))
+    return rounded + float(str(x).strip()) * len(label) + back  # ERR: float(str(x).strip())
 
 
 @dataclasses.dataclass

@@ -68,7 +68,7 @@ CASES = [
     (bad.reads_back_a_closure_dict, errors.UnsupportedSyntaxError, ["memo"],
      "'memo', defined outside the function, is read after"),
     (bad.reads_a_number_from_text, errors.UnsupportedSyntaxError,
-     ["float(f\"{x:.3f}\")", "float(str(x).strip())"],
+     ["float(f\"{x:.3f}\")", "float(str(x).strip())", "float(text)", 'float("{}".format(x))'],
      "a number read back from the text of a differentiated value"),
     (bad.maps_a_function, errors.NoRuleError, ["map"],
      "write a comprehension instead: [f(v) for v in values]"),

@@ -1985,21 +1985,37 @@ def _helper_options(rule, npositional, keywords):
 
 
 def numbers_read_from_text(fdef, ctx, act):
-    """float(str(x)), float(f"{x:.3f}"), float("%.2f" % x): the text of a differentiated value
-    carries no derivative, so the number read back from it would have none (a problem)."""
+    """float(str(x)), float(f"{x:.3f}"), float("{}".format(x)), float(s) after s = "%.2f" % x:
+    the text of a differentiated value carries no derivative, so the number read back from it
+    would have none (a problem)."""
     if not any(v is float for v in ctx.resolution.table.values()):
         return
     lookup = ctx.resolution.lookup
+    texts = set()  # names holding the text of a differentiated value
+
+    def reads_active(e):
+        return any(isinstance(m, gast.Name) and act.is_name_active(m.id) for m in T.walk(e))
+
+    def text_of_active(e):
+        if isinstance(e, gast.Name):
+            return e.id in texts
+        if isinstance(e, gast.Call) and isinstance(e.func, gast.Attribute):  # s.strip()
+            return e.func.attr == "format" and reads_active(e) or text_of_active(e.func.value)
+        return (isinstance(e, gast.JoinedStr) or isinstance(e, gast.BinOp) and _formats(e)
+                or isinstance(e, gast.Call) and lookup(e.func) in (str, repr, format)) \
+            and reads_active(e)
+
+    assigns = [n for n in own_nodes(fdef) if isinstance(n, gast.Assign)]
+    grown = True
+    while grown:  # s = str(x); t = s.strip(): in any order of the walk
+        before = len(texts)
+        for node in assigns:
+            if text_of_active(node.value):
+                texts.update(t.id for t in node.targets if isinstance(t, gast.Name))
+        grown = len(texts) > before
     for node in own_nodes(fdef):
-        if not (isinstance(node, gast.Call) and len(node.args) == 1 and lookup(node.func) is float):
-            continue
-        text = node.args[0]
-        while isinstance(text, gast.Call) and isinstance(text.func, gast.Attribute):
-            text = text.func.value  # str(x).strip()
-        if (isinstance(text, gast.JoinedStr) or isinstance(text, gast.BinOp) and _formats(text)
-                or isinstance(text, gast.Call) and lookup(text.func) in (str, repr, format)) \
-                and any(isinstance(m, gast.Name) and act.is_name_active(m.id)
-                        for m in T.walk(text)):
+        if isinstance(node, gast.Call) and len(node.args) == 1 and lookup(node.func) is float \
+                and text_of_active(node.args[0]):
             ctx.problem(node, "a number read back from the text of a differentiated value: the "
                         "text carries no derivative",
                         "use the value itself (round(x, 3) for a rounded one)")
