@@ -303,3 +303,9 @@ trapezoid = getattr(numpy, "trapezoid", None) or numpy.trapz  # NumPy 1: trapz
 def integrates_over_differentiated_points(x):
     y = numpy.sin(x)
     return trapezoid(y, x)  # ERR: trapezoid(y, x)
+
+
+def reads_its_variables_by_name(x):
+    y = 2.0 * x
+    z = eval("y * x")  # ERR: eval
+    return z + locals()["y"]  # ERR: locals

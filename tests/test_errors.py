@@ -93,6 +93,8 @@ CASES = [
      ["numpy.linalg.slogdet"], "no tangent rule for numpy.linalg.slogdet"),
     (bad.integrates_over_differentiated_points, errors.NoRuleError, ["trapezoid(y, x)"],
      "with a differentiated argument 1: its rule is linear in argument 0 only"),
+    (bad.reads_its_variables_by_name, errors.UnsupportedSyntaxError, ["eval", "locals"],
+     "in a differentiated function: it reads the function's variables by name"),
     (bad.builds_a_dataclass, errors.NoRuleError, ["Settings"],
      "an object of the class Settings made of differentiated values: pushforward "
      "differentiates namedtuples"),

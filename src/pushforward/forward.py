@@ -2082,12 +2082,30 @@ def refuse_lost_derivatives(fdef, ctx, act):
     order, Taylor series, Taylor code for numbers); the writes outside the function
     (``outside_roots``), which Taylor mode needs too."""
     generators(fdef, ctx)
+    namespace_reads(fdef, ctx)
     numbers_read_from_text(fdef, ctx, act)
     integer_arrays_written(fdef, ctx, act)
     redefined_functions(fdef, ctx)
     roots = outside_roots(fdef, ctx)
     outside_written_and_read(fdef, roots, ctx, act)
     return roots
+
+
+_NAMESPACE_READERS = {eval: "eval", exec: "exec", locals: "locals()", vars: "vars()"}
+
+
+def namespace_reads(fdef, ctx):
+    """``eval("x * 2.0")``, ``exec(...)``, ``locals()["y"]``, ``vars()``: they read the
+    function's variables by name, where generated code holds tangents pushforward cannot hand
+    them (a problem at each; ``vars(obj)`` reads an object, not the function)."""
+    for node in own_nodes(fdef):
+        if isinstance(node, gast.Call):
+            func = ctx.resolution.lookup(node.func)
+            name = next((n for f, n in _NAMESPACE_READERS.items() if func is f), None)
+            if name is not None and not (func is vars and node.args):
+                ctx.problem(node, "%s in a differentiated function: it reads the function's "
+                            "variables by name, which carry no derivative there" % name,
+                            "write the expression in the function itself")
 
 
 def generators(fdef, ctx):
