@@ -309,3 +309,10 @@ def reads_its_variables_by_name(x):
     y = 2.0 * x
     z = eval("y * x")  # ERR: eval
     return z + locals()["y"]  # ERR: locals
+
+
+def reads_a_value_from_a_caught_exception(x):
+    try:
+        raise ValueError(x * 2.0)
+    except ValueError as e:
+        return e.args[0]  # ERR: e.args

@@ -95,6 +95,8 @@ CASES = [
      "with a differentiated argument 1: its rule is linear in argument 0 only"),
     (bad.reads_its_variables_by_name, errors.UnsupportedSyntaxError, ["eval", "locals"],
      "in a differentiated function: it reads the function's variables by name"),
+    (bad.reads_a_value_from_a_caught_exception, errors.UnsupportedSyntaxError, ["e.args"],
+     "a value read from the caught exception 'e' (e.args): it carries no derivative"),
     (bad.builds_a_dataclass, errors.NoRuleError, ["Settings"],
      "an object of the class Settings made of differentiated values: pushforward "
      "differentiates namedtuples"),

@@ -2083,6 +2083,7 @@ def refuse_lost_derivatives(fdef, ctx, act):
     (``outside_roots``), which Taylor mode needs too."""
     generators(fdef, ctx)
     namespace_reads(fdef, ctx)
+    exception_values(fdef, ctx)
     numbers_read_from_text(fdef, ctx, act)
     integer_arrays_written(fdef, ctx, act)
     redefined_functions(fdef, ctx)
@@ -2106,6 +2107,30 @@ def namespace_reads(fdef, ctx):
                 ctx.problem(node, "%s in a differentiated function: it reads the function's "
                             "variables by name, which carry no derivative there" % name,
                             "write the expression in the function itself")
+
+
+#: attributes of exceptions that are not values of the computation (an OSError's errno...)
+_EXCEPTION_DETAILS = frozenset({"errno", "strerror", "filename", "filename2", "winerror", "name",
+                                "path", "msg", "lineno", "offset", "text", "with_traceback",
+                                "add_note", "__notes__", "__class__", "__traceback__",
+                                "__cause__", "__context__"})
+
+
+def exception_values(fdef, ctx):
+    """``except ValueError as e: return e.args[0]``: a value an exception carries comes without
+    the derivative it had where it was raised (a problem at each attribute read of ``e``;
+    ``str(e)``, ``raise``, logging it are fine)."""
+    for handler in own_nodes(fdef):
+        if isinstance(handler, gast.ExceptHandler) and handler.name is not None:
+            name = getattr(handler.name, "id", handler.name)
+            for node in (n for s in handler.body for n in T.walk(s)):
+                if isinstance(node, gast.Attribute) and isinstance(node.value, gast.Name) \
+                        and node.value.id == name and isinstance(node.ctx, gast.Load) \
+                        and node.attr not in _EXCEPTION_DETAILS:
+                    ctx.problem(node, "a value read from the caught exception '%s' (%s.%s): it "
+                                "carries no derivative" % (name, name, node.attr),
+                                "return or store the value before raising, or compute it "
+                                "again in the handler")
 
 
 def generators(fdef, ctx):
