@@ -316,3 +316,12 @@ def reads_a_value_from_a_caught_exception(x):
         raise ValueError(x * 2.0)
     except ValueError as e:
         return e.args[0]  # ERR: e.args
+
+
+def passes_to_nested_star_parameters(x):
+    g = lambda *a: a[0] * 2.0  # noqa: E731
+
+    def h(**k):
+        return k["a"] * 2.0
+
+    return g(x) + h(a=x)  # ERR: g(x)

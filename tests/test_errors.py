@@ -97,6 +97,8 @@ CASES = [
      "in a differentiated function: it reads the function's variables by name"),
     (bad.reads_a_value_from_a_caught_exception, errors.UnsupportedSyntaxError, ["e.args"],
      "a value read from the caught exception 'e' (e.args): it carries no derivative"),
+    (bad.passes_to_nested_star_parameters, errors.UnsupportedSyntaxError, ["g(x)"],
+     "a differentiated value passed to g's *args"),
     (bad.builds_a_dataclass, errors.NoRuleError, ["Settings"],
      "an object of the class Settings made of differentiated values: pushforward "
      "differentiates namedtuples"),

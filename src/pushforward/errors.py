@@ -148,8 +148,13 @@ def _user_line(filename, lineno):
 
 
 def raise_problems(problems):
-    """Raise one error carrying all problems; its class is that of the first problem."""
+    """Raise one error carrying all problems, in the order of their lines (file by file, in
+    the order the files were met); its class is that of the first problem."""
     if problems:
+        files = {}
+        for p in problems:
+            files.setdefault(p.filename, len(files))
+        problems = sorted(problems, key=lambda p: (files[p.filename], p.lineno, p.col))
         kinds = {p.kind for p in problems}
         cls = problems[0].kind if len(kinds) == 1 else TransformError
         raise cls(problems)

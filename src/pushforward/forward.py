@@ -2084,6 +2084,7 @@ def refuse_lost_derivatives(fdef, ctx, act):
     generators(fdef, ctx)
     namespace_reads(fdef, ctx)
     exception_values(fdef, ctx)
+    nested_star_parameters(fdef, ctx, act)
     numbers_read_from_text(fdef, ctx, act)
     integer_arrays_written(fdef, ctx, act)
     redefined_functions(fdef, ctx)
@@ -2107,6 +2108,24 @@ def namespace_reads(fdef, ctx):
                 ctx.problem(node, "%s in a differentiated function: it reads the function's "
                             "variables by name, which carry no derivative there" % name,
                             "write the expression in the function itself")
+
+
+def nested_star_parameters(fdef, ctx, act):
+    """A differentiated value passed to a nested function's ``*args`` or ``**kwargs``
+    (``g = lambda *a: a[0] * 2.0; g(x)``): pushforward follows named parameters only (a
+    problem at the call, as for a function of the module)."""
+    for node in own_nodes(fdef):
+        if not (isinstance(node, gast.Call) and isinstance(node.func, gast.Name)
+                and node.func.id in ctx.local_defs):
+            continue
+        args = ctx.local_defs[node.func.id].args
+        named = {a.id for a in args.posonlyargs + args.args + args.kwonlyargs}
+        extra = [a for a in node.args[len(args.posonlyargs + args.args):] if act.is_active(a)]
+        extra += [k.value for k in node.keywords if k.arg not in named and act.is_active(k.value)]
+        if extra:
+            ctx.problem(node, "a differentiated value passed to %s's %s" % (
+                node.func.id, "*args" if extra[0] in node.args else "**kwargs"),
+                "give the function a named parameter for it")
 
 
 #: attributes of exceptions that are not values of the computation (an OSError's errno...)
