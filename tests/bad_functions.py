@@ -325,3 +325,8 @@ def passes_to_nested_star_parameters(x):
         return k["a"] * 2.0
 
     return g(x) + h(a=x)  # ERR: g(x)
+
+
+def receives_from_yield(x):
+    c = yield x  # ERR: yield x
+    return c

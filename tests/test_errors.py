@@ -163,6 +163,12 @@ def test_all_problems_of_a_function_and_its_callees_together():
     assert "3 problems" in str(info.value)
 
 
+def test_a_yield_whose_value_is_used_is_reported_once():
+    with pytest.raises(errors.UnsupportedSyntaxError) as info:
+        pf.forward_diff(bad.receives_from_yield)
+    assert len(info.value.problems) == 1 and marked("yield x") in str(info.value)
+
+
 def test_a_construct_two_checks_meet_is_reported_once():
     with pytest.raises(errors.TransformError) as info:  # (v := ...): the walrus check and
         pf.forward_diff(bad.walrus_in_tests)            # the emitter's both

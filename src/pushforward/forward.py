@@ -1068,8 +1068,9 @@ class Forward:
             return self._updating_calls(e), None
         method = getattr(self, "e_" + type(e).__name__, None)
         if method is None:
-            self.problem(e, "%s of a differentiated value is not supported" % _describe(e),
-                         _advice(e))
+            if not isinstance(e, (gast.Yield, gast.YieldFrom, gast.Await)):  # see generators
+                self.problem(e, "%s of a differentiated value is not supported" % _describe(e),
+                             _advice(e))
             return e, None
         return method(e, root)
 
