@@ -330,3 +330,14 @@ def passes_to_nested_star_parameters(x):
 def receives_from_yield(x):
     c = yield x  # ERR: yield x
     return c
+
+
+class Accumulator:
+    def __init__(self):
+        self.v = 0.0
+
+
+def writes_an_attribute_of_an_object(x):
+    a = Accumulator()
+    a.v = x * 2.0  # ERR: a.v
+    return a.v

@@ -2121,3 +2121,15 @@ def updates_in_place_in_a_try_block_whose_primal_raises(x):
 
 
 register(updates_in_place_in_a_try_block_whose_primal_raises, [(0.5, 2.0)])
+
+
+def counts_in_a_counter(xs):
+    """collections.Counter of differentiated values: its tangent is a Counter too, whose
+    missing keys count 0 (c[k] += v on a new key)."""
+    c = collections.Counter()
+    for i, x in enumerate(xs):
+        c["ab"[i % 2]] += x * x
+    return c["a"] - 2.0 * c["b"] + c["z"]
+
+
+register(counts_in_a_counter, [FloatList(3, -1.5, 1.5)])

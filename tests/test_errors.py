@@ -99,6 +99,8 @@ CASES = [
      "a value read from the caught exception 'e' (e.args): it carries no derivative"),
     (bad.passes_to_nested_star_parameters, errors.UnsupportedSyntaxError, ["g(x)"],
      "a differentiated value passed to g's *args"),
+    (bad.writes_an_attribute_of_an_object, errors.UnsupportedSyntaxError, ["a.v"],
+     "a differentiated value written to the attribute 'v' of an object"),
     (bad.builds_a_dataclass, errors.NoRuleError, ["Settings"],
      "an object of the class Settings made of differentiated values: pushforward "
      "differentiates namedtuples"),

@@ -530,7 +530,7 @@ class Forward:
         return False
 
     def s_Assign(self, s):
-        if self._outer_write(s.targets, s.value):
+        if self._outer_write(s.targets, s.value) or self._attribute_store(s.targets, s.value):
             return [s]
         if not self.act.is_active(s.value) and all(self.tangent_target(t) is None for t in s.targets):
             return [gast.Assign(targets=s.targets, value=self._updating_calls(s.value),
@@ -725,7 +725,7 @@ class Forward:
         return [primal, T.assign(ttarget, tvalue)]
 
     def s_AugAssign(self, s):
-        if self._outer_write([s.target], s.value):
+        if self._outer_write([s.target], s.value) or self._attribute_store([s.target], s.value):
             return [s]
         target_active = self.tangent_target(s.target) is not None
         if not target_active and not self.act.is_active(s.value):
@@ -983,6 +983,18 @@ class Forward:
         if self.flat and not self.nested:  # values then tangents, in one flat tuple
             return [gast.Return(value=gast.Tuple(elts=list(p.elts) + list(t.elts), ctx=gast.Load()))]
         return [gast.Return(value=gast.Tuple(elts=[p, t], ctx=gast.Load()))]
+
+    def _attribute_store(self, targets, value):
+        """``a.v = x * 2.0``: an object's attribute holds no tangent (a problem; True)."""
+        if not self.act.is_active(value):
+            return False
+        stores = [n for t in targets for n in T.walk(t)
+                  if isinstance(n, gast.Attribute) and isinstance(n.ctx, gast.Store)]
+        for n in stores:
+            self.problem(n, "a differentiated value written to the attribute '%s' of an object"
+                         % n.attr, "keep the value in a variable, or in a namedtuple "
+                         "(state = state._replace(%s=...))" % n.attr)
+        return bool(stores)
 
     def _tangent_or_throwaway(self, target):
         tt = self.tangent_target(target)

@@ -53,6 +53,8 @@ def zeros_like(x, zeros=None):
         out = {k: zeros_like(v, zeros) for k, v in x.items()}
         if isinstance(x, collections.defaultdict):  # its missing keys get tangents the same way
             return collections.defaultdict(x.default_factory, out)
+        if isinstance(x, collections.Counter):  # a missing key counts 0, its tangent too
+            return collections.Counter(out)
         return out
     if isinstance(x, np.ndarray) or hasattr(x, "shape") and hasattr(x, "dtype") and x.shape != ():
         # a 0-d array too: it is updated in place (y += v), and its aliases see it
