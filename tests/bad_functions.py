@@ -341,3 +341,20 @@ def writes_an_attribute_of_an_object(x):
     a = Accumulator()
     a.v = x * 2.0  # ERR: a.v
     return a.v
+
+
+def stores_into_an_int_array_literal(x):
+    y = numpy.array([1, 2, 3])
+    y[0] = x  # ERR: y[0] = x
+    return y * 1.0
+
+
+def stores_into_an_arange(x):
+    y = numpy.arange(3)
+    y[1:] = x * 2.0  # ERR: y[1:] = x * 2.0
+    return y * 1.0
+
+
+def stores_into_an_int_array_argument(x, idx):
+    idx[0] = x  # ERR: idx[0] = x
+    return idx * 1.0

@@ -1349,3 +1349,20 @@ def std_over_an_axis_of_length_one(x):
 
 
 register(std_over_an_axis_of_length_one, [Array((1, 3), -1.0, 1.0)], active=[0])
+
+
+def computes_with_integer_index_arrays(x, s):
+    """Arrays of ints (indices, counts) beside differentiated values: read, combined and
+    used as indices, never written with a differentiated value (their zero tangents refuse
+    such a write)."""
+    idx = np.arange(3)
+    order = idx[::-1].copy()
+    z = x * 1.0
+    z[order[:2]] = s * 2.0
+    counts = np.zeros(3, dtype=int)
+    counts[1] += 2
+    return z * (idx + counts) + np.sum(order * s)
+
+
+register(computes_with_integer_index_arrays, [Array((3,), -1.0, 1.0), (0.5, 1.5)],
+         active=[0, 1])

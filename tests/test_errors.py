@@ -165,6 +165,31 @@ def test_all_problems_of_a_function_and_its_callees_together():
     assert "3 problems" in str(info.value)
 
 
+@pytest.mark.parametrize("func", [bad.stores_into_an_int_array_literal, bad.stores_into_an_arange,
+                                  bad.stores_into_an_int_array_argument])
+@pytest.mark.parametrize("who", ["forward_diff", "jacobian", "second", "taylor"])
+def test_a_value_stored_into_an_array_of_integers_is_refused_when_it_runs(func, who):
+    """The dtype is known when the code runs (np.array([1, 2, 3]), an argument): the store of
+    the derivative (or of the series) refuses, at the user's line."""
+    args = (1.3,) if func is not bad.stores_into_an_int_array_argument else (1.3, np.array([4, 5]))
+    run = {"forward_diff": lambda: pf.forward_diff(func)(*args),
+           "jacobian": lambda: pf.jacobian(func)(*args),
+           "second": lambda: pf.derivative(func, order=2)(*args),
+           "taylor": lambda: pf.taylor(func, order=2)(args, (1.0,) + (None,) * (len(args) - 1))}[who]
+    if who == "taylor" and func is bad.stores_into_an_int_array_argument:
+        with pytest.raises(errors.UnsupportedSyntaxError, match="cannot write into the argument"):
+            run()
+        return
+    with pytest.raises(errors.UnsupportedDerivativeError, match="stored into an array of "
+                       "integers or booleans: NumPy truncates it") as info:
+        run()
+    fragment = {bad.stores_into_an_int_array_literal: "y[0] = x",
+                bad.stores_into_an_arange: "y[1:] = x * 2.0",
+                bad.stores_into_an_int_array_argument: "idx[0] = x"}[func]
+    line = marked(fragment).rsplit(":", 2)[0] + ":"  # the statement's line: file:line:
+    assert line in str(info.value)
+
+
 def test_a_yield_whose_value_is_used_is_reported_once():
     with pytest.raises(errors.UnsupportedSyntaxError) as info:
         pf.forward_diff(bad.receives_from_yield)

@@ -498,6 +498,8 @@ def constant(c):
     that series can be written into it; anything else (numbers, series) as it is."""
     if isinstance(c, np.ndarray) and not isinstance(c, Batch):
         out = _embed(c, batch._current())
+        if c.dtype.kind in "biu":  # a series written into it would be truncated: refused
+            out.a = out.a.view(special.IntegerTangent)
         return ArraySeries(out.a) if c.ndim == 0 else out
     if isinstance(c, list):  # a list of arrays: each may be written into
         return [constant(v) for v in c]

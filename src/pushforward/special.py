@@ -11,6 +11,8 @@ import types
 
 import numpy as np
 
+from . import errors
+
 
 def digamma(x):
     """The digamma function psi(x) = d/dx log(gamma(x)), to about 1e-15 relative accuracy.
@@ -58,8 +60,30 @@ def zeros_like(x, zeros=None):
         return out
     if isinstance(x, np.ndarray) or hasattr(x, "shape") and hasattr(x, "dtype") and x.shape != ():
         # a 0-d array too: it is updated in place (y += v), and its aliases see it
-        return np.zeros_like(x, dtype=float) if zeros is None else zeros(x)
+        out = np.zeros_like(x, dtype=float) if zeros is None else zeros(x)
+        if x.dtype.kind in "biu":  # see IntegerTangent
+            if isinstance(out, np.ndarray):
+                return out.view(IntegerTangent)
+            out.a = out.a.view(IntegerTangent)  # a batch of them
+        return out
     return 0.0
+
+
+class IntegerTangent(np.ndarray):
+    """The (zero) tangent of an array of integers or booleans, which refuses a write: a value
+    stored into the array is truncated, whose derivative is 0, not the value's. Views of it
+    are IntegerTangents too; values computed from it are plain arrays."""
+
+    def __setitem__(self, key, value):
+        raise errors.at_run_time(
+            errors.UnsupportedDerivativeError, "a differentiated value stored into an array of "
+            "integers or booleans: NumPy truncates it, and the truncation has the derivative 0",
+            "make the array of floats (np.array([1.0, 2.0]), dtype=float), or store int(...) "
+            "of the value if the truncation is meant")
+
+    def __array_wrap__(self, out, context=None, return_scalar=False):
+        out = out.view(np.ndarray)
+        return out[()] if return_scalar else out
 
 
 def pow_log(base, power):
