@@ -151,6 +151,35 @@ def test_derivative_takes_its_one_argument_named_in_a_tuple():
     assert pf.derivative(f, order=2, wrt=("y",))(0.5, 0.3) == pytest.approx(-0.25 * math.sin(0.3))
 
 
+_ZETA = {2: math.pi ** 2 / 6, 3: 1.2020569031595942, 4: math.pi ** 4 / 90, 5: 1.0369277551433699}
+
+
+def _polygamma_at_half_integer(n, x):
+    """psi^(n)(x) for x in 1/2 + Z: (-1)^(n+1) n! (2^(n+1) - 1) zeta(n+1) at 1/2, then the
+    recurrence psi^(n)(x + 1) = psi^(n)(x) + (-1)^n n! / x^(n+1)."""
+    value, at = (-1) ** (n + 1) * math.factorial(n) * (2 ** (n + 1) - 1) * _ZETA[n + 1], 0.5
+    while at > x:
+        at -= 1.0
+        value -= (-1) ** n * math.factorial(n) / at ** (n + 1)
+    while at < x:
+        value += (-1) ** n * math.factorial(n) / at ** (n + 1)
+        at += 1.0
+    return value
+
+
+def _lgamma(x):
+    return math.lgamma(x)
+
+
+@pytest.mark.parametrize("x", [-1.5, -0.5, 0.5, 2.5])
+@pytest.mark.parametrize("order", [2, 3, 4, 5])
+def test_derivatives_of_lgamma_at_half_integers(x, order):
+    """The reflection psi(x) = psi(1 - x) - pi cot(pi x) is differentiated at x = -1.5, where
+    tan(pi x) is 1e16: the n-th derivatives must stay well conditioned."""
+    expected = _polygamma_at_half_integer(order - 1, x)
+    assert pf.derivative(_lgamma, order=order)(x) == pytest.approx(expected, rel=1e-9)
+
+
 def test_order_must_be_positive():
     with pytest.raises(pf.PushforwardError, match="positive int"):
         pf.derivative(math.sin, order=0)

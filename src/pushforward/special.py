@@ -23,7 +23,8 @@ def digamma(x):
     if x <= 0.0 and x == math.floor(x):
         return math.nan  # poles at 0, -1, -2, ...
     if x < 0.5:
-        return digamma(1.0 - x) - math.pi / math.tan(math.pi * x)
+        # pi cot(pi x) as cos / sin: well conditioned at the half-integers, where tan is huge
+        return digamma(1.0 - x) - math.pi * math.cos(math.pi * x) / math.sin(math.pi * x)
     acc = 0.0
     while x < 10.0:
         acc -= 1.0 / x
