@@ -187,3 +187,24 @@ def test_tuple_output_derivative_is_tuple():
 def test_newton_sqrt_derivative():
     _, d = pf.forward_diff(corpus_scalar.newton_sqrt)(9.0)
     assert d == pytest.approx(1.0 / 6.0, rel=1e-12)
+
+
+def _hypot_scaled(x, scale):
+    return math.hypot(scale * x, scale * x) / scale
+
+
+def _np_hypot_scaled(x, scale):
+    return np.hypot(scale * x, scale * x) / scale
+
+
+@pytest.mark.parametrize("scale", [1e-200, 1.0, 1e200])
+@pytest.mark.parametrize("f", [_hypot_scaled, _np_hypot_scaled])
+def test_hypot_of_tiny_and_huge_values(f, scale):
+    """hypot(s x, s x) / s = sqrt(2) x for any scale s: its derivative sqrt(2) must not
+    underflow to 0 (s = 1e-200: x * dx is 0) or overflow (s = 1e200)."""
+    x = 0.6
+    assert pf.forward_diff(f)(x, scale)[1] == pytest.approx(math.sqrt(2.0), rel=1e-15)
+    c = pf.taylor(f, order=3)((x, scale), (1.0, None))
+    assert [float(v) for v in c] == pytest.approx([math.sqrt(2.0) * x, math.sqrt(2.0), 0.0, 0.0],
+                                                  rel=1e-15, abs=1e-15)
+    assert pf.derivative(f, order=2)(x, scale) == pytest.approx(0.0, abs=1e-14)

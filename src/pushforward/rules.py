@@ -240,7 +240,7 @@ jvp(np.arcsin,  "x",    "dx / np.sqrt(1.0 - x * x)")
 jvp(np.arccos,  "x",    "-dx / np.sqrt(1.0 - x * x)")
 jvp(np.arctan,  "x",    "dx / (1.0 + x * x)")
 jvp(np.arctan2, "y, x", "(x * dy - y * dx) / (x * x + y * y)")
-jvp(np.hypot,   "x, y", "(x * dx + y * dy) / ans")
+jvp(np.hypot,   "x, y", "x / ans * dx + y / ans * dy")  # x / ans: no under/overflow
 jvp(np.logaddexp, "a, b", "da * np.exp(a - ans) + db * np.exp(b - ans)")
 jvp(np.logaddexp2, "a, b", "da * np.exp2(a - ans) + db * np.exp2(b - ans)")
 jvp(np.sinh,    "x",    "dx * np.cosh(x)")
@@ -369,16 +369,17 @@ def _extreme(op):
 
 
 def _hypot(args, ans, helper):
-    """`(x * dx + y * dy + ...) / ans`"""
+    """`x / ans * dx + y / ans * dy + ...` (x / ans is at most 1: x * dx would underflow
+    for x = 1e-200, and overflow for 1e200)"""
     from .templates import expr, zero as zero_node
 
     total = None
     for p, d in args:
         if d is None:
             continue
-        term = expr("p * d", p=p, d=d)
+        term = expr("p / ans * d", p=p, d=d, ans=ans())
         total = term if total is None else expr("a + b", a=total, b=term)
-    return expr("s / ans", s=total if total is not None else zero_node(), ans=ans())
+    return total if total is not None else zero_node()
 
 
 builder(builtins.max, _extreme(">"))

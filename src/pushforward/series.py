@@ -915,10 +915,16 @@ def _hypot(xs):
     stacks = [np.array(x.c) if type(x) is Taylor else x.a if isinstance(x, Series)
               else _embed(np.asarray(x, dtype=float), n).a for x in xs]
     h = np.zeros((n,) + np.broadcast_shapes(*[c.shape[1:] for c in stacks]))
-    h[0] = functools.reduce(np.hypot, [c[0] for c in stacks])
+    value = functools.reduce(np.hypot, [c[0] for c in stacks])
+    # on coefficients divided by the value: their products neither underflow nor overflow
+    scale = np.where(value == 0, 1.0, value)
+    stacks = [c / scale for c in stacks]
+    h[0] = value / scale
     for k in range(1, n):
         total = sum(c[j] * c[k - j] for c in stacks for j in range(k + 1))
         h[k] = (total - sum((h[j] * h[k - j] for j in range(1, k)), 0.0)) / (2.0 * h[0])
+    h = h * scale
+    h[0] = value
     return Series(h) if any(isinstance(x, Series) for x in xs) else Taylor(list(h))
 
 
