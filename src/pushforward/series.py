@@ -916,8 +916,12 @@ def _hypot(xs):
               else _embed(np.asarray(x, dtype=float), n).a for x in xs]
     h = np.zeros((n,) + np.broadcast_shapes(*[c.shape[1:] for c in stacks]))
     value = functools.reduce(np.hypot, [c[0] for c in stacks])
-    # on coefficients divided by the value: their products neither underflow nor overflow
-    scale = np.where(value == 0, 1.0, value)
+    # h is homogeneous: on coefficients divided by a power of 2 between the largest and the
+    # smallest of them, their products neither underflow nor overflow
+    sizes = np.abs(np.concatenate([np.ravel(c) for c in stacks]))
+    sizes = sizes[(sizes > 0) & np.isfinite(sizes)]
+    scale = 2.0 ** round(0.5 * (math.log2(sizes.max()) + math.log2(sizes.min()))) \
+        if sizes.size else 1.0
     stacks = [c / scale for c in stacks]
     h[0] = value / scale
     for k in range(1, n):
