@@ -1,6 +1,8 @@
 """User-defined rules: defjvp and nondifferentiable, and their registration errors."""
 
+import importlib.util
 import math
+import re
 
 import numpy as np
 import pytest
@@ -129,3 +131,41 @@ def test_registering_a_rule_replaces_generated_code():
         return dx * 100.0
 
     assert pf.forward_diff(f)(0.3)[1] == 100.0 != first
+
+
+@pytest.mark.parametrize("body, part", [
+    ("return 1.0", "1.0"),
+    ("return dx + 1.0", "1.0"),
+    ("return math.sin(dx)", "math.sin(dx)"),
+    ("return dx * dx", "dx * dx"),
+    ("return x / dx", "x / dx"),
+    ("return dx if dx > 0 else 0.0", "dx if dx > 0 else 0.0"),
+])
+def test_a_rule_not_linear_in_its_tangents_is_refused_at_its_line(tmp_path, body, part):
+    """Vector mode runs a rule on a batch of tangents and drops the terms of zero ones: a
+    rule must be linear in them."""
+    path = tmp_path / "nonlinear_rule.py"
+    path.write_text("import math\nimport pushforward as pf\n\n\n@pf.defjvp(math.ulp)\n"
+                    "def rule(x, dx):\n    %s\n" % body)
+    with pytest.raises(errors.RuleError, match=r"nonlinear_rule.py:7:\d+: the rule for math.ulp "
+                       r"is not linear in the tangents at '%s'" % re.escape(part)):
+        spec = importlib.util.spec_from_file_location("nonlinear_rule", path)
+        spec.loader.exec_module(importlib.util.module_from_spec(spec))
+
+
+def test_linear_rules_with_numpy_functions_closures_and_zero_terms_are_taken():
+    scale = 2.0
+
+    @pf.defjvp(smooth_step)
+    def rule(x, dx, ans):
+        return np.sum(dx.T * scale, axis=0) + 0.0 * ans - (dx[0] if x > 0 else -dx[0]) / 3.0
+
+    assert smooth_step in RULES
+
+
+def test_a_badly_named_rule_is_refused_at_its_definition_with_the_signature_to_write():
+    with pytest.raises(errors.RuleError, match=r"test_register.py:\d+:\d+: the rule for math.ulp "
+                       r"has parameters \(ans, x, dx\).*: \(x, dx, ans\)"):
+        @pf.defjvp(math.ulp)
+        def rule(ans, x, dx):
+            return dx

@@ -29,7 +29,7 @@ from . import api, parse
 from .codegen import to_source
 from . import templates as T
 from .errors import RuleError, SourceUnavailableError
-from .rules import RULES, Rule, _qualname
+from .rules import LINEAR_ATTRIBUTES, RULES, Rule, _qualname
 
 __all__ = ["defjvp", "nondifferentiable"]
 
@@ -58,41 +58,55 @@ def defjvp(func):
     def register(rule_fn):
         name = _qualname(func)
         try:
-            fdef = parse.parse(rule_fn).node
+            parsed = parse.parse(rule_fn)
         except SourceUnavailableError as exc:
             raise RuleError("the rule for %s: %s" % (name, exc)) from None
+        fdef = parsed.node
+
+        def refuse(node, message):
+            where = "%s:%d:%d: " % (parsed.filename, node.lineno, node.col_offset + 1)
+            return RuleError(where + "the rule for %s " % name + message)
+
         body = [s for s in fdef.body
                 if not (isinstance(s, gast.Expr) and isinstance(s.value, gast.Constant))]
         if len(body) != 1 or not isinstance(body[0], gast.Return) or body[0].value is None:
-            raise RuleError("the rule for %s must be one 'return <expression>' (a docstring may "
-                            "precede it), written in the tangents d<arg>" % name)
+            raise refuse(fdef, "must be one 'return <expression>' (a docstring may precede it), "
+                         "written in the tangents d<arg>")
         args = [a.id for a in fdef.args.args]
         if fdef.args.vararg or fdef.args.kwarg or fdef.args.kwonlyargs or fdef.args.defaults:
-            raise RuleError("the rule for %s takes plain parameters: the arguments, their "
-                            "tangents d<arg>, and optionally ans" % name)
+            raise refuse(fdef, "takes plain parameters: the arguments, their tangents d<arg>, "
+                         "and optionally ans")
         has_ans = bool(args) and args[-1] == "ans"
         core = args[:-1] if has_ans else args
         n = len(core) // 2
         primals, tangents = core[:n], core[n:]
         if len(core) % 2 or tangents != ["d" + p for p in primals]:
-            expected = ", ".join(primals + ["d" + p for p in primals] + ["ans"])
-            raise RuleError("the rule for %s has parameters (%s); a rule takes the arguments, then "
-                            "one tangent per argument named d<arg>, then optionally ans: "
-                            "(%s)" % (name, ", ".join(args), expected))
+            values = [a for a in args if a != "ans" and a[:1] != "d"] or primals
+            expected = ", ".join(values + ["d" + p for p in values] + ["ans"])
+            raise refuse(fdef, "has parameters (%s); a rule takes the arguments, then one "
+                         "tangent per argument named d<arg>, then optionally ans: (%s)"
+                         % (", ".join(args), expected))
         arity = _arity(func)
         if arity is not None and not (arity[0] <= n and (arity[1] is None or n <= arity[1])):
-            raise RuleError("the rule for %s takes %d argument%s, but %s takes %s" % (
-                name, n, "" if n == 1 else "s", name,
+            raise refuse(fdef, "takes %d argument%s, but %s takes %s" % (
+                n, "" if n == 1 else "s", name,
                 "%d" % arity[0] if arity[0] == arity[1] else
                 "%d to %s" % (arity[0], "any number" if arity[1] is None else arity[1])))
         expr = body[0].value
         known = set(args) | set(dir(builtins))
         namespace = dict(rule_fn.__globals__)
+        namespace.update(inspect.getclosurevars(rule_fn).nonlocals)  # names of the enclosing def
         unknown = sorted({x.id for x in T.walk(expr) if isinstance(x, gast.Name)
                           and x.id not in known and x.id not in namespace})
         if unknown:
-            raise RuleError("the rule for %s uses undefined name%s %s" % (
-                name, "" if len(unknown) == 1 else "s", ", ".join(map(repr, unknown))))
+            raise refuse(expr, "uses undefined name%s %s" % (
+                "" if len(unknown) == 1 else "s", ", ".join(map(repr, unknown))))
+        nonlinear = _nonlinear_part(expr, set(tangents), namespace)
+        if nonlinear is not None:
+            raise refuse(nonlinear, "is not linear in the tangents at %r: a rule is a sum of "
+                         "terms with one tangent factor each (dx * math.cos(x)), which vector "
+                         "mode and zero tangents rely on" % to_source(gast.Module(
+                             body=[gast.Expr(value=nonlinear)], type_ignores=[])).strip())
         template = to_source(gast.Module(body=[gast.Expr(value=expr)], type_ignores=[])).strip()
         rule = Rule(func, name, namespace={k: v for k, v in namespace.items() if k not in args})
         rule.variants[n] = (tuple(primals), template)
@@ -104,6 +118,63 @@ def defjvp(func):
         return rule_fn
 
     return register
+
+
+def _nonlinear_part(e, tangents, namespace):
+    """The part of ``e`` that is not linear in the names ``tangents`` (None if it is linear):
+    a constant term beside tangent terms (``dx + 1.0``), a product or quotient of tangents, a
+    tangent in a function other than ``sum`` and the linear NumPy ones, or in a comparison."""
+    def reads(node):
+        return any(isinstance(n, gast.Name) and n.id in tangents for n in T.walk(node))
+
+    def zero(node):  # 0.0, 0.0 * ans
+        if isinstance(node, gast.BinOp) and isinstance(node.op, gast.Mult):
+            return zero(node.left) or zero(node.right)
+        return isinstance(node, gast.Constant) and node.value == 0 and not isinstance(node.value, bool)
+
+    def check(node):  # None if linear (or zero), else the offending node
+        if not reads(node):
+            return None if zero(node) else node  # a constant term
+        if isinstance(node, gast.Name):
+            return None
+        if isinstance(node, gast.BinOp):
+            left, right = reads(node.left), reads(node.right)
+            if isinstance(node.op, (gast.Add, gast.Sub)):
+                return check(node.left) or check(node.right)
+            if isinstance(node.op, (gast.Mult, gast.MatMult)) and left != right:
+                return check(node.left if left else node.right)
+            if isinstance(node.op, gast.Div) and left and not right:
+                return check(node.left)
+            return node
+        if isinstance(node, gast.UnaryOp) and isinstance(node.op, (gast.USub, gast.UAdd)):
+            return check(node.operand)
+        if isinstance(node, gast.IfExp) and not reads(node.test):
+            return check(node.body) or check(node.orelse)
+        if isinstance(node, gast.Subscript) and not reads(node.slice):
+            return check(node.value)
+        if isinstance(node, gast.Attribute) and node.attr in LINEAR_ATTRIBUTES:
+            return check(node.value)
+        if isinstance(node, (gast.Tuple, gast.List)):
+            return next((bad for bad in map(check, node.elts) if bad is not None), None)
+        if isinstance(node, gast.Call) and not any(reads(k.value) for k in node.keywords):
+            func = _resolved(node.func, namespace)
+            rule = RULES.get(func) if func is not None else None
+            linear = (0,) if func is builtins.sum else getattr(rule, "linear", None) or ()
+            if func is not None and all(i in linear for i, a in enumerate(node.args) if reads(a)):
+                return next((check(a) for a in node.args if reads(a) and check(a) is not None), None)
+        return node
+
+    return check(e)
+
+
+def _resolved(node, namespace):
+    """The object a name or dotted name refers to in the rule's namespace, or None."""
+    if isinstance(node, gast.Name):
+        return namespace.get(node.id, getattr(builtins, node.id, None))
+    if isinstance(node, gast.Attribute):
+        base = _resolved(node.value, namespace)
+        return getattr(base, node.attr, None) if base is not None else None
+    return None
 
 
 def nondifferentiable(func):
