@@ -358,3 +358,8 @@ def stores_into_an_arange(x):
 def stores_into_an_int_array_argument(x, idx):
     idx[0] = x  # ERR: idx[0] = x
     return idx * 1.0
+
+
+def calls_a_c_function_after_non_ascii_text(x):
+    label = "äöü"; y = zlib.adler32(x)  # ERR: zlib.adler32(x)
+    return y, label

@@ -101,6 +101,8 @@ CASES = [
      "a differentiated value passed to g's *args"),
     (bad.writes_an_attribute_of_an_object, errors.UnsupportedSyntaxError, ["a.v"],
      "a differentiated value written to the attribute 'v' of an object"),
+    (bad.calls_a_c_function_after_non_ascii_text, errors.NoRuleError, ["zlib.adler32(x)"],
+     "no tangent rule for 'adler32'"),
     (bad.builds_a_dataclass, errors.NoRuleError, ["Settings"],
      "an object of the class Settings made of differentiated values: pushforward "
      "differentiates namedtuples"),
@@ -212,6 +214,16 @@ def test_a_refused_callee_stays_refused():
             pf.forward_diff(func)(1.5)
         assert [marked("fn")] == ["%s:%d:%d" % (p.filename, p.lineno, p.col + 1)
                                   for p in info.value.problems]
+
+
+def test_a_problem_counts_columns_in_characters():
+    with pytest.raises(errors.NoRuleError) as info:
+        pf.forward_diff(bad.calls_a_c_function_after_non_ascii_text)
+    (problem,) = info.value.problems
+    line = LINES[problem.lineno - 1]
+    assert problem.col == line.index("zlib.adler32") and problem.column == problem.col + 1
+    caret = str(info.value).splitlines()[4]
+    assert caret.index("^") - 4 == line.index("zlib.adler32")
 
 
 def test_caret_is_under_the_construct():

@@ -121,7 +121,7 @@ def _check_one(func, wrt_text):
         order = tuple(p for p in api._params(func) if p in names)
         gen = pipeline.transform(func, order)
     except TransformError as exc:
-        entry["problems"] = [{"file": p.filename, "line": p.lineno, "column": p.col + 1,
+        entry["problems"] = [{"file": p.filename, "line": p.lineno, "column": p.column,
                               "kind": p.kind.__name__, "message": p.message, "hint": p.hint,
                               "text": p.format()} for p in exc.problems]
         return entry

@@ -91,8 +91,22 @@ class Problem:
     message: str  # names the construct
     filename: str
     lineno: int
-    col: int  # 0-based, as in ast
+    col: int  # 0-based, in characters (the message shows ``column``, 1-based)
     hint: str = ""
+
+    @classmethod
+    def at(cls, kind, message, filename, node, hint=""):
+        """A problem at ``node`` of a tree parsed from ``filename``: its column in characters
+        (ast counts the bytes of UTF-8)."""
+        lineno, col = getattr(node, "lineno", 0) or 0, getattr(node, "col_offset", 0) or 0
+        text = linecache.getline(filename, lineno)
+        if col and not text.isascii():
+            col = len(text.encode("utf-8")[:col].decode("utf-8", errors="replace"))
+        return cls(kind, message, filename, lineno, col, hint)
+
+    @property
+    def column(self):
+        return self.col + 1
 
     def in_users_code(self):
         """This problem, or the same at the user's statement if it was found in code
@@ -106,7 +120,7 @@ class Problem:
                        self.hint)
 
     def format(self) -> str:
-        where = "%s:%d:%d" % (self.filename, self.lineno, self.col + 1)
+        where = "%s:%d:%d" % (self.filename, self.lineno, self.column)
         lines = ["%s: %s" % (where, self.message)]
         text = linecache.getline(self.filename, self.lineno).rstrip("\n")
         if text:

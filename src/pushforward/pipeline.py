@@ -144,8 +144,7 @@ class Ctx:
         self.local_defs = self.resolution.local_defs
 
     def problem(self, node, message, hint="", kind=errors.UnsupportedSyntaxError):
-        found = errors.Problem(kind, message, self.filename, getattr(node, "lineno", 0) or 0,
-                               getattr(node, "col_offset", 0) or 0, hint).in_users_code()
+        found = errors.Problem.at(kind, message, self.filename, node, hint).in_users_code()
         self.failed = True  # also for a problem already listed (by another call of a callee)
         if found not in self.problems:  # a construct met by two checks is reported once
             self.problems.append(found)

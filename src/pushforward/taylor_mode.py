@@ -135,11 +135,10 @@ class _Rewrite(T.Transformer):
             root = root.value
         if root is not target and isinstance(root, gast.Name) and root.id in self.gen.params \
                 and not self._rebound_before(root.id, target.lineno):
-            self.gen.entry_problems.append(errors.Problem(
+            self.gen.entry_problems.append(errors.Problem.at(
                 errors.UnsupportedSyntaxError,
                 "Taylor mode cannot write into the argument '%s' in place" % root.id,
-                self.ctx.filename, target.lineno, target.col_offset,
-                "work on a copy: %s = %s.copy()" % (root.id, root.id)))
+                self.ctx.filename, target, "work on a copy: %s = %s.copy()" % (root.id, root.id)))
 
     def _rebound_before(self, name, line):
         """Whether the argument ``name`` is assigned anew on a line before ``line`` (``xs =
