@@ -5,6 +5,7 @@ The text after 'ERR:' is the source fragment the error's column must point at.
 
 import dataclasses
 import functools
+import statistics
 import math
 import zlib
 
@@ -363,3 +364,7 @@ def stores_into_an_int_array_argument(x, idx):
 def calls_a_c_function_after_non_ascii_text(x):
     label = "äöü"; y = zlib.adler32(x)  # ERR: zlib.adler32(x)
     return y, label
+
+
+def calls_the_standard_library(x):
+    return statistics.mean([x, 2.0 * x])  # ERR: statistics.mean

@@ -103,6 +103,8 @@ CASES = [
      "a differentiated value written to the attribute 'v' of an object"),
     (bad.calls_a_c_function_after_non_ascii_text, errors.NoRuleError, ["zlib.adler32(x)"],
      "no tangent rule for 'adler32'"),
+    (bad.calls_the_standard_library, errors.NoRuleError, ["statistics.mean"],
+     "statistics.mean (of the standard library) cannot be differentiated: "),
     (bad.builds_a_dataclass, errors.NoRuleError, ["Settings"],
      "an object of the class Settings made of differentiated values: pushforward "
      "differentiates namedtuples"),
@@ -214,6 +216,12 @@ def test_a_refused_callee_stays_refused():
             pf.forward_diff(func)(1.5)
         assert [marked("fn")] == ["%s:%d:%d" % (p.filename, p.lineno, p.col + 1)
                                   for p in info.value.problems]
+
+
+def test_problems_inside_the_standard_library_are_told_at_the_users_call():
+    with pytest.raises(errors.NoRuleError) as info:
+        pf.forward_diff(bad.calls_the_standard_library)
+    assert len(info.value.problems) == 1 and "statistics.py" not in str(info.value)
 
 
 def test_a_problem_counts_columns_in_characters():

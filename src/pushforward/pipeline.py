@@ -15,6 +15,7 @@ import ast
 import contextlib
 import gc
 import os
+import sysconfig
 import types
 from dataclasses import dataclass, field
 
@@ -201,10 +202,19 @@ class Ctx:
             if is_active:
                 active.add(k)
         order = tuple(p for p in positional + kwonly if p in active)
+        before = len(self.problems)
         gen = generate(func, order, self.problems, flat=True, caller=self, call=call,
                        batch=self.batch)
         if gen is None or not gen.ok:
             self.failed = True
+            found = self.problems[before:]
+            # problems the user cannot change, told at the user's call (not at a library's)
+            if found and _in_the_standard_library(func) and not _in_the_standard_library(self.func):
+                del self.problems[before:]
+                name = "%s.%s" % (func.__module__, func.__qualname__)
+                self.problem(call, "%s (of the standard library) cannot be differentiated: %s"
+                             % (name, found[0].message), "compute without it, or register a "
+                             "rule with @pushforward.defjvp(%s)" % name, kind=errors.NoRuleError)
             return None
         return CalleeRef(self.callee_name(gen), gen.positional, list(order), gen.tangent_params,
                          arg_params, gen.flat)
@@ -221,6 +231,14 @@ class Ctx:
             ident = self._callees[id(gen)] = self.namer.fresh(gen.name)
         self.bindings[ident] = gen.cell
         return ident
+
+
+_STDLIB = os.path.join(os.path.realpath(sysconfig.get_paths()["stdlib"]), "")
+
+
+def _in_the_standard_library(func):
+    path = os.path.realpath(func.__code__.co_filename)
+    return path.startswith(_STDLIB) and "site-packages" not in path
 
 
 def _plain_signature(args):
