@@ -368,3 +368,26 @@ def calls_a_c_function_after_non_ascii_text(x):
 
 def calls_the_standard_library(x):
     return statistics.mean([x, 2.0 * x])  # ERR: statistics.mean
+
+
+class Scale:
+    def __init__(self, k):
+        self.k = k
+
+    def __call__(self, x):
+        return self.k * x
+
+
+SCALE = Scale(3.0)
+
+
+def constructs_with_advice(x, xs):
+    match x:  # ERR: match x:
+        case 1.0:
+            x = x + 1.0
+    y = max(x, 2.0 * x, key=abs)  # ERR: max(x, 2.0 * x, key=abs)
+    y += pow(x, 2, 5)  # ERR: pow(x, 2, 5)
+    y += xs.astype(float)[0]  # ERR: xs.astype
+    for a, b in zip(xs, xs, strict=True):  # ERR: zip(xs, xs, strict=True)
+        y += a * b
+    return y + SCALE(x)  # ERR: SCALE

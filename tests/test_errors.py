@@ -126,6 +126,22 @@ def test_error_names_construct_and_location(func, kind, fragments, words):
     assert "^" in message  # the source line with a caret under the construct
 
 
+@pytest.mark.parametrize("fragment, hint", [
+    ("match x:", "write the cases with if/elif"),
+    ("max(x, 2.0 * x, key=abs)", "a if abs(a) >= abs(b) else b"),
+    ("pow(x, 2, 5)", "compute pow(x, y) % m"),
+    ("xs.astype", "np.asarray(x, dtype=float)"),
+    ("zip(xs, xs, strict=True)", "call zip without keywords"),
+    ("SCALE", "Scale.__call__(SCALE, ...)"),
+])
+def test_refusals_say_what_to_write_instead(fragment, hint):
+    with pytest.raises(pf.PushforwardError) as info:
+        pf.forward_diff(bad.constructs_with_advice, wrt=("x", "xs"))
+    problem = next(p for p in info.value.problems
+                   if "%s:%d:%d" % (p.filename, p.lineno, p.column) == marked(fragment))
+    assert hint in problem.hint
+
+
 def test_taylor_mode_gives_the_same_advice_for_map():
     with pytest.raises(errors.NoRuleError, match="no Taylor rule for 'map'.*\n.*\n.*\n.*write "
                        r"a comprehension instead"):

@@ -838,7 +838,8 @@ class Forward:
     def s_With(self, s):
         for item in s.items:
             if self.act.is_active(item.context_expr):
-                self.problem(item.context_expr, "a differentiated value used as a context manager")
+                self.problem(item.context_expr, "a differentiated value used as a context "
+                             "manager", "open the context with a value that is not differentiated")
         return [gast.With(items=s.items, body=self.body(s.body), type_comment=None)]
 
     def s_Try(self, s):
@@ -1344,6 +1345,16 @@ class Forward:
         elif write_instead(info.target):
             self.problem(e.func, "no tangent rule for '%s', which calls a function it is given"
                          % name, write_instead(info.target), errors.NoRuleError)
+        elif info.target in (zip, enumerate) and e.keywords:
+            self.problem(e, "%s(..., %s=...) with differentiated arguments" % (
+                name, e.keywords[0].arg), "call %s without keywords (check the lengths first "
+                "if zip's strict= matters)" % name, errors.NoRuleError)
+        elif callable(info.target) and not inspect.isclass(info.target) \
+                and inspect.isfunction(getattr(type(info.target), "__call__", None)):
+            cls = type(info.target).__qualname__
+            self.problem(e.func, "a call of %s, an object of the class %s: pushforward "
+                         "transforms plain functions" % (name, cls), "call the class's function "
+                         "with the object: %s.__call__(%s, ...)" % (cls, name), errors.NoRuleError)
         elif inspect.isclass(info.target) and info.target.__module__ != "builtins":
             self.problem(e.func, "an object of the class %s made of differentiated values: "
                          "pushforward differentiates namedtuples, not other classes"
@@ -1643,11 +1654,15 @@ class Forward:
             if dreceiver is None:  # model.energy(x): an object's method, differentiated arguments
                 self.problem(e.func, "a call of the method '.%s' with differentiated arguments"
                              % method, "pushforward follows functions it can resolve before "
-                             "running: call the class's function with the object as its first "
-                             "argument (Model.%s(model, ...))" % method, kind=errors.NoRuleError)
+                             "running: for a dict or a list, store the items (d[k] = v); for "
+                             "another object, call the class's function with the object as its "
+                             "first argument (Model.%s(model, ...))" % method,
+                             kind=errors.NoRuleError)
             else:
                 self.problem(e.func, "no tangent rule for the method '.%s' of a differentiated "
-                             "value" % method, kind=errors.NoRuleError)
+                             "value" % method, _METHOD_ADVICE.get(method, "write it with "
+                             "functions and methods that have rules (docs/rules.md)"),
+                             kind=errors.NoRuleError)
             return e, None
         args = [p for p, _ in pts]  # the tangent needs no primal value: nothing to store
         targs = T.clone(args)
@@ -1899,6 +1914,15 @@ _DESCRIPTIONS = {
     "Starred": "star-unpacking", "Match": "a match statement",
 }
 
+#: what to write instead of a method without a rule, on a differentiated value
+_METHOD_ADVICE = {
+    "astype": "np.asarray(x, dtype=float) for floats; an int dtype truncates (no derivative)",
+    "remove": "build the list without the item (xs = [v for v in xs if ...]) or use xs.pop(i)",
+    "clear": "rebind the name to a new empty list or dict",
+    "items": "loop over the keys (for k in d: ... d[k] ...)",
+    "as_integer_ratio": "an exact ratio of ints has no derivative: compute with the float",
+}
+
 _ADVICE = {
     "Yield": "differentiate a function that returns a list instead of a generator",
     "YieldFrom": "differentiate a function that returns a list instead of a generator",
@@ -1907,6 +1931,10 @@ _ADVICE = {
     "ClassDef": "define the class at module level",
     "Attribute": "pass the attribute's value as an argument instead",
     "NamedExpr": "assign the value in its own statement",
+    "Match": "write the cases with if/elif",
+    "Set": "use a list or a dict (a set's order is not its items' order)",
+    "SetComp": "use a list or a dict comprehension",
+    "Starred": "pass the items one by one",
 }
 
 
@@ -1958,12 +1986,17 @@ def call_problem(rule, e, active):
         return _options_problem(rule, len(e.args) - 1, keywords)
     if rule.builder is not None:
         return None if not keywords else (
-            "keyword arguments in a call to %s with differentiated arguments" % rule.name, "",
+            "keyword arguments in a call to %s with differentiated arguments" % rule.name,
+            "write the choice out (max(a, b, key=abs): a if abs(a) >= abs(b) else b; a default: "
+            "test for the empty list first)" if rule.func in (max, min) else "",
             errors.UnsupportedSyntaxError)
     params = rule.params(len(e.args) + len(keywords))
     if params is None:
         return ("no tangent rule for %s with %d arguments"
-                % (rule.name, len(e.args) + len(keywords)), "", errors.NoRuleError)
+                % (rule.name, len(e.args) + len(keywords)),
+                "pow(x, y, m) is integer arithmetic: compute pow(x, y) % m" if rule.func is pow
+                else "call it with the arguments the rules table lists (docs/rules.md)",
+                errors.NoRuleError)
     unexpected = sorted(set(keywords) - set(params[len(e.args):]))
     if unexpected:
         return ("unexpected keyword arguments %s for %s" % (unexpected, rule.name), "",
