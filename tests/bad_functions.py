@@ -385,7 +385,7 @@ def constructs_with_advice(x, xs):
     match x:  # ERR: match x:
         case 1.0:
             x = x + 1.0
-    y = max(x, 2.0 * x, key=abs)  # ERR: max(x, 2.0 * x, key=abs)
+    y = max([x, 2.0 * x], default=0.0)  # ERR: max([x, 2.0 * x], default=0.0)
     y += pow(x, 2, 5)  # ERR: pow(x, 2, 5)
     y += xs.astype(float)[0]  # ERR: xs.astype
     for a, b in zip(xs, xs, strict=True):  # ERR: zip(xs, xs, strict=True)

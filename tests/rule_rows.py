@@ -492,8 +492,28 @@ def b_hypot3(x, y, z):
     return math.hypot(x, y, z)
 
 
+def b_max2_key(a, b):
+    return max(a, b, key=abs)
+
+
+def b_min_list_key(xs):
+    return min(xs, key=lambda v: (v - 0.5) ** 2)
+
+
+def b_max3_key(a, b, c):
+    return max(a, b, c, key=abs)
+
+
 def _gap(*args):
     return _pairwise_gap(args)
+
+
+def _abs_gap(*args):
+    return _pairwise_gap([abs(a) for a in args])
+
+
+def _key_gap(xs):
+    return _pairwise_gap([(v - 0.5) ** 2 for v in xs])
 
 
 LIST4 = [FloatList(4, -2.0, 2.0)]
@@ -503,6 +523,10 @@ row(("builder", builtins.max, 3), b_max3, [(-2.0, 2.0)] * 3, kinks=_gap, **KINK)
 row(("builder", builtins.min, 1), b_min_list, LIST4, kinks=_pairwise_gap, **KINK)
 row(("builder", builtins.min, 2), b_min2, [(-2.0, 2.0)] * 2, kinks=_gap, **KINK)
 row(("builder", builtins.min, 3), b_min3, [(-2.0, 2.0)] * 3, kinks=_gap, **KINK)
+# key=: the tangent of the argument returned, compared by its key
+row(("builder", builtins.max, 2), b_max2_key, [(-2.0, 2.0)] * 2, kinks=_abs_gap, **KINK)
+row(("builder", builtins.max, 3), b_max3_key, [(-2.0, 2.0)] * 3, kinks=_abs_gap, **KINK)
+row(("builder", builtins.min, 1), b_min_list_key, LIST4, kinks=_key_gap, **KINK)
 row(("builder", math.hypot, 2), b_hypot2, [(-2.0, 2.0)] * 2, kinks=math.hypot, margin=0.3)
 row(("builder", math.hypot, 3), b_hypot3, [(-2.0, 2.0)] * 3, kinks=math.hypot, margin=0.3)
 

@@ -11,6 +11,7 @@ so that every problem of a function is found in one pass.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import types
 
@@ -1384,10 +1385,11 @@ class Forward:
             return self._helper_call(e, rule, root)
         if rule.builder is not None:
             params = tuple("a%d" % i for i in range(len(e.args)))
-            func = e.func
+            func, keywords = e.func, e.keywords  # max(a, b, key=abs): key= (see call_problem)
+            builder = functools.partial(rule.builder, keyed=True) if keywords else rule.builder
             return self.apply(None, params, self.operands(e.args),
-                              lambda ps: gast.Call(func=func, args=ps, keywords=[]), root,
-                              builder=rule.builder)
+                              lambda ps: gast.Call(func=func, args=ps, keywords=keywords), root,
+                              builder=builder)
         params = rule.params(nargs)
         template = (rule.variants.get(nargs) or rule.variants["*"])[1]
         by_name = {k.arg: k.value for k in e.keywords}
@@ -1985,10 +1987,11 @@ def call_problem(rule, e, active):
     if rule.helper is not None:
         return _options_problem(rule, len(e.args) - 1, keywords)
     if rule.builder is not None:
+        if rule.func in (max, min) and keywords == ["key"] and not active[-1]:
+            return None  # the tangent of the argument returned, whatever the order
         return None if not keywords else (
             "keyword arguments in a call to %s with differentiated arguments" % rule.name,
-            "write the choice out (max(a, b, key=abs): a if abs(a) >= abs(b) else b; a default: "
-            "test for the empty list first)" if rule.func in (max, min) else "",
+            "test for the empty list instead of default=" if rule.func in (max, min) else "",
             errors.UnsupportedSyntaxError)
     params = rule.params(len(e.args) + len(keywords))
     if params is None:

@@ -348,13 +348,14 @@ def _extreme(op):
     """max/min: the tangent of the argument Python returns (the first one on ties)."""
     from .templates import expr, zero as zero_node
 
-    def build(args, ans, helper):
-        """the tangent of the argument returned (the first one on ties)"""
+    def build(args, ans, helper, keyed=False):
+        """the tangent of the argument returned (the first one on ties), with key= too"""
+        # keyed: compared by a key= function, the first argument equal to the result
         if len(args) == 1:  # an iterable
             (xs, dxs), = args
             return expr("dxs[position(xs, ans)]", xs=xs, dxs=dxs, ans=ans(),
                         position=helper("position"))
-        if len(args) == 2:
+        if len(args) == 2 and not keyed:
             (a, da), (b, db) = args
             return expr("db if b %s a else da" % op, a=a, b=b, da=da or zero_node(),
                         db=db or zero_node())
