@@ -100,6 +100,8 @@ class Matrix:
 
 CBRT = getattr(math, "cbrt", None)
 EXP2 = getattr(math, "exp2", None)
+FMA = getattr(math, "fma", None)
+SUMPROD = getattr(math, "sumprod", None)
 
 # Kink rows use a smaller finite-difference step so a 0.1 margin is ample.
 KINK = dict(margin=0.1, fd_step=1e-3)
@@ -373,6 +375,67 @@ row(("rule", math.degrees, 1), r_degrees, [(-5.0, 5.0)])
 row(("rule", math.radians, 1), r_radians, [(-200.0, 200.0)])
 row(("rule", math.fsum, 1), r_fsum, [FloatList(4, -2.0, 2.0)])
 row(("rule", math.prod, 1), r_prod, [FloatList(4, -2.0, 2.0)])
+
+
+def r_prod_start(xs, s):
+    return math.prod(xs, start=s)
+
+
+def r_remainder(x, y):
+    return math.remainder(x, y)
+
+
+def r_modf(x):
+    return math.modf(x)
+
+
+def r_ldexp(x):
+    return math.ldexp(x, 3) + math.ldexp(x, -2)
+
+
+def b_dist(p, q):
+    return math.dist(p, q)
+
+
+row(("rule", math.prod, 2), r_prod_start, [FloatList(3, -2.0, 2.0), (-2.0, 2.0)])
+row(
+    ("rule", math.remainder, 2),
+    r_remainder,
+    [(-3.0, 3.0), (0.6, 1.8)],
+    kinks=lambda x, y: abs(_frac_dist(x / y + 0.5)),  # jumps where x / y is half an integer
+    **KINK,
+)
+row(("rule", math.modf, 1), r_modf, [(-3.0, 3.0)], kinks=_frac_dist, **KINK)
+row(("rule", math.ldexp, 2), r_ldexp, [(-2.0, 2.0)])
+row(("builder", math.dist, 2), b_dist, [FloatList(3, -2.0, 2.0), FloatList(3, -2.0, 2.0)])
+
+
+def r_frexp(x):
+    return math.frexp(x)
+
+
+def r_nextafter(x, y):
+    return math.nextafter(x, y)
+
+
+def r_fma(x, y, z):
+    return math.fma(x, y, z)
+
+
+def b_sumprod(p, q):
+    return math.sumprod(p, q)
+
+
+def _binade_dist(x):  # frexp's exponent jumps at the powers of 2
+    return abs(math.log2(abs(x)) - round(math.log2(abs(x)))) * abs(x)
+
+
+row(("rule", math.frexp, 1), r_frexp, [(0.3, 3.0)], kinks=_binade_dist, **KINK)
+row(("rule", math.nextafter, 2), r_nextafter, [(-2.0, 2.0), (-2.0, 2.0)],
+    kinks=lambda x, y: abs(x - y), **KINK)
+row(("rule", FMA, 3), r_fma, [(-2.0, 2.0)] * 3, min_python=(3, 13))
+row(("builder", SUMPROD, 2), b_sumprod, [FloatList(3, -2.0, 2.0), FloatList(3, -2.0, 2.0)],
+    min_python=(3, 12))
 
 
 # ============================================================================ builtins
@@ -712,6 +775,18 @@ def z_gcd(a, b):
     return math.gcd(a, b)
 
 
+def z_lcm(a, b):
+    return math.lcm(a, b)
+
+
+def z_isqrt(n):
+    return math.isqrt(n)
+
+
+def z_ulp(x):
+    return math.ulp(x)
+
+
 X = [(-3.0, 3.0)]
 row(("binop", "FloorDiv"), z_floordiv, [(-3.0, 3.0), (0.5, 2.0)], zero=True)
 row(("zero", builtins.int), z_int, X, zero=True)
@@ -740,13 +815,17 @@ row(("zero", math.factorial), z_factorial, [Int(0, 8)], active=(0,), zero=True)
 row(("zero", math.comb), z_comb, [Int(5, 9), Int(0, 4)], active=(0, 1), zero=True)
 row(("zero", math.perm), z_perm, [Int(5, 9), Int(0, 4)], active=(0, 1), zero=True)
 row(("zero", math.gcd), z_gcd, [Int(1, 40), Int(1, 40)], active=(0, 1), zero=True)
+row(("zero", math.lcm), z_lcm, [Int(1, 40), Int(1, 40)], active=(0, 1), zero=True)
+row(("zero", math.isqrt), z_isqrt, [Int(0, 99)], active=(0,), zero=True)
+row(("zero", math.ulp), z_ulp, X, zero=True)
 
 
 # ============================================================================ table keys
 
 
 #: Argument counts every builder rule must have a row for (other builders: at least one).
-BUILDER_ARITIES = {builtins.max: (1, 2, 3), builtins.min: (1, 2, 3), math.hypot: (2, 3)}
+BUILDER_ARITIES = {builtins.max: (1, 2, 3), builtins.min: (1, 2, 3), math.hypot: (2, 3),
+                   math.dist: (2,), SUMPROD: (2,)}
 
 
 def table_keys(rules, binops, unaryops, inplace=()):

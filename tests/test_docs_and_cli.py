@@ -7,6 +7,7 @@ import runpy
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 import pushforward as pf
@@ -92,13 +93,22 @@ def test_cli_errors_are_one_line():
     assert out.returncode == 2 and "names no parameter" in out.stderr and "Traceback" not in out.stderr
 
 
-@pytest.mark.skipif(sys.version_info < (3, 11), reason="math.cbrt and math.exp2 are 3.11+")
 def test_rules_doc_lists_the_table():
     from pushforward import rules
 
     text = (ROOT / "docs" / "rules.md").read_text()
     listed = re.search(r"<!-- rules:begin -->\n(.*)<!-- rules:end -->", text, flags=re.S).group(1)
-    assert listed == rules.table_markdown()
+    # the doc lists the functions of the newest Python and NumPy: those this one lacks
+    # (math.fma before 3.13) have no rule here
+    def present(dotted):
+        obj = {"math": math, "numpy": np}[dotted.split(".")[0]]
+        for part in dotted.split(".")[1:]:
+            obj = getattr(obj, part, None)
+        return obj is not None
+
+    here = [line for line in listed.splitlines(keepends=True)
+            if not (m := re.match(r"\| `((?:math|numpy)\.[\w.]+)`", line)) or present(m.group(1))]
+    assert "".join(here) == rules.table_markdown()
 
 
 def test_cli_doc_check_output_is_current():

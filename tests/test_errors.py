@@ -91,8 +91,9 @@ CASES = [
      "a differentiated value given to '.append' of the object a call returns"),
     (bad.calls_a_numpy_function_without_a_rule, errors.NoRuleError,
      ["numpy.linalg.slogdet"], "no tangent rule for numpy.linalg.slogdet"),
-    (bad.integrates_over_differentiated_points, errors.NoRuleError, ["trapezoid(y, x)"],
-     "with a differentiated argument 1: its rule is linear in argument 0 only"),
+    *([(bad.integrates_over_differentiated_points, errors.NoRuleError, ["trapezoid(y, x)"],
+        "with a differentiated argument 1: its rule is linear in argument 0 only")]
+      if bad.trapezoid is not None else []),
     (bad.reads_its_variables_by_name, errors.UnsupportedSyntaxError, ["eval", "locals"],
      "in a differentiated function: it reads the function's variables by name"),
     (bad.reads_a_value_from_a_caught_exception, errors.UnsupportedSyntaxError, ["e.args"],
@@ -158,6 +159,7 @@ def test_taylor_mode_refuses_what_first_order_refuses_for_a_lost_derivative(func
         pf.taylor(func, order=2)((0.5,), (1.0,))
 
 
+@pytest.mark.skipif(bad.trapezoid is None, reason="np.trapezoid is NumPy 2's")
 def test_taylor_mode_refuses_a_differentiated_argument_a_linear_rule_is_not_linear_in():
     with pytest.raises(errors.NoRuleError, match="with a differentiated argument 1: its rule is "
                        "linear in argument 0 only"):

@@ -13,6 +13,7 @@ class) or ``missing`` (a name not defined yet).
 from __future__ import annotations
 
 import inspect
+import types
 from dataclasses import dataclass
 
 import gast
@@ -76,6 +77,11 @@ def classify(call, ctx) -> CallInfo:
         except PushforwardError:
             return CallInfo("unknown", obj)
     if obj is MISSING:
+        if isinstance(func, gast.Attribute) and isinstance(
+                ctx.resolution.lookup(func.value), types.ModuleType):
+            # math.fma on a Python without it (under an `if hasattr(...)`): the call raises
+            # AttributeError if it runs, as the function's own would; it has no tangent
+            return CallInfo("zero", None)
         return CallInfo("missing", func)
     if obj is None:
         if isinstance(func, gast.Attribute):

@@ -187,9 +187,21 @@ class _Simplify(T.Transformer):
         if node.func.id == "sum" and len(node.args) == 2:  # sum(dxs, dstart)
             if T.is_zero(node.args[1]):
                 return T.shallow(node, {"args": node.args[:1]})
-            if T.is_zero(node.args[0]):
+            if _zero_items(node.args[0]):
                 return node.args[1]
-        return T.zero() if T.is_zero(node.args[0]) else node
+        return T.zero() if _zero_items(node.args[0]) else node
+
+
+def _zero_items(node):
+    """A zero, or a comprehension of products over zero tangents (``[d * w for i, d in
+    enumerate(0)]``, a rule's terms, one tangent factor each): a sum of zeros."""
+    if T.is_zero(node):
+        return True
+    if not isinstance(node, (gast.ListComp, gast.GeneratorExp)) or not (
+            isinstance(node.elt, gast.BinOp) and isinstance(node.elt.op, (gast.Mult, gast.Div))):
+        return False
+    return any(T.is_zero(g.iter) or isinstance(g.iter, gast.Call) and any(
+        T.is_zero(a) for a in g.iter.args) for g in node.generators)
 
 
 def simplify(node, floats=None):

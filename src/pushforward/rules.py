@@ -59,6 +59,7 @@ class Rule:
     variants: dict = field(default_factory=dict)  # nargs (or "*") -> (params, template)
     zero: bool = False
     builder: object = None  # function(args, ans, helper) -> tangent node, for variadic rules
+    takes: str = ""  # a builder's arguments, for the rules table
     namespace: dict = None  # what the templates' other names refer to (default: HELPERS)
     linear: tuple = None  # argument positions the primitive is (multi)linear in
     constant_in: tuple = ()  # ... and positions it reads shapes, orders or places from only
@@ -123,8 +124,11 @@ def zero(*funcs):
             _entry(func).zero = True
 
 
-def builder(func, build):
+def builder(func, build, takes):
+    """A primitive whose tangent ``build(args, ans, helper)`` writes (``takes``: its arguments,
+    as the rules table lists them)."""
     _entry(func).builder = build
+    _entry(func).takes = takes
 
 
 def helper(func, tangent):
@@ -209,10 +213,18 @@ jvp(math.lgamma, "x",   "dx * digamma(x)")
 jvp(math.fabs,  "x",    SIGN_TANGENT)
 jvp(math.copysign, "x, y", "(dx * math.copysign(1.0, x * y) if x != 0 else 0.0 * dx) + 0.0 * dy")
 jvp(math.fmod,  "x, y", "dx - dy * ((x - ans) / y)")
+jvp(math.remainder, "x, y", "dx - dy * ((x - ans) / y)")  # x - n y, n the nearest integer
+jvp(math.modf,  "x",    "(dx, 0.0 * dx)")  # (fraction, integer part)
+jvp(math.ldexp, "x, i", "dx * 2.0 ** i")  # exact: a power of 2
+jvp(math.frexp, "x",    "(dx * 2.0 ** -ans[1], 0.0 * dx)")  # (x / 2**e, e)
+jvp(math.nextafter, "x, y", "dx + 0.0 * dy")  # x moved by one unit: a step, then x again
+jvp(_maybe(math, "fma"), "x, y, z", "dx * y + x * dy + dz")
 jvp(math.degrees, "x",  "dx * 57.29577951308232")
 jvp(math.radians, "x",  "dx * 0.017453292519943295")
 jvp(math.fsum,  "xs",   "sum(dxs)")
 jvp(math.prod,  "xs",   "sum([d * math.prod(xs[:i]) * math.prod(xs[i + 1:]) for i, d in enumerate(dxs)])")
+jvp(math.prod,  "xs, start", "start * sum([d * math.prod(xs[:i]) * math.prod(xs[i + 1:]) "
+                             "for i, d in enumerate(dxs)]) + dstart * math.prod(xs)")
 # -- builtins -------------------------------------------------------------------------------
 jvp(builtins.abs,   "x",        "dx * sign(x)")  # abs takes arrays too
 jvp(builtins.sum,   "xs",       "sum(dxs)")
@@ -228,7 +240,7 @@ zero(builtins.int, builtins.round, builtins.len, builtins.bool, builtins.print,
      builtins.isinstance, builtins.range, builtins.str, builtins.repr, builtins.hash,
      builtins.type, builtins.id, builtins.format,
      math.floor, math.ceil, math.trunc, math.isnan, math.isinf, math.isfinite, math.isclose,
-     math.factorial, math.comb, math.perm, math.gcd)
+     math.factorial, math.comb, math.perm, math.gcd, math.lcm, math.isqrt, math.ulp)
 # fmt: on
 
 
@@ -285,7 +297,7 @@ linear(np.sum, np.mean, np.cumsum, np.reshape, np.transpose, np.swapaxes, np.rav
        np.negative, np.positive, np.real, np.diagonal, np.take, np.moveaxis, np.atleast_1d,
        np.atleast_2d, np.diag, np.triu, np.tril, np.take_along_axis, np.flipud, np.fliplr,
        np.rot90, np.column_stack, np.dstack, np.deg2rad, np.rad2deg, np.degrees, np.radians,
-       _maybe(np, "trapezoid"), _maybe(np, "trapz"))
+       _maybe(np, "trapezoid"))
 linear(np.vdot, at=(0, 1))
 linear(np.full, at=(1,))
 linear(np.full_like, at=(1,), constant_in=(0,))
@@ -369,6 +381,34 @@ def _extreme(op):
     return build
 
 
+def _dist(args, ans, helper):
+    """`sum((a - b) / ans * (da - db) for the coordinates a, b of p, q)` (the terms of each
+    differentiated point; (a - b) / ans is at most 1)"""
+    from .templates import expr, zero as zero_node
+
+    (p, dp), (q, dq) = args
+    out = None
+    for d, sign in ((dp, "+"), (dq, "-")):
+        if d is not None:
+            term = expr("sum([(a - b) / ans * d for a, b, d in zip(p, q, dps)])", p=p, q=q,
+                        dps=d, ans=ans())
+            out = term if out is None and sign == "+" else expr(
+                "-t" if out is None else "o %s t" % sign, o=out, t=term)
+    return out if out is not None else zero_node()
+
+
+def _sumprod(args, ans, helper):
+    """`sum(dp_i * q_i) + sum(p_i * dq_i)` (the terms of each differentiated sequence)"""
+    from .templates import expr, zero as zero_node
+
+    (p, dp), (q, dq) = args
+    terms = [expr("sum([d * b for d, b in zip(dps, q)])", dps=dp, q=q)] if dp is not None else []
+    if dq is not None:
+        terms.append(expr("sum([a * d for a, d in zip(p, dqs)])", p=p, dqs=dq))
+    return expr("s + t", s=terms[0], t=terms[1]) if len(terms) == 2 else \
+        terms[0] if terms else zero_node()
+
+
 def _hypot(args, ans, helper):
     """`x / ans * dx + y / ans * dy + ...` (x / ans is at most 1: x * dx would underflow
     for x = 1e-200, and overflow for 1e200)"""
@@ -383,9 +423,12 @@ def _hypot(args, ans, helper):
     return total if total is not None else zero_node()
 
 
-builder(builtins.max, _extreme(">"))
-builder(builtins.min, _extreme("<"))
-builder(math.hypot, _hypot)
+builder(builtins.max, _extreme(">"), "any number, or one iterable")
+builder(builtins.min, _extreme("<"), "any number, or one iterable")
+builder(math.hypot, _hypot, "any number")
+builder(math.dist, _dist, "p, q (two points)")
+if hasattr(math, "sumprod"):  # Python 3.12
+    builder(math.sumprod, _sumprod, "p, q (two sequences)")
 
 
 # Methods, looked up by name on a receiver that carries a tangent. The tangent call is the same
@@ -477,8 +520,7 @@ def table_markdown():
                                           ", one argument at a time" if len(rule.linear) > 1
                                           else ""))
         elif rule.builder is not None:
-            rows.append("| `%s` | any number, or one iterable | %s |" % (
-                rule.name, _first_line(rule.builder)))
+            rows.append("| `%s` | %s | %s |" % (rule.name, rule.takes, _first_line(rule.builder)))
         elif rule.helper is not None:
             rows.append("| `%s` | one array, and its options | `%s(x, dx, ans, ...)`: %s |" % (
                 rule.name, rule.helper.__name__, _first_line(rule.helper)))

@@ -883,6 +883,69 @@ def fmod(x, y):
     return x - y * np.round((xv - np.fmod(xv, yv)) / yv)
 
 
+@_or_plain(math.remainder)
+def remainder(x, y):
+    """x - n y with the nearest integer n of the values' quotient (as math.remainder)."""
+    xv, yv = _value(x), _value(y)
+    return x - y * round((xv - math.remainder(xv, yv)) / yv)
+
+
+@_or_plain(math.ldexp)
+def ldexp(x, i):
+    return x * 2.0 ** i
+
+
+def frexp(x):
+    """(mantissa, exponent): the mantissa's series is x's over 2**e, e the values' exponent."""
+    if not _is_series(x):
+        return math.frexp(x)
+    mantissa, e = math.frexp(_value(x))
+    return _result(lambda v: math.frexp(v)[0], (x,), _coefficients(x * 2.0 ** -e)), e
+
+
+@_or_plain(math.nextafter)
+def nextafter(x, y):
+    return x + 0.0 * y
+
+
+if hasattr(math, "fma"):  # Python 3.13
+    @_or_plain(math.fma)
+    def fma(x, y, z):
+        return x * y + z
+
+
+def sumprod(p, q):
+    """math.sumprod of sequences holding series: the sum of the products, the value
+    math.sumprod's (which rounds once)."""
+    p, q = list(p), list(q)
+    if not any(_is_series(v) for v in p + q):
+        return math.sumprod(p, q)
+    return _result(math.sumprod, ([_value(v) for v in p], [_value(v) for v in q]),
+                   _coefficients(sum((a * b for a, b in zip(p, q)), 0.0)))
+
+
+def modf(x):
+    """(fraction, integer part): the fraction's series is x's less the integer part, a
+    constant; its value is math.modf's (-0.0 for -2.0)."""
+    if not _is_series(x):
+        return math.modf(x)
+    fraction, whole = math.modf(_value(x))
+    out = x - whole
+    if type(out) is Taylor:
+        return Taylor([fraction] + out.c[1:]), whole
+    out.a[0] = fraction
+    return out, whole
+
+
+def dist(p, q):
+    """math.dist of points holding series: hypot of the differences, the value math.dist's."""
+    p, q = list(p), list(q)
+    if not any(_is_series(v) for v in p + q):
+        return math.dist(p, q)
+    return _result(math.dist, ([_value(v) for v in p], [_value(v) for v in q]),
+                   _coefficients(_hypot([a - b for a, b in zip(p, q)])))
+
+
 def _atan2(y, x):
     """atan2 plus a constant (the value comes from atan2 itself): atan(y / x) where |x| >=
     |y| and x != 0, else -atan(x / y), so that the quotient stays at most 1 (a tiny x would

@@ -51,10 +51,12 @@ MATH = {math.sin: "sin", math.cos: "cos", math.tan: "tan", math.sinh: "sinh",
         math.erfc: "erfc", math.fabs: "fabs", math.copysign: "copysign", math.fmod: "fmod",
         math.atan2: "atan2", math.hypot: "hypot", math.pow: "pow_", math.degrees: "degrees",
         math.radians: "radians", math.fsum: "fsum", math.prod: "prod", math.gamma: "gamma",
-        math.lgamma: "lgamma", builtins.sum: "sum_",
+        math.lgamma: "lgamma", math.remainder: "remainder", math.ldexp: "ldexp",
+        math.modf: "modf", math.dist: "dist", math.frexp: "frexp", math.nextafter: "nextafter",
+        builtins.sum: "sum_",
         builtins.float: "to_float", np.array: "array", np.asarray: "asarray", np.full: "full",
         np.full_like: "full_like", special.sort_copy: "sort_copy", builtins.sorted: "sorted_"}
-for _name in ("exp2", "cbrt"):
+for _name in ("exp2", "cbrt", "fma", "sumprod"):
     if hasattr(math, _name):
         MATH[getattr(math, _name)] = _name
 #: primitives a series handles as it is: containers, iteration, and Python's own protocols
