@@ -100,6 +100,15 @@ def test_check_json():
     assert good["functions"][0]["differentiable"] and good["functions"][0]["wrt"] == ["w", "b"]
 
 
+def test_a_script_that_exits_when_imported_is_one_clear_line(tmp_path):
+    script = tmp_path / "exits.py"
+    script.write_text("import sys\n\n\ndef f(x):\n    return x * x\n\n\nsys.exit(3)\n")
+    for command in ("dump", "check"):
+        out = run(command, "%s:f" % script)
+        assert out.returncode == 2 and "Traceback" not in out.stderr
+        assert "it calls sys.exit(3); put its script part under if __name__" in out.stderr
+
+
 @pytest.mark.parametrize("args,words", [
     (("dump", "missing.py:f"), "no such file"),
     (("dump", "%s:nothere" % GOOD), "defines no 'nothere'"),

@@ -55,6 +55,10 @@ def _load_module(path):
     sys.modules[name] = module
     try:
         spec.loader.exec_module(module)
+    except SystemExit as exc:  # a script that exits when imported (no __main__ guard)
+        raise CliError("importing %s failed: it calls sys.exit(%s); put its script part under "
+                       "if __name__ == '__main__':" % (path, "" if exc.code is None else
+                                                       repr(exc.code))) from None
     except Exception as exc:  # the user's module failed to import: say so in one line
         raise CliError("importing %s failed: %s: %s" % (path, type(exc).__name__, exc)) from None
     return module
