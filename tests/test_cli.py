@@ -100,6 +100,15 @@ def test_check_json():
     assert good["functions"][0]["differentiable"] and good["functions"][0]["wrt"] == ["w", "b"]
 
 
+def test_a_method_is_refused_with_what_to_write(tmp_path):
+    source = tmp_path / "shapes.py"
+    source.write_text("class K:\n    def m(self, x):\n        return x * x\n\n"
+                      "    @staticmethod\n    def s(x):\n        return x * x\n")
+    out = run("dump", "%s:K.m" % source)
+    assert out.returncode == 2 and "K.m is a method of the class K" in out.stderr
+    assert run("dump", "%s:K.s" % source).returncode == 0  # a staticmethod is a function
+
+
 def test_a_script_that_exits_when_imported_is_one_clear_line(tmp_path):
     script = tmp_path / "exits.py"
     script.write_text("import sys\n\n\ndef f(x):\n    return x * x\n\n\nsys.exit(3)\n")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import ast
 import importlib.util
+import inspect
 import json
 import os
 import sys
@@ -65,13 +66,18 @@ def _load_module(path):
 
 
 def _function(module, path, name):
-    obj = module
+    owner, obj = None, module
     for part in name.split("."):
         if not hasattr(obj, part):
             raise CliError("%s defines no %r" % (path, name))
-        obj = getattr(obj, part)
+        owner, obj = obj, getattr(obj, part)
     if not callable(obj):
         raise CliError("%s.%s is not a function" % (path, name))
+    if inspect.isclass(owner) and inspect.isfunction(obj) and not isinstance(
+            inspect.getattr_static(owner, obj.__name__), staticmethod):  # its first is self
+        raise CliError("%s is a method of the class %s: the CLI differentiates functions; write "
+                       "a module-level function that makes the object and calls the method"
+                       % (name, owner.__name__))
     return obj
 
 
