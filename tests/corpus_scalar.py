@@ -2133,3 +2133,18 @@ def counts_in_a_counter(xs):
 
 
 register(counts_in_a_counter, [FloatList(3, -1.5, 1.5)])
+
+
+def nested_function_calls_a_sibling_defined_after_it(x):
+    """a calls b, which is defined after a (Python looks b up when a runs): a's twin calls
+    b's twin the same way."""
+    def a(t):
+        return b(t) * x
+
+    def b(t):
+        return t * t + math.sin(x)
+
+    return a(x) + b(2.0)
+
+
+register(nested_function_calls_a_sibling_defined_after_it, [(-1.5, 1.5)])

@@ -1020,10 +1020,7 @@ class Forward:
                              "argument: defaults are evaluated once, when the function is defined")
         if s.name not in self.ctx.local_defs or not self._local_active(s):
             return [s]
-        jvp_name = self.namer.fresh(s.name + "_jvp")
-        active = [a.id for a in s.args.args + s.args.kwonlyargs if self.act.is_name_active(a.id)]
-        tangents = [(a, self.namer.tangent(a)) for a in active]
-        self.local_jvps[s.name] = (jvp_name, tangents)
+        jvp_name, tangents = self._twin(s)
         args = T.clone(s.args)
         args.kwonlyargs = args.kwonlyargs + [T.name(d, gast.Param()) for _, d in tangents]
         args.kw_defaults = args.kw_defaults + [T.const(0.0) for _ in tangents]
@@ -1068,6 +1065,17 @@ class Forward:
                 return gast.Subscript(value=call, slice=values, ctx=gast.Load())
 
         return Calls().visit(e)
+
+    def _twin(self, fdef):
+        """(name, [(parameter, tangent parameter)]) of a nested function's twin: named when it
+        is defined, or where a function defined before it calls it (a def calling a sibling
+        defined after it, as Python allows)."""
+        if fdef.name not in self.local_jvps:
+            active = [a.id for a in fdef.args.args + fdef.args.kwonlyargs
+                      if self.act.is_name_active(a.id)]
+            self.local_jvps[fdef.name] = (self.namer.fresh(fdef.name + "_jvp"),
+                                          [(a, self.namer.tangent(a)) for a in active])
+        return self.local_jvps[fdef.name]
 
     def _local_active(self, fdef):
         params = [a.id for a in fdef.args.args + fdef.args.kwonlyargs]
@@ -1759,11 +1767,11 @@ class Forward:
         kws = self.operands([k.value for k in e.keywords])
         if info.kind == "local":
             fdef = self.ctx.local_defs[info.target]
-            if info.target not in self.local_jvps:  # called before its definition was emitted
+            if info.target not in self.local_jvps and not (self.nested and self._local_active(fdef)):
                 self.problem(e, "the nested function '%s' is called before it is defined"
                              % info.target)
                 return e, 0
-            name, tangents = self.local_jvps[info.target]
+            name, tangents = self._twin(fdef)  # a sibling defined later: its twin's name now
             params = [a.id for a in fdef.args.args]
             slots = {p for p, _ in tangents}
             # a constant argument for a parameter with a tangent: a zero like it (W @ dv needs
