@@ -2148,3 +2148,14 @@ def nested_function_calls_a_sibling_defined_after_it(x):
 
 
 register(nested_function_calls_a_sibling_defined_after_it, [(-1.5, 1.5)])
+
+
+def builds_pairs_and_dicts_from_iterators(x, y):
+    """list(enumerate(xs)) (the indices are constants) and dict(zip(names, values))."""
+    xs = [x, 2.0 * y, x * y]
+    pairs = list(enumerate(xs, 1))
+    params = dict(zip(["rate", "scale"], [math.exp(x), y * y]))
+    return sum(i * v for i, v in pairs) + params["rate"] * params["scale"]
+
+
+register(builds_pairs_and_dicts_from_iterators, [(-1.0, 1.0), (0.5, 1.5)])

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import itertools
 import types
 
 import gast
@@ -1312,6 +1313,28 @@ class Forward:
             tangent = gast.Call(func=T.clone(e.func), keywords=[], args=[
                 t if t is not None else self.zero_of(p) for p, t in pts])
             return gast.Call(func=e.func, args=[p for p, _ in pts], keywords=[]), tangent
+        if info.kind == "unknown" and info.target is enumerate and not e.keywords \
+                and len(e.args) in (1, 2) and not any(isinstance(a, gast.Starred) for a in e.args):
+            # (i, x) pairs: their tangents (0.0, dx), the index a constant
+            (p, t), *start = self.operands(e.args)
+            tangent = T.expr("zip(r(0.0), t)", r=self.ctx.bind("repeat", itertools.repeat),
+                             t=t if t is not None else self.zero_of(p))
+            return gast.Call(func=e.func, args=[p] + [q for q, _ in start], keywords=[]), tangent
+        if info.kind == "unknown" and info.target is dict and len(e.args) == 1 and not e.keywords \
+                and isinstance(e.args[0], gast.Call) and classify(e.args[0], self.ctx).target is zip \
+                and len(e.args[0].args) == 2 and not e.args[0].keywords:
+            # dict(zip(keys, values)): the tangent pairs the same keys with the values' tangents
+            keys, values = e.args[0].args
+            if self.act.is_active(keys):
+                self.problem(keys, "dict(zip(keys, values)) with differentiated keys",
+                             "make the keys constants (names, indices)", errors.NoRuleError)
+                return e, None
+            (k, _), (v, dv) = [(keys, None) if self.simple(keys) else self.hoist(keys, None),
+                               self.expr(values)]
+            primal = T.expr("d(z(k, v))", d=e.func, z=e.args[0].func, k=k, v=v)
+            tangent = T.expr("d(z(k, dv))", d=T.clone(e.func), z=T.clone(e.args[0].func),
+                             k=T.clone(k), dv=dv if dv is not None else self.zero_of(v))
+            return primal, tangent
         if info.kind == "unknown" and is_record(info.target):
             return self._record_call(e, info.target)
         name = _dotted(e.func)

@@ -62,7 +62,7 @@ for _name in ("exp2", "cbrt", "fma", "sumprod"):
 #: primitives a series handles as it is: containers, iteration, and Python's own protocols
 AS_WRITTEN = {builtins.list, builtins.tuple, builtins.reversed, builtins.min, builtins.max,
               builtins.abs, builtins.pow, builtins.divmod}
-ITERATORS = (builtins.zip, builtins.enumerate)  # over containers of series
+ITERATORS = (builtins.zip, builtins.enumerate, builtins.dict)  # over (and of) containers of series
 #: methods of containers of series that only move them (``for k, v in d.items()``)
 AS_WRITTEN_METHODS = {"items", "is_integer", "_replace", "_asdict"}  # series objects, and
 # namedtuples of them, have them
