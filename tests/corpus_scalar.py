@@ -2159,3 +2159,15 @@ def builds_pairs_and_dicts_from_iterators(x, y):
 
 
 register(builds_pairs_and_dicts_from_iterators, [(-1.0, 1.0), (0.5, 1.5)])
+
+
+def sorts_the_items_of_a_dict(x, y):
+    """sorted(d.items()) and list(d.items()) of a dict of differentiated values: the pairs'
+    tangents are (0.0, dvalue), sorted as the pairs are."""
+    d = {2.0: x * y, 1.0: math.sin(x), 3.0: y}
+    ordered = sorted(d.items())
+    first_key, first = list(d.items())[0]
+    return sum(k * v for k, v in ordered) + first * first_key + ordered[0][1]
+
+
+register(sorts_the_items_of_a_dict, [(-1.0, 1.0), (0.5, 1.5)])

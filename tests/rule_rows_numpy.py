@@ -1440,6 +1440,10 @@ def sp_fresh(t):
     return special.fresh(t)
 
 
+def sp_keyed(ts):
+    return special.keyed(ts)[1][1] * special.keyed(ts)[0][0] + special.keyed(ts)[2][1]
+
+
 def sp_members(a, b):
     return special.members([a, np.ones(3)], [b, 0.0])[1] + special.members([a], [b])[0]
 
@@ -1505,6 +1509,7 @@ def sp_position(xs, v):
 
 row(L(special.fresh), sp_fresh, [V3])
 row(L(special.members), sp_members, [V3, V3], active=(1,))
+row(L(special.keyed), sp_keyed, [FloatList(3, -2.0, 2.0)])
 row(L(special.sorted_tangent), sp_sorted_tangent,
     [FloatList(3, -2.0, 2.0), FloatList(3, -2.0, 2.0)], active=(1,))
 row(H(special.sort_copy), sp_sort_in_place, [FloatList(4, -2.0, 2.0)],

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import functools
 import inspect
-import itertools
 import types
 
 import gast
@@ -31,7 +30,7 @@ from .cleanup import Floats, factor_tangents, simplify
 from .rules import (BINOPS, HELPERS, INPLACE, LINEAR_ATTRIBUTES, MUTATORS, RULES, SEQUENCES,
                     UNARYOPS, VALUE_ATTRIBUTES, VIEW_FUNCTIONS, write_instead)
 from . import batch
-from .special import (fit, fresh, is_record, members, method_jvp, tangent_failed, update,
+from .special import (fit, fresh, keyed, is_record, members, method_jvp, tangent_failed, update,
                       zeros_like)
 
 ANS = "__pf_ans__"  # the result of the rule at the root of an assignment, resolved by s_Assign
@@ -1317,7 +1316,7 @@ class Forward:
                 and len(e.args) in (1, 2) and not any(isinstance(a, gast.Starred) for a in e.args):
             # (i, x) pairs: their tangents (0.0, dx), the index a constant
             (p, t), *start = self.operands(e.args)
-            tangent = T.expr("zip(r(0.0), t)", r=self.ctx.bind("repeat", itertools.repeat),
+            tangent = T.expr("k(t)", k=self.ctx.bind("keyed", keyed),
                              t=t if t is not None else self.zero_of(p))
             return gast.Call(func=e.func, args=[p] + [q for q, _ in start], keywords=[]), tangent
         if info.kind == "unknown" and info.target is dict and len(e.args) == 1 and not e.keywords \
@@ -1683,6 +1682,10 @@ class Forward:
             self.problem(e.func, "'.%s' with a differentiated key or default" % method,
                          "write the choice out: d[k] if k in d else default")
             return e, None
+        if method == "items" and dreceiver is not None and not e.args and not e.keywords:
+            # a dict's (key, value) pairs: their tangents (0.0, dvalue), the keys constants
+            return call(receiver, []), T.expr("k(d.values())", d=dreceiver,
+                                              k=self.ctx.bind("keyed", keyed))
         if kind != "value" or dreceiver is None or active_args:
             if dreceiver is None:  # model.energy(x): an object's method, differentiated arguments
                 self.problem(e.func, "a call of the method '.%s' with differentiated arguments"

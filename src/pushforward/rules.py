@@ -308,7 +308,7 @@ SEQUENCES = (np.concatenate, np.stack, np.hstack, np.vstack, np.column_stack, np
 # -- pushforward's own helpers, which generated code calls: so that it can be differentiated
 # again (a second derivative differentiates the code written for the first) -------------------
 zero(special.zeros_like, special.sign, special.sort_order, special.position)
-linear(special.fresh)
+linear(special.fresh, special.keyed)
 linear(special.members, at=(1,), constant_in=(0,))
 # (x, dx, ans): the order or place of the largest comes from x and ans
 linear(special.sorted_tangent, special.sort_copy_tangent, special.max_tangent, special.min_tangent,

@@ -230,6 +230,12 @@ def members(values, tangents):
     return [fit(v, t) for v, t in zip(values, tangents)]
 
 
+def keyed(tangents):
+    """The tangents of (key, value) pairs whose keys are constants (``d.items()``,
+    ``enumerate(xs)``): ``(0.0, t)`` for each value's tangent ``t``."""
+    return [(0.0, t) for t in tangents]
+
+
 def fresh(tangent):
     """A copy of an array tangent: the primal made a new array, so must the tangent."""
     return tangent.copy() if isinstance(tangent, np.ndarray) else tangent
