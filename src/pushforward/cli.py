@@ -14,7 +14,7 @@ import json
 import os
 import sys
 
-from . import api, pipeline
+from . import api, errors, pipeline
 from .errors import PushforwardError, TransformError, WrtError
 
 DUMP_EXAMPLES = """examples:
@@ -149,7 +149,8 @@ def _check_one(func, wrt_text):
         seen.add(id(g))
         where = g.func.__code__.co_filename
         for line, col, callee, how in g.report():
-            entry["calls"].append({"file": where, "line": line, "column": col + 1,
+            entry["calls"].append({"file": where, "line": line,
+                                   "column": errors.characters(where, line, col) + 1,
                                    "function": g.func.__qualname__, "call": callee, "how": how})
         for c in g.callees:
             calls(c)

@@ -96,13 +96,10 @@ class Problem:
 
     @classmethod
     def at(cls, kind, message, filename, node, hint=""):
-        """A problem at ``node`` of a tree parsed from ``filename``: its column in characters
-        (ast counts the bytes of UTF-8)."""
-        lineno, col = getattr(node, "lineno", 0) or 0, getattr(node, "col_offset", 0) or 0
-        text = linecache.getline(filename, lineno)
-        if col and not text.isascii():
-            col = len(text.encode("utf-8")[:col].decode("utf-8", errors="replace"))
-        return cls(kind, message, filename, lineno, col, hint)
+        """A problem at ``node`` of a tree parsed from ``filename``."""
+        lineno = getattr(node, "lineno", 0) or 0
+        return cls(kind, message, filename, lineno,
+                   characters(filename, lineno, getattr(node, "col_offset", 0) or 0), hint)
 
     @property
     def column(self):
@@ -132,6 +129,14 @@ class Problem:
 
 
 _PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+def characters(filename, lineno, col):
+    """The column ``col`` of an ast node (it counts the bytes of UTF-8) in characters."""
+    text = linecache.getline(filename, lineno)
+    if col and not text.isascii():
+        col = len(text.encode("utf-8")[:col].decode("utf-8", errors="replace"))
+    return col
 
 
 def at_run_time(cls, message, hint=""):
